@@ -1,0 +1,63 @@
+// Hashes, HMAC and encodings used by SigV4, ETags and checksums (OpenSSL).
+//
+// Thread-safety: all functions are pure; the incremental classes are not
+// shared between threads.
+#ifndef AWSLAB_CLIENT_INCLUDE_AWSLAB_CRYPTO_H_
+#define AWSLAB_CLIENT_INCLUDE_AWSLAB_CRYPTO_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace awslab::crypto {
+
+using Sha256Digest = std::array<std::uint8_t, 32>;
+using Md5Digest = std::array<std::uint8_t, 16>;
+
+Sha256Digest Sha256(std::string_view data);
+std::string Sha256Hex(std::string_view data);  // lowercase hex
+Sha256Digest HmacSha256(std::string_view key, std::string_view data);
+Md5Digest Md5(std::string_view data);
+
+std::string Hex(const void* data, std::size_t size);  // lowercase
+template <std::size_t N>
+std::string Hex(const std::array<std::uint8_t, N>& d) { return Hex(d.data(), N); }
+std::string Base64(const void* data, std::size_t size);
+template <std::size_t N>
+std::string Base64(const std::array<std::uint8_t, N>& d) { return Base64(d.data(), N); }
+std::string Base64(std::string_view data);
+// Strict decoding (padding required); nullopt on any invalid character or length.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+// Incremental digests for streamed bodies. Kind names an OpenSSL EVP digest.
+class Digest {
+ public:
+  enum class Kind { kMd5, kSha1, kSha256 };
+  explicit Digest(Kind kind);
+  ~Digest();
+  Digest(Digest&&) noexcept;
+  Digest& operator=(Digest&&) noexcept;
+  void Update(const void* data, std::size_t size);
+  void Update(std::string_view data) { Update(data.data(), data.size()); }
+  // Returns the raw digest (16, 20 or 32 bytes); the object may not be
+  // updated afterwards.
+  std::string Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Compares two strings in time that depends only on their lengths.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
+// Cryptographically random bytes.
+void RandomBytes(void* out, std::size_t size);
+
+}  // namespace awslab::crypto
+
+#endif  // AWSLAB_CLIENT_INCLUDE_AWSLAB_CRYPTO_H_
