@@ -70,8 +70,12 @@ std::string UriDecode(std::string_view s);
 
 // The canonical URI of a raw path.
 // normalize = true (every service but S3): remove dot segments and repeated
-// slashes, then encode each segment twice (the raw path is decoded first).
-// normalize = false (S3): decode, then encode once, slashes kept.
+// slashes, then encode each segment of the raw path once more. The raw path
+// is the once-encoded wire form and is not decoded first, so "/a%20b" gives
+// "/a%2520b" (double encoding) and a raw "/a b" gives "/a%20b", as the AWS
+// test suite expects.
+// normalize = false (S3): decode, then encode once, slashes (and dots and
+// repeated slashes) kept; an encoded "%2F" stays encoded.
 std::string CanonicalUri(std::string_view raw_path, bool normalize);
 
 // The canonical query string of a raw query: each name and value decoded and
@@ -104,7 +108,8 @@ std::string Signature(const crypto::Sha256Digest& signing_key, std::string_view 
 
 // The string to sign of one aws-chunked chunk:
 // "AWS4-HMAC-SHA256-PAYLOAD\n<amz_date>\n<scope>\n<previous_signature>\n"
-// "<sha256 of empty>\n<hex sha256 of chunk_data_sha256>"
+// "<sha256 of empty>\n<chunk_data_sha256_hex>", the last being the hex
+// SHA-256 of the chunk's data.
 std::string ChunkStringToSign(std::string_view amz_date, const Scope& scope,
                               std::string_view previous_signature,
                               std::string_view chunk_data_sha256_hex);
@@ -131,7 +136,8 @@ struct SignOptions {
 
 // Signs in the Authorization header: adds X-Amz-Date (and
 // X-Amz-Security-Token, x-amz-content-sha256 when asked) and Authorization.
-// A Host header must already be present. Returns the signature (hex).
+// A Host header must already be present. Returns the signature (hex), or an
+// empty string (request unchanged) when there is no Host header.
 std::string SignRequest(HttpRequest& request, const Credentials& credentials,
                         const SignOptions& options);
 
@@ -139,7 +145,8 @@ std::string SignRequest(HttpRequest& request, const Credentials& credentials,
 // X-Amz-Expires, X-Amz-SignedHeaders (, X-Amz-Security-Token) and finally
 // X-Amz-Signature to request.query. Signs only the host header unless others
 // are present and not in unsigned_headers. The payload hash is
-// options.payload_hash (UNSIGNED-PAYLOAD for S3). Returns the signature.
+// options.payload_hash (UNSIGNED-PAYLOAD for S3). Returns the signature, or
+// an empty string (request unchanged) when there is no Host header.
 std::string PresignRequest(HttpRequest& request, const Credentials& credentials,
                            const SignOptions& options, std::chrono::seconds expires);
 

@@ -1,0 +1,258 @@
+#include "emulator/auth/authenticator.h"
+
+#include <strings.h>
+
+#include <vector>
+
+namespace awslab::auth {
+namespace {
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// The decoded value of a query parameter, nullptr-like empty optional when absent.
+std::optional<std::string> QueryParam(std::string_view query, std::string_view name) {
+  std::size_t pos = 0;
+  while (pos <= query.size()) {
+    std::size_t amp = query.find('&', pos);
+    std::string_view part = query.substr(pos, amp == query.npos ? query.npos : amp - pos);
+    std::size_t eq = part.find('=');
+    std::string_view k = part.substr(0, eq);
+    if (sigv4::UriDecode(k) == name)
+      return eq == part.npos ? std::string() : sigv4::UriDecode(part.substr(eq + 1));
+    if (amp == query.npos) break;
+    pos = amp + 1;
+  }
+  return std::nullopt;
+}
+
+Error Malformed(std::string message) {
+  return MakeError(ErrorCode::kAuthorizationHeaderMalformed, std::move(message));
+}
+
+std::string Bytes(std::string_view s) {
+  // AWS's StringToSignBytes: space-separated lowercase hex of each byte.
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if (!out.empty()) out.push_back(' ');
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
+
+}  // namespace
+
+const std::string* FindHeader(const sigv4::HttpRequest& request, std::string_view name) {
+  for (const auto& h : request.headers)
+    if (IEquals(h.name, name)) return &h.value;
+  return nullptr;
+}
+
+Result<AuthResult> Authenticator::Authenticate(const sigv4::HttpRequest& request) const {
+  if (const std::string* authz = FindHeader(request, "authorization"))
+    return AuthenticateHeader(request, *authz);
+  if (request.query.find("X-Amz-Algorithm=") != std::string::npos ||
+      request.query.find("X-Amz-Credential=") != std::string::npos)
+    return AuthenticateQuery(request);
+  return AuthResult{};  // anonymous
+}
+
+Result<AuthResult> Authenticator::AuthenticateHeader(const sigv4::HttpRequest& request,
+                                                     std::string_view authorization) const {
+  if (authorization.starts_with("AWS ")) {
+    // Signature Version 2 (boto 2) arrives with the access-control work.
+    return MakeError(ErrorCode::kInvalidRequest,
+                     "Signature Version 2 is not supported by this server yet; sign with "
+                     "AWS4-HMAC-SHA256.");
+  }
+  if (!authorization.starts_with(sigv4::kAlgorithm))
+    return Malformed("Unsupported Authorization Type");
+  auto parsed = sigv4::ParseAuthorization(authorization);
+  if (!parsed) return Malformed("The authorization header is malformed; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
+  auto key = accounts_.FindKey(parsed->access_key_id);
+  if (!key) {
+    Error e = MakeError(ErrorCode::kInvalidAccessKeyId);
+    e.details.emplace_back("AWSAccessKeyId", parsed->access_key_id);
+    return e;
+  }
+  const std::string* amz_date = FindHeader(request, "x-amz-date");
+  if (!amz_date) {
+    return MakeError(ErrorCode::kAccessDenied,
+                     "AWS authentication requires a valid Date or x-amz-date header");
+  }
+  std::string payload_hash;
+  if (parsed->scope.service == "s3") {
+    const std::string* sha = FindHeader(request, "x-amz-content-sha256");
+    if (!sha)
+      return MakeError(ErrorCode::kInvalidRequest,
+                       "Missing required header for this request: x-amz-content-sha256");
+    payload_hash = *sha;
+  } else if (const std::string* sha = FindHeader(request, "x-amz-content-sha256")) {
+    payload_hash = *sha;
+  }
+  return Verify(request, *key, *parsed, *amz_date, payload_hash, /*presigned=*/false);
+}
+
+Result<AuthResult> Authenticator::AuthenticateQuery(const sigv4::HttpRequest& request) const {
+  auto param_error = [](std::string message) {
+    return MakeError(ErrorCode::kAuthorizationQueryParametersError, std::move(message));
+  };
+  auto algorithm = QueryParam(request.query, "X-Amz-Algorithm");
+  auto credential = QueryParam(request.query, "X-Amz-Credential");
+  auto date = QueryParam(request.query, "X-Amz-Date");
+  auto expires = QueryParam(request.query, "X-Amz-Expires");
+  auto signed_headers = QueryParam(request.query, "X-Amz-SignedHeaders");
+  auto signature = QueryParam(request.query, "X-Amz-Signature");
+  if (!algorithm || *algorithm != sigv4::kAlgorithm)
+    return param_error("X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\"");
+  if (!credential || !date || !expires || !signed_headers || !signature)
+    return param_error(
+        "Query-string authentication version 4 requires the X-Amz-Algorithm, "
+        "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires "
+        "parameters.");
+  auto cred = sigv4::ParseCredential(*credential);
+  if (!cred)
+    return param_error(
+        "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "
+        "\"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
+  long long expires_s = -1;
+  try {
+    std::size_t used = 0;
+    expires_s = std::stoll(*expires, &used);
+    if (used != expires->size()) expires_s = -1;
+  } catch (...) {
+  }
+  if (expires_s < 0) return param_error("X-Amz-Expires should be a number");
+  if (expires_s > kMaxPresignExpiry.count())
+    return param_error(
+        "X-Amz-Expires must be less than a week (in seconds) that is 604800");
+  auto signed_at = sigv4::ParseAmzDate(*date);
+  if (!signed_at)
+    return param_error("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+
+  auto key = accounts_.FindKey(cred->first);
+  if (!key) {
+    Error e = MakeError(ErrorCode::kInvalidAccessKeyId);
+    e.details.emplace_back("AWSAccessKeyId", cred->first);
+    return e;
+  }
+  TimePoint now = wall_clock_.Now();
+  if (now > *signed_at + std::chrono::seconds(expires_s)) {
+    Error e = MakeError(ErrorCode::kAccessDenied, "Request has expired");
+    e.details.emplace_back("X-Amz-Expires", *expires);
+    e.details.emplace_back("Expires", FormatIso8601(*signed_at + std::chrono::seconds(expires_s)));
+    e.details.emplace_back("ServerTime", FormatIso8601(now));
+    return e;
+  }
+  if (*signed_at > now + kMaxClockSkew) {
+    Error e = MakeError(ErrorCode::kAccessDenied, "Request is not valid yet");
+    e.details.emplace_back("ServerTime", FormatIso8601(now));
+    return e;
+  }
+  sigv4::ParsedAuthorization auth;
+  auth.access_key_id = cred->first;
+  auth.scope = cred->second;
+  auth.signature = *signature;
+  std::string_view sh = *signed_headers;
+  while (!sh.empty()) {
+    std::size_t semi = sh.find(';');
+    auth.signed_headers.emplace_back(sh.substr(0, semi));
+    if (semi == sh.npos) break;
+    sh.remove_prefix(semi + 1);
+  }
+  std::string payload_hash = std::string(sigv4::kUnsignedPayload);
+  if (auto h = QueryParam(request.query, "X-Amz-Content-Sha256")) payload_hash = *h;
+  else if (auth.scope.service != "s3") payload_hash = std::string(sigv4::kEmptySha256);
+  return Verify(request, *key, auth, *date, payload_hash, /*presigned=*/true);
+}
+
+Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request, const AccessKey& key,
+                                         const sigv4::ParsedAuthorization& auth,
+                                         std::string_view amz_date,
+                                         std::string_view payload_hash, bool presigned) const {
+  auto signed_at = sigv4::ParseAmzDate(amz_date);
+  if (!signed_at)
+    return MakeError(ErrorCode::kAccessDenied,
+                     "AWS authentication requires a valid Date or x-amz-date header");
+  if (!presigned) {
+    TimePoint now = wall_clock_.Now();
+    auto skew = now > *signed_at ? now - *signed_at : *signed_at - now;
+    if (skew > kMaxClockSkew) {
+      Error e = MakeError(ErrorCode::kRequestTimeTooSkewed);
+      e.details.emplace_back("RequestTime", std::string(amz_date));
+      e.details.emplace_back("ServerTime", FormatIso8601(now));
+      e.details.emplace_back("MaxAllowedSkewMilliseconds", "900000");
+      return e;
+    }
+  }
+  if (amz_date.substr(0, 8) != auth.scope.date) {
+    return Malformed("The authorization header is malformed; Invalid credential date. Date is "
+                     "not the same as X-Amz-Date.");
+  }
+  bool has_host = false;
+  for (const auto& h : auth.signed_headers) has_host |= h == "host";
+  if (!has_host) {
+    return presigned
+               ? MakeError(ErrorCode::kAuthorizationQueryParametersError,
+                           "Query-string authentication requires the host header to be signed.")
+               : MakeError(ErrorCode::kAccessDenied,
+                           "Host header is not signed; it must be signed.");
+  }
+
+  const bool s3 = auth.scope.service == "s3";
+  std::vector<std::string_view> exclude;
+  if (presigned) exclude.push_back("X-Amz-Signature");
+  std::string canonical = sigv4::CanonicalRequest(request, auth.signed_headers, payload_hash,
+                                                  /*normalize_path=*/!s3, exclude);
+  std::string string_to_sign = sigv4::StringToSign(amz_date, auth.scope, canonical);
+  crypto::Sha256Digest signing_key = sigv4::SigningKey(key.secret, auth.scope);
+  std::string expected = sigv4::Signature(signing_key, string_to_sign);
+  if (!crypto::ConstantTimeEquals(expected, auth.signature)) {
+    Error e = MakeError(ErrorCode::kSignatureDoesNotMatch);
+    e.details.emplace_back("AWSAccessKeyId", key.id);
+    e.details.emplace_back("StringToSign", string_to_sign);
+    e.details.emplace_back("SignatureProvided", auth.signature);
+    e.details.emplace_back("StringToSignBytes", Bytes(string_to_sign));
+    e.details.emplace_back("CanonicalRequest", canonical);
+    e.details.emplace_back("CanonicalRequestBytes", Bytes(canonical));
+    return e;
+  }
+
+  auto account = accounts_.FindAccount(key.account_id);
+  AuthResult result;
+  result.principal.account_id = key.account_id;
+  result.principal.access_key_id = key.id;
+  result.principal.admin = account && account->admin;
+  result.service = auth.scope.service;
+  result.region = auth.scope.region;
+  result.presigned = presigned;
+  if (payload_hash == sigv4::kUnsignedPayload || payload_hash.empty()) {
+    result.payload_mode = PayloadMode::kUnsigned;
+  } else if (payload_hash == sigv4::kStreamingSignedPayload ||
+             payload_hash == sigv4::kStreamingSignedPayloadTrailer) {
+    result.payload_mode = payload_hash == sigv4::kStreamingSignedPayload
+                              ? PayloadMode::kStreamingSigned
+                              : PayloadMode::kStreamingSignedTrailer;
+    result.chunk_signing =
+        ChunkSigning{signing_key, std::string(amz_date), auth.scope, auth.signature};
+  } else if (payload_hash == sigv4::kStreamingUnsignedPayloadTrailer) {
+    result.payload_mode = PayloadMode::kStreamingUnsignedTrailer;
+  } else {
+    bool hex = payload_hash.size() == 64;
+    for (char c : payload_hash) hex &= (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    if (!hex)
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+                       "STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
+                       "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.");
+    result.payload_mode = PayloadMode::kSha256;
+    result.payload_sha256 = payload_hash;
+  }
+  return result;
+}
+
+}  // namespace awslab::auth

@@ -1,0 +1,84 @@
+#include "emulator/base/clock.h"
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+
+namespace awslab {
+
+SimulationClock::SimulationClock(double time_scale)
+    : time_scale_(time_scale),
+      steady_start_(std::chrono::steady_clock::now()),
+      sim_start_(std::chrono::system_clock::now()) {}
+
+TimePoint SimulationClock::Now() const {
+  auto wall = std::chrono::steady_clock::now() - steady_start_;
+  auto scaled = std::chrono::duration_cast<std::chrono::nanoseconds>(wall * time_scale_);
+  std::lock_guard lock(mu_);
+  return sim_start_ + std::chrono::duration_cast<TimePoint::duration>(scaled + advanced_);
+}
+
+void SimulationClock::Advance(std::chrono::nanoseconds by) {
+  if (by.count() <= 0) return;
+  std::lock_guard lock(mu_);
+  advanced_ += by;
+}
+
+namespace {
+
+std::tm ToUtc(TimePoint t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  return tm;
+}
+
+constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                   "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+}  // namespace
+
+std::string FormatIso8601(TimePoint t) {
+  std::tm tm = ToUtc(t);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() %
+            1000;
+  if (ms < 0) ms += 1000;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+std::string FormatHttpDate(TimePoint t) {
+  std::tm tm = ToUtc(t);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],
+                tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                tm.tm_sec);
+  return buf;
+}
+
+std::optional<TimePoint> ParseHttpDate(std::string_view s) {
+  // "Mon, 23 Nov 2026 10:00:00 GMT"
+  char day[4] = {}, mon[4] = {}, zone[4] = {};
+  int mday = 0, year = 0, hh = 0, mm = 0, ss = 0;
+  std::string str(s);
+  if (std::sscanf(str.c_str(), "%3s, %d %3s %d %d:%d:%d %3s", day, &mday, mon, &year, &hh, &mm,
+                  &ss, zone) != 8)
+    return std::nullopt;
+  int month = -1;
+  for (int i = 0; i < 12; ++i)
+    if (std::strcmp(mon, kMonths[i]) == 0) month = i;
+  if (month < 0 || std::strcmp(zone, "GMT") != 0) return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = year - 1900;
+  tm.tm_mon = month;
+  tm.tm_mday = mday;
+  tm.tm_hour = hh;
+  tm.tm_min = mm;
+  tm.tm_sec = ss;
+  return std::chrono::system_clock::from_time_t(timegm(&tm));
+}
+
+}  // namespace awslab

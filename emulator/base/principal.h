@@ -1,0 +1,20 @@
+// Who is asking: an account (through one of its access keys) or anonymous.
+#ifndef AWSLAB_EMULATOR_BASE_PRINCIPAL_H_
+#define AWSLAB_EMULATOR_BASE_PRINCIPAL_H_
+
+#include <string>
+
+namespace awslab {
+
+struct Principal {
+  std::string account_id;     // 12 digits; empty when anonymous
+  std::string access_key_id;  // the key that signed; empty when anonymous
+  bool admin = false;         // may use the admin API
+
+  bool anonymous() const { return account_id.empty(); }
+  static Principal Anonymous() { return {}; }
+};
+
+}  // namespace awslab
+
+#endif  // AWSLAB_EMULATOR_BASE_PRINCIPAL_H_

@@ -1,0 +1,177 @@
+// awslab-server: flags -> configuration -> run. Nothing else lives here.
+#include <unistd.h>
+
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+#include "emulator/api/s3_api.h"
+#include "emulator/auth/accounts.h"
+#include "emulator/auth/authenticator.h"
+#include "emulator/base/clock.h"
+#include "emulator/net/server.h"
+#include "emulator/s3/s3_store.h"
+#include "emulator/storage/storage.h"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: awslab-server [flags]
+
+A local AWS: S3 on one port, state in a LevelDB data directory.
+
+  --host ADDR              address to listen on (default 127.0.0.1)
+  --port N                 port (default 4566; 0 picks a free one)
+  --data-dir DIR           where state lives (default ./awslab-data)
+  --region NAME            the server's default region (default us-east-1)
+  --threads N              I/O threads (default: one per core)
+  --accounts FILE          add the accounts and keys of a JSON file
+  --fsync                  make acknowledged writes survive a machine crash
+  --virtual-host-domains D comma-separated base domains for virtual-hosted
+                           buckets (default localhost,s3.localhost,s3.amazonaws.com)
+  --idle-timeout SECONDS   close idle connections after this (default 60)
+  --io-timeout SECONDS     longest stall of a body read or write (default 60)
+  --quiet                  no access log
+  --port-file FILE         write the bound port to FILE once listening
+  --help                   this text
+)";
+
+struct Flags {
+  awslab::net::ServerOptions server;
+  std::filesystem::path data_dir = "./awslab-data";
+  std::string region = "us-east-1";
+  std::string accounts_file;
+  std::string port_file;
+  bool fsync = false;
+  std::vector<std::string> vhost_domains;
+};
+
+bool ParseInt(std::string_view s, long long& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
+int Fail(const std::string& message) {
+  std::fprintf(stderr, "awslab-server: %s\n", message.c_str());
+  return 2;
+}
+
+std::vector<std::string> SplitComma(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    std::size_t comma = s.find(',');
+    if (comma != 0) out.emplace_back(s.substr(0, comma));
+    if (comma == s.npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Flags flags;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string value;
+    std::string_view name = arg;
+    bool has_inline = false;
+    if (auto eq = arg.find('='); arg.starts_with("--") && eq != arg.npos) {
+      name = arg.substr(0, eq);
+      value = std::string(arg.substr(eq + 1));
+      has_inline = true;
+    }
+    auto next = [&]() -> bool {
+      if (has_inline) return true;
+      if (i + 1 >= argc) return false;
+      value = argv[++i];
+      return true;
+    };
+    long long n = 0;
+    if (name == "--help" || name == "-h") {
+      std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
+      return 0;
+    } else if (name == "--host") {
+      if (!next()) return Fail("--host needs a value");
+      flags.server.host = value;
+    } else if (name == "--port") {
+      if (!next() || !ParseInt(value, n) || n < 0 || n > 65535)
+        return Fail("--port needs a number from 0 to 65535");
+      flags.server.port = static_cast<std::uint16_t>(n);
+    } else if (name == "--data-dir") {
+      if (!next()) return Fail("--data-dir needs a value");
+      flags.data_dir = value;
+    } else if (name == "--region") {
+      if (!next()) return Fail("--region needs a value");
+      flags.region = value;
+    } else if (name == "--threads") {
+      if (!next() || !ParseInt(value, n) || n < 1 || n > 256)
+        return Fail("--threads needs a number from 1 to 256");
+      flags.server.threads = static_cast<int>(n);
+    } else if (name == "--accounts") {
+      if (!next()) return Fail("--accounts needs a file");
+      flags.accounts_file = value;
+    } else if (name == "--port-file") {
+      if (!next()) return Fail("--port-file needs a file");
+      flags.port_file = value;
+    } else if (name == "--fsync") {
+      flags.fsync = true;
+    } else if (name == "--quiet") {
+      flags.server.access_log = false;
+    } else if (name == "--virtual-host-domains") {
+      if (!next()) return Fail("--virtual-host-domains needs a value");
+      flags.vhost_domains = SplitComma(value);
+    } else if (name == "--idle-timeout" || name == "--io-timeout") {
+      if (!next() || !ParseInt(value, n) || n < 1) return Fail(std::string(name) + " needs seconds");
+      (name == "--idle-timeout" ? flags.server.idle_timeout : flags.server.io_timeout) =
+          std::chrono::seconds(n);
+    } else {
+      return Fail("unknown flag " + std::string(arg) + " (see --help)");
+    }
+  }
+
+  using namespace awslab;
+  auto storage = storage::Storage::Open({flags.data_dir, flags.fsync, nullptr});
+  if (!storage) return Fail("cannot open data dir: " + std::string(storage.error().Message()));
+  auto accounts = auth::AccountStore::Open(**storage);
+  if (!accounts) return Fail(std::string(accounts.error().Message()));
+  if (!flags.accounts_file.empty()) {
+    if (auto st = (*accounts)->LoadFile(flags.accounts_file); !st)
+      return Fail(std::string(st.error().Message()));
+  }
+  SimulationClock sim_clock;
+  SystemClock wall_clock;
+  s3::S3Store store(**storage, sim_clock);
+  auth::Authenticator authenticator(**accounts, wall_clock);
+  api::S3ApiOptions api_options;
+  api_options.region = flags.region;
+  if (!flags.vhost_domains.empty()) api_options.addressing.virtual_host_domains = flags.vhost_domains;
+  api::S3Api s3_api(store, **accounts, authenticator, api_options);
+
+  net::Server server(flags.server, s3_api);
+  if (auto st = server.Listen(); !st) return Fail(std::string(st.error().Message()));
+  if (flags.server.host != "127.0.0.1" && flags.server.host != "::1" &&
+      flags.server.host != "localhost") {
+    std::fprintf(stderr,
+                 "WARNING: listening on %s, not loopback: anyone who can reach this address "
+                 "can use this server.\n",
+                 flags.server.host.c_str());
+  }
+  if (!flags.port_file.empty()) {
+    std::string tmp = flags.port_file + ".tmp";
+    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+      std::fprintf(f, "%u\n", server.port());
+      std::fclose(f);
+      std::rename(tmp.c_str(), flags.port_file.c_str());
+    }
+  }
+  std::fprintf(stderr, "awslab-server listening on http://%s:%u (data dir %s, pid %d)\n",
+               flags.server.host.c_str(), server.port(), flags.data_dir.c_str(),
+               static_cast<int>(::getpid()));
+  server.Run();
+  std::fprintf(stderr, "awslab-server stopped\n");
+  return 0;
+}

@@ -1,0 +1,399 @@
+#include "emulator/net/server.h"
+
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <cerrno>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "emulator/base/clock.h"
+#include "emulator/base/ids.h"
+#include "emulator/base/log.h"
+
+namespace awslab::net {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+constexpr auto kTok = asio::as_tuple(asio::use_awaitable);
+// Bodies move through a buffer of at most this size, so a transfer of any
+// size keeps memory flat.
+constexpr std::size_t kMaxIoBuffer = 256 * 1024;
+
+// The Date header, formatted once a second per thread.
+const std::string& DateHeader() {
+  thread_local std::string cached;
+  thread_local std::time_t cached_at = 0;
+  std::time_t now = std::time(nullptr);
+  if (now != cached_at) {
+    cached = FormatHttpDate(std::chrono::system_clock::from_time_t(now));
+    cached_at = now;
+  }
+  return cached;
+}
+
+bool StatusHasNoBody(int status) { return status == 204 || status == 304 || status < 200; }
+
+// What writing a response needs to know of its request.
+struct ReplyInfo {
+  std::string method;
+  std::string request_id;
+  std::string host_id;
+};
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions o, api::Service& s)
+      : options(std::move(o)),
+        service(s),
+        ioc(options.threads > 0 ? options.threads : 1),
+        acceptor(asio::make_strand(ioc)),
+        signals(ioc, SIGINT, SIGTERM) {}
+
+  asio::awaitable<void> Accept();
+  asio::awaitable<void> Session(beast::tcp_stream stream);
+  asio::awaitable<bool> WriteResponse(beast::tcp_stream& stream, protocol::Response& response,
+                                      const ReplyInfo& request, bool close,
+                                      std::vector<char>& io_buffer, std::uint64_t& bytes_out);
+  void BeginShutdown();
+  void WaitForRequests(std::chrono::steady_clock::time_point deadline);
+
+  ServerOptions options;
+  api::Service& service;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  std::atomic<bool> stopping{false};
+  std::atomic<int> in_flight{0};
+  std::unique_ptr<asio::steady_timer> shutdown_timer;
+};
+
+Server::Server(ServerOptions options, api::Service& service)
+    : impl_(std::make_unique<Impl>(std::move(options), service)) {}
+
+Server::~Server() = default;
+
+Status Server::Listen() {
+  boost::system::error_code ec;
+  auto address = asio::ip::make_address(impl_->options.host, ec);
+  if (ec) return MakeError(ErrorCode::kInvalidArgument, "invalid --host: " + impl_->options.host);
+  tcp::endpoint endpoint(address, impl_->options.port);
+  auto& acceptor = impl_->acceptor;
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return MakeError(ErrorCode::kInternalError, "cannot listen on " + impl_->options.host + ":" +
+                                                    std::to_string(impl_->options.port) + ": " +
+                                                    ec.message());
+  return Ok();
+}
+
+std::uint16_t Server::port() const {
+  boost::system::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void Server::Run() {
+  Impl& impl = *impl_;
+  impl.signals.async_wait([&impl](const boost::system::error_code& ec, int) {
+    if (!ec) impl.BeginShutdown();
+  });
+  asio::co_spawn(impl.acceptor.get_executor(), impl.Accept(), asio::detached);
+  int n = impl.options.threads > 0 ? impl.options.threads
+                                   : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> threads;
+  for (int i = 1; i < n; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  impl.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Stop() {
+  asio::post(impl_->ioc, [impl = impl_.get()] { impl->BeginShutdown(); });
+}
+
+void Server::Impl::BeginShutdown() {
+  if (stopping.exchange(true)) return;
+  boost::system::error_code ec;
+  acceptor.close(ec);
+  signals.cancel(ec);
+  WaitForRequests(std::chrono::steady_clock::now() + options.shutdown_grace);
+}
+
+// Requests in progress finish (up to the grace period); idle connections are
+// simply dropped, as a client must expect of any keep-alive connection.
+void Server::Impl::WaitForRequests(std::chrono::steady_clock::time_point deadline) {
+  if (in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    ioc.stop();
+    return;
+  }
+  shutdown_timer = std::make_unique<asio::steady_timer>(ioc, std::chrono::milliseconds(20));
+  shutdown_timer->async_wait([this, deadline](const boost::system::error_code&) {
+    WaitForRequests(deadline);
+  });
+}
+
+asio::awaitable<void> Server::Impl::Accept() {
+  while (!stopping) {
+    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTok);
+    if (ec) {
+      if (stopping || ec == asio::error::operation_aborted) break;
+      // Out of descriptors and the like: pause rather than spin.
+      LogLine("accept: " + ec.message());
+      asio::steady_timer t(acceptor.get_executor(), std::chrono::milliseconds(50));
+      co_await t.async_wait(kTok);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    auto executor = socket.get_executor();
+    asio::co_spawn(executor, Session(beast::tcp_stream(std::move(socket))), asio::detached);
+  }
+}
+
+asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream,
+                                                  protocol::Response& response,
+                                                  const ReplyInfo& request, bool close,
+                                                  std::vector<char>& io_buffer,
+                                                  std::uint64_t& bytes_out) {
+  http::response<http::empty_body> head;
+  head.version(11);
+  head.result(static_cast<unsigned>(response.status));
+  head.set(http::field::server, "AmazonS3");
+  head.set(http::field::date, DateHeader());
+  head.set("x-amz-request-id", request.request_id);
+  head.set("x-amz-id-2", request.host_id);
+  for (const auto& [name, value] : response.headers) head.insert(name, value);
+  if (close) head.set(http::field::connection, "close");
+
+  std::uint64_t length = response.file ? response.file->size
+                         : response.head_content_length ? *response.head_content_length
+                                                        : response.body.size();
+  if (!StatusHasNoBody(response.status)) head.content_length(length);
+  const bool send_body = request.method != "HEAD" && !StatusHasNoBody(response.status);
+
+  if (!response.file) {
+    http::response<http::string_body> res(std::move(head));
+    if (send_body) res.body() = std::move(response.body);
+    stream.expires_after(options.io_timeout);
+    http::response_serializer<http::string_body> sr(res);
+    if (!send_body) {
+      auto [ec, n] = co_await http::async_write_header(stream, sr, kTok);
+      co_return !ec;
+    }
+    auto [ec, n] = co_await http::async_write(stream, sr, kTok);
+    bytes_out += res.body().size();
+    co_return !ec;
+  }
+
+  http::response_serializer<http::empty_body> sr(head);
+  stream.expires_after(options.io_timeout);
+  auto [ec, n] = co_await http::async_write_header(stream, sr, kTok);
+  if (ec) co_return false;
+  if (!send_body) co_return true;
+  protocol::FileBody& file = *response.file;
+  io_buffer.resize(std::min<std::uint64_t>(kMaxIoBuffer, std::max<std::uint64_t>(file.size, 1)));
+  std::uint64_t offset = file.offset, left = file.size;
+  while (left > 0) {
+    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, io_buffer.size()));
+    ssize_t got = ::pread(file.fd, io_buffer.data(), want, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      // The headers are gone; all that is left is to cut the connection so
+      // the client sees a short body rather than a wrong one.
+      LogLine("read blob: " + std::string(got < 0 ? std::strerror(errno) : "short file"));
+      co_return false;
+    }
+    stream.expires_after(options.io_timeout);
+    auto [wec, wn] =
+        co_await asio::async_write(stream, asio::buffer(io_buffer.data(), got), kTok);
+    if (wec) co_return false;
+    offset += got;
+    left -= got;
+    bytes_out += got;
+  }
+  co_return true;
+}
+
+asio::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
+  beast::flat_buffer buffer;
+  std::vector<char> io_buffer;
+  boost::system::error_code addr_ec;
+  auto remote = stream.socket().remote_endpoint(addr_ec);
+  std::string remote_address = addr_ec ? "-" : remote.address().to_string();
+
+  while (!stopping) {
+    http::request_parser<http::buffer_body> parser;
+    parser.header_limit(options.header_limit);
+    parser.body_limit(boost::none);  // each exchange sets its own limit
+    stream.expires_after(options.idle_timeout);
+    auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTok);
+    if (ec) {
+      if (ec == http::error::header_limit) {
+        ReplyInfo req{"GET", NewRequestId(), NewExtendedRequestId()};
+        protocol::Response res;
+        res.status = 400;
+        res.SetHeader("Content-Type", "application/xml");
+        res.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+                   "RequestHeaderSectionTooLarge</Code><Message>Your request header section "
+                   "exceeds the maximum allowed size.</Message><MaxSizeAllowed>" +
+                   std::to_string(options.header_limit) + "</MaxSizeAllowed><RequestId>" +
+                   req.request_id + "</RequestId><HostId>" + req.host_id + "</HostId></Error>";
+        std::uint64_t out = 0;
+        co_await WriteResponse(stream, res, req, /*close=*/true, io_buffer, out);
+      } else if (ec != http::error::end_of_stream && ec != beast::error::timeout &&
+                 ec != asio::error::eof && ec != asio::error::connection_reset &&
+                 ec != asio::error::operation_aborted && buffer.size() > 0) {
+        // A request line or header that is not HTTP: answer 400 and hang up.
+        static constexpr std::string_view kBad =
+            "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+        stream.expires_after(std::chrono::seconds(5));
+        co_await asio::async_write(stream, asio::buffer(kBad.data(), kBad.size()), kTok);
+      }
+      break;
+    }
+
+    const auto started = std::chrono::steady_clock::now();
+    in_flight.fetch_add(1);
+    auto& msg = parser.get();
+    protocol::Request request;
+    request.raw.method = std::string(msg.method_string());
+    std::string_view target = msg.target();
+    std::size_t qmark = target.find('?');
+    request.raw.path = std::string(target.substr(0, qmark));
+    if (qmark != target.npos) request.raw.query = std::string(target.substr(qmark + 1));
+    request.raw.headers.reserve(16);
+    for (const auto& field : msg)
+      request.raw.headers.push_back({std::string(field.name_string()), std::string(field.value())});
+    if (auto cl = parser.content_length()) request.content_length = *cl;
+    request.has_body = !parser.is_done();
+    request.remote_address = remote_address;
+    request.request_id = NewRequestId();
+    request.host_id = NewExtendedRequestId();
+    bool close = !msg.keep_alive();
+    const bool parsed = protocol::ParseTarget(request);
+    const ReplyInfo reply{request.raw.method, request.request_id, request.host_id};
+    const std::string log_target(target);
+
+    std::unique_ptr<api::Exchange> exchange;
+    protocol::Response response;
+    std::uint64_t bytes_in = 0;
+    try {
+      if (!parsed || request.raw.path.empty() || request.raw.path[0] != '/') {
+        response.status = 400;
+        response.SetHeader("Content-Type", "application/xml");
+        response.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InvalidURI</Code>"
+                        "<Message>Couldn't parse the specified URI.</Message><RequestId>" +
+                        request.request_id + "</RequestId></Error>";
+        if (request.has_body) close = true;
+      } else {
+        exchange = service.Begin(std::move(request));
+        if (exchange->early) {
+          response = std::move(*exchange->early);
+          // The body was not read: the connection cannot carry another request.
+          if (!parser.is_done()) close = true;
+        } else {
+          bool complete = parser.is_done();
+          bool stopped = false;
+          if (!complete) {
+            if (auto expect = msg[http::field::expect];
+                beast::iequals(expect, "100-continue")) {
+              http::response<http::empty_body> cont{http::status::continue_, 11};
+              stream.expires_after(options.io_timeout);
+              co_await http::async_write(stream, cont, kTok);
+            }
+            std::uint64_t hint = parser.content_length().value_or(kMaxIoBuffer);
+            io_buffer.resize(std::clamp<std::uint64_t>(hint, 4096, kMaxIoBuffer));
+            while (!parser.is_done()) {
+              msg.body().data = io_buffer.data();
+              msg.body().size = io_buffer.size();
+              stream.expires_after(options.io_timeout);
+              auto [rec, rn] = co_await http::async_read_some(stream, buffer, parser, kTok);
+              if (rec == http::error::need_buffer) rec = {};
+              std::size_t got = io_buffer.size() - msg.body().size;
+              if (got > 0) {
+                bytes_in += got;
+                if (bytes_in > exchange->body_limit) {
+                  stopped = true;
+                  break;
+                }
+                if (!exchange->OnBody(std::string_view(io_buffer.data(), got))) {
+                  stopped = true;
+                  break;
+                }
+              }
+              if (rec) break;
+            }
+            complete = parser.is_done() && !stopped;
+          }
+          if (bytes_in > exchange->body_limit) {
+            // Only small documents have a limit below the maximum object size.
+            exchange.reset();
+            response.status = 400;
+            response.SetHeader("Content-Type", "application/xml");
+            response.body =
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>MaxMessageLengthExceeded"
+                "</Code><Message>Your request was too big.</Message><RequestId>" +
+                reply.request_id + "</RequestId></Error>";
+          } else {
+            response = exchange->Finish(complete);
+          }
+          if (!complete) close = true;
+        }
+      }
+    } catch (const std::exception& e) {
+      // The one catch: a bug becomes a 500 and a log line, not a dead server.
+      LogLine(std::string("internal error: ") + e.what());
+      response = protocol::Response();
+      response.status = 500;
+      response.SetHeader("Content-Type", "application/xml");
+      response.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InternalError</Code>"
+                      "<Message>We encountered an internal error. Please try again.</Message>"
+                      "</Error>";
+      close = true;
+    }
+    exchange.reset();  // frees staged bodies and buffers before the write
+    if (stopping) close = true;
+    std::uint64_t bytes_out = 0;
+    bool written = co_await WriteResponse(stream, response, reply, close, io_buffer, bytes_out);
+    in_flight.fetch_sub(1);
+    if (options.access_log) {
+      auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
+                        std::chrono::steady_clock::now() - started)
+                        .count();
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.3fms", micros / 1000.0);
+      LogLine(FormatIso8601(std::chrono::system_clock::now()) + " " + remote_address + " " +
+              reply.method + " " + log_target + " " + std::to_string(response.status) +
+              " in=" + std::to_string(bytes_in) + " out=" + std::to_string(bytes_out) + " " + ms +
+              " " + reply.request_id + (written ? "" : " (response not delivered)"));
+    }
+    if (io_buffer.capacity() > 64 * 1024) std::vector<char>().swap(io_buffer);
+    if (close || !written) break;
+  }
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.socket().close(ec);
+}
+
+}  // namespace awslab::net

@@ -1,0 +1,71 @@
+// HTTP requests and responses as the service layers see them: plain values,
+// no Beast. The net layer fills a Request from the wire and sends a Response.
+#ifndef AWSLAB_EMULATOR_PROTOCOL_HTTP_H_
+#define AWSLAB_EMULATOR_PROTOCOL_HTTP_H_
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "client/include/awslab/sigv4.h"
+
+namespace awslab::protocol {
+
+struct Request {
+  sigv4::HttpRequest raw;  // method, raw path and query, headers as on the wire
+  std::string path;        // the decoded path
+  // Decoded query parameters in order ('+' is a space, as S3 decodes them).
+  std::vector<std::pair<std::string, std::string>> query;
+  std::string host;  // the Host header without the port
+  std::string remote_address;
+  std::optional<std::uint64_t> content_length;  // absent with chunked transfer
+  bool has_body = false;
+  std::string request_id;  // x-amz-request-id of the response
+  std::string host_id;     // x-amz-id-2 of the response
+
+  // Case-insensitive; the first header of that name.
+  const std::string* Header(std::string_view name) const;
+  const std::string* Query(std::string_view name) const;
+  bool HasQuery(std::string_view name) const { return Query(name) != nullptr; }
+};
+
+// Fills path, query and host from raw. False when the target cannot be parsed.
+bool ParseTarget(Request& request);
+
+// A file region sent as a response body.
+struct FileBody {
+  explicit FileBody(int fd) : fd(fd) {}
+  ~FileBody() {
+    if (fd >= 0) ::close(fd);
+  }
+  FileBody(const FileBody&) = delete;
+  FileBody& operator=(const FileBody&) = delete;
+  int fd = -1;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+};
+
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  // When set, the body is this file region instead (Content-Length = size).
+  std::unique_ptr<FileBody> file;
+  // For HEAD: the Content-Length to announce with no body sent.
+  std::optional<std::uint64_t> head_content_length;
+  bool close_connection = false;
+
+  void SetHeader(std::string name, std::string value) {
+    headers.emplace_back(std::move(name), std::move(value));
+  }
+};
+
+}  // namespace awslab::protocol
+
+#endif  // AWSLAB_EMULATOR_PROTOCOL_HTTP_H_

@@ -1,0 +1,115 @@
+#include "emulator/router/s3_router.h"
+
+#include <array>
+#include <strings.h>
+
+namespace awslab::router {
+namespace {
+
+enum class Level { kService, kBucket, kObject };
+
+struct Row {
+  std::string_view method;
+  Level level;
+  std::string_view subresource;  // "" matches any request at that level
+  S3Op op;
+};
+
+// Sub-resources of S3 this server does not implement yet: a request naming
+// one must not fall through to the plain operation (a PUT ?acl is not a
+// PutObject). https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
+constexpr std::array<std::string_view, 32> kUnimplementedSubresources = {
+    "accelerate", "acl",        "analytics",    "attributes",  "cors",
+    "delete",     "encryption", "intelligent-tiering", "inventory", "legal-hold",
+    "lifecycle",  "logging",    "metrics",      "notification", "object-lock",
+    "ownershipControls", "partNumber", "policy", "policyStatus", "publicAccessBlock",
+    "replication", "requestPayment", "restore", "retention", "select",
+    "tagging",    "torrent",    "uploadId",     "uploads",     "versioning",
+    "versions",   "website"};
+
+constexpr Row kRows[] = {
+    {"GET", Level::kService, "", S3Op::kListBuckets},
+    {"PUT", Level::kBucket, "", S3Op::kCreateBucket},
+    {"DELETE", Level::kBucket, "", S3Op::kDeleteBucket},
+    {"HEAD", Level::kBucket, "", S3Op::kHeadBucket},
+    {"GET", Level::kBucket, "location", S3Op::kGetBucketLocation},
+    {"GET", Level::kBucket, "list-type", S3Op::kListObjectsV2},
+    {"GET", Level::kBucket, "", S3Op::kListObjects},
+    {"PUT", Level::kObject, "", S3Op::kPutObject},
+    {"GET", Level::kObject, "", S3Op::kGetObject},
+    {"HEAD", Level::kObject, "", S3Op::kHeadObject},
+    {"DELETE", Level::kObject, "", S3Op::kDeleteObject},
+};
+
+bool IEndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         ::strncasecmp(s.data() + s.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
+}
+
+}  // namespace
+
+std::string_view S3OpName(S3Op op) {
+  switch (op) {
+    case S3Op::kListBuckets: return "ListBuckets";
+    case S3Op::kCreateBucket: return "CreateBucket";
+    case S3Op::kDeleteBucket: return "DeleteBucket";
+    case S3Op::kHeadBucket: return "HeadBucket";
+    case S3Op::kGetBucketLocation: return "GetBucketLocation";
+    case S3Op::kListObjectsV2: return "ListObjectsV2";
+    case S3Op::kListObjects: return "ListObjects";
+    case S3Op::kPutObject: return "PutObject";
+    case S3Op::kGetObject: return "GetObject";
+    case S3Op::kHeadObject: return "HeadObject";
+    case S3Op::kDeleteObject: return "DeleteObject";
+    case S3Op::kNotImplemented: return "NotImplemented";
+    case S3Op::kMethodNotAllowed: return "MethodNotAllowed";
+  }
+  return "Unknown";
+}
+
+S3Route RouteS3(const protocol::Request& request, const S3Addressing& addressing) {
+  S3Route route;
+  std::string_view path = request.path;
+  if (path.starts_with('/')) path.remove_prefix(1);
+
+  // Virtual-hosted style: the longest base domain that the host ends with.
+  std::string_view host = request.host;
+  std::string_view vhost_bucket;
+  std::size_t best = 0;
+  for (const auto& domain : addressing.virtual_host_domains) {
+    if (host.size() > domain.size() + 1 && domain.size() > best && IEndsWith(host, domain) &&
+        host[host.size() - domain.size() - 1] == '.') {
+      vhost_bucket = host.substr(0, host.size() - domain.size() - 1);
+      best = domain.size();
+    }
+  }
+  if (!vhost_bucket.empty()) {
+    route.bucket = vhost_bucket;
+    route.key = path;
+  } else {
+    std::size_t slash = path.find('/');
+    route.bucket = path.substr(0, slash);
+    if (slash != std::string_view::npos) route.key = path.substr(slash + 1);
+  }
+  Level level = route.bucket.empty() ? Level::kService
+                : route.key.empty()  ? Level::kBucket
+                                     : Level::kObject;
+
+  for (auto sub : kUnimplementedSubresources) {
+    if (request.HasQuery(sub)) {
+      route.op = S3Op::kNotImplemented;
+      return route;
+    }
+  }
+  for (const Row& row : kRows) {
+    if (row.method != request.raw.method || row.level != level) continue;
+    if (!row.subresource.empty() && !request.HasQuery(row.subresource)) continue;
+    route.op = row.op;
+    return route;
+  }
+  // POST is used by S3 for multipart, DeleteObjects and form uploads.
+  route.op = request.raw.method == "POST" ? S3Op::kNotImplemented : S3Op::kMethodNotAllowed;
+  return route;
+}
+
+}  // namespace awslab::router

@@ -1,0 +1,274 @@
+#include "emulator/s3/s3_store.h"
+
+#include <leveldb/write_batch.h>
+
+#include <functional>
+
+#include "emulator/s3/bucket_name.h"
+#include "emulator/storage/key_schema.h"
+
+namespace awslab::s3 {
+namespace keys = storage::keys;
+
+namespace {
+
+// "us-east-1" and its historic spellings.
+bool IsUsEast1(std::string_view region) { return region.empty() || region == "us-east-1"; }
+
+bool LooksLikeRegion(std::string_view s) {
+  // e.g. us-west-2, eu-central-1, ap-southeast-1, us-gov-west-1.
+  if (s.size() < 9 || s.size() > 25) return false;
+  int dashes = 0;
+  for (char c : s) {
+    if (c == '-') ++dashes;
+    else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+  }
+  return dashes >= 2 && s.back() >= '0' && s.back() <= '9';
+}
+
+Error NoSuchBucket(std::string_view bucket) {
+  Error e = MakeError(ErrorCode::kNoSuchBucket, {}, std::string(bucket));
+  e.details.emplace_back("BucketName", std::string(bucket));
+  return e;
+}
+
+}  // namespace
+
+Result<BucketRecord> S3Store::LoadBucket(std::string_view bucket) const {
+  auto data = storage_.Get(keys::Bucket(bucket));
+  if (!data) return data.error();
+  if (!*data) return NoSuchBucket(bucket);
+  auto record = DecodeBucket(bucket, **data);
+  if (!record) return MakeError(ErrorCode::kInternalError, "corrupt bucket record");
+  return *record;
+}
+
+std::mutex& S3Store::KeyLock(std::string_view bucket, std::string_view key) {
+  std::size_t h = std::hash<std::string_view>()(bucket) * 31 + std::hash<std::string_view>()(key);
+  return key_mu_[h % key_mu_.size()];
+}
+
+Result<std::vector<BucketRecord>> S3Store::ListBuckets(const Principal& who) {
+  if (who.anonymous()) return MakeError(ErrorCode::kAccessDenied);
+  std::vector<BucketRecord> out;
+  auto it = storage_.NewIterator();
+  for (it->Seek(std::string(keys::kBucketPrefix)); it->Valid(); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    if (!k.starts_with(keys::kBucketPrefix)) break;
+    auto b = DecodeBucket(k.substr(keys::kBucketPrefix.size()),
+                          std::string_view(it->value().data(), it->value().size()));
+    if (b && b->owner_account_id == who.account_id) out.push_back(std::move(*b));
+  }
+  return out;
+}
+
+Result<BucketRecord> S3Store::CreateBucket(const Principal& who,
+                                           const CreateBucketRequest& request) {
+  if (who.anonymous()) return MakeError(ErrorCode::kAccessDenied);
+  if (std::string problem = BucketNameProblem(request.name); !problem.empty()) {
+    Error e = MakeError(ErrorCode::kInvalidBucketName, {}, request.name);
+    e.details.emplace_back("BucketName", request.name);
+    return e;
+  }
+  // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html:
+  // without a LocationConstraint the bucket is created in us-east-1, which
+  // only the us-east-1 endpoint accepts; "us-east-1" itself is not a valid
+  // constraint; "EU" is the legacy name of eu-west-1.
+  std::string region;
+  const std::string& lc = request.location_constraint;
+  if (lc.empty()) {
+    if (!IsUsEast1(request.endpoint_region))
+      return MakeError(ErrorCode::kIllegalLocationConstraintException);
+    region = "us-east-1";
+  } else if (lc == "us-east-1" || (lc != "EU" && !LooksLikeRegion(lc))) {
+    Error e = MakeError(ErrorCode::kInvalidLocationConstraint);
+    e.details.emplace_back("LocationConstraint", lc);
+    return e;
+  } else {
+    region = lc == "EU" ? "eu-west-1" : lc;
+    if (!IsUsEast1(request.endpoint_region) && region != request.endpoint_region)
+      return MakeError(ErrorCode::kIllegalLocationConstraintException,
+                       "The " + lc +
+                           " location constraint is incompatible for the region specific "
+                           "endpoint this request was sent to.");
+  }
+
+  std::unique_lock lock(buckets_mu_);
+  auto existing = LoadBucket(request.name);
+  if (existing) {
+    if (existing->owner_account_id != who.account_id) {
+      Error e = MakeError(ErrorCode::kBucketAlreadyExists, {}, request.name);
+      e.details.emplace_back("BucketName", request.name);
+      return e;
+    }
+    // "If you create a bucket that already exists and you own it, in us-east-1
+    // you get 200 OK (legacy); in every other Region, 409 BucketAlreadyOwnedByYou."
+    if (existing->region == "us-east-1" && region == "us-east-1") return *existing;
+    Error e = MakeError(ErrorCode::kBucketAlreadyOwnedByYou, {}, request.name);
+    e.details.emplace_back("BucketName", request.name);
+    return e;
+  }
+  if (existing.error().code != ErrorCode::kNoSuchBucket) return existing.error();
+  BucketRecord record{request.name, who.account_id, region, clock_.Now()};
+  if (auto st = storage_.Put(keys::Bucket(request.name), EncodeBucket(record)); !st)
+    return st.error();
+  return record;
+}
+
+Result<BucketRecord> S3Store::GetBucket(const Principal& who, std::string_view bucket) {
+  auto record = LoadBucket(bucket);
+  if (!record) return record;
+  if (who.anonymous() || record->owner_account_id != who.account_id)
+    return MakeError(ErrorCode::kAccessDenied);
+  return record;
+}
+
+Status S3Store::DeleteBucket(const Principal& who, std::string_view bucket) {
+  std::unique_lock lock(buckets_mu_);
+  auto record = GetBucket(who, bucket);
+  if (!record) return record.error();
+  auto it = storage_.NewIterator();
+  std::string prefix = keys::ObjectsOf(bucket);
+  it->Seek(prefix);
+  if (it->Valid() && it->key().starts_with(prefix)) {
+    Error e = MakeError(ErrorCode::kBucketNotEmpty, {}, std::string(bucket));
+    e.details.emplace_back("BucketName", std::string(bucket));
+    return e;
+  }
+  leveldb::WriteBatch batch;
+  batch.Delete(keys::Bucket(bucket));
+  return storage_.Write(batch);
+}
+
+Result<ObjectRecord> S3Store::PutObject(const Principal& who, std::string_view bucket,
+                                        std::string_view key, ObjectMetadata meta,
+                                        storage::StagedBody body, std::string md5_hex) {
+  // `body` is owned here: returning early aborts its blob.
+  if (key.size() > kMaxKeyBytes) return MakeError(ErrorCode::kKeyTooLongError);
+  std::shared_lock buckets(buckets_mu_);
+  auto b = GetBucket(who, bucket);
+  if (!b) return b.error();
+
+  ObjectRecord record;
+  record.key = key;
+  record.size = body.size();
+  record.etag = std::move(md5_hex);
+  record.last_modified = clock_.Now();
+  record.owner_account_id = who.account_id;
+  record.meta = std::move(meta);
+  std::vector<std::string> linked;
+  if (body.in_blob()) {
+    record.blob_id = body.blob_id();
+    linked.push_back(record.blob_id);
+  } else {
+    record.inline_body = body.TakeInlineData();
+  }
+
+  std::lock_guard key_lock(KeyLock(bucket, key));
+  std::string object_key = keys::Object(bucket, key);
+  std::vector<std::string> dropped;
+  auto old = storage_.Get(object_key);
+  if (!old) return old.error();
+  if (*old) {
+    auto old_record = DecodeObject(key, **old, /*with_body=*/false);
+    if (old_record && !old_record->blob_id.empty()) dropped.push_back(old_record->blob_id);
+  }
+  leveldb::WriteBatch batch;
+  batch.Put(object_key, EncodeObject(record));
+  if (auto st = storage_.Commit(batch, linked, dropped); !st) return st.error();
+  body.Release();
+  record.inline_body.clear();
+  return record;
+}
+
+Result<ObjectRecord> S3Store::GetObject(const Principal& who, std::string_view bucket,
+                                        std::string_view key) {
+  auto data = storage_.Get(keys::Object(bucket, key));
+  if (!data) return data.error();
+  auto b = GetBucket(who, bucket);
+  if (!b) return b.error();
+  if (!*data) {
+    Error e = MakeError(ErrorCode::kNoSuchKey, {}, std::string(key));
+    e.details.emplace_back("Key", std::string(key));
+    return e;
+  }
+  auto record = DecodeObject(key, **data);
+  if (!record) return MakeError(ErrorCode::kInternalError, "corrupt object record");
+  return *record;
+}
+
+Status S3Store::DeleteObject(const Principal& who, std::string_view bucket,
+                             std::string_view key) {
+  std::shared_lock buckets(buckets_mu_);
+  auto b = GetBucket(who, bucket);
+  if (!b) return b.error();
+  std::lock_guard key_lock(KeyLock(bucket, key));
+  std::string object_key = keys::Object(bucket, key);
+  auto old = storage_.Get(object_key);
+  if (!old) return old.error();
+  if (!*old) return Ok();
+  std::vector<std::string> dropped;
+  auto old_record = DecodeObject(key, **old, /*with_body=*/false);
+  if (old_record && !old_record->blob_id.empty()) dropped.push_back(old_record->blob_id);
+  leveldb::WriteBatch batch;
+  batch.Delete(object_key);
+  return storage_.Commit(batch, {}, dropped);
+}
+
+Result<ListObjectsResult> S3Store::ListObjects(const Principal& who,
+                                               const ListObjectsRequest& request) {
+  auto b = GetBucket(who, request.bucket);
+  if (!b) return b.error();
+  ListObjectsResult result;
+  if (request.max_keys <= 0) return result;
+  const std::string base = keys::ObjectsOf(request.bucket);
+  const std::string scan_prefix = base + request.prefix;
+  std::string start = scan_prefix;
+  if (!request.start_after.empty() && base + request.start_after >= start) {
+    if (request.start_after_is_prefix) {
+      start = keys::PrefixEnd(base + request.start_after);
+      if (start.empty()) return result;
+    } else {
+      start = base + request.start_after;
+      start.push_back('\0');  // strictly after
+    }
+  }
+  auto it = storage_.NewIterator();
+  int count = 0;
+  for (it->Seek(start); it->Valid();) {
+    std::string_view k(it->key().data(), it->key().size());
+    if (!k.starts_with(scan_prefix)) break;
+    std::string_view key = k.substr(base.size());
+    if (count == request.max_keys) {
+      result.truncated = true;
+      break;
+    }
+    if (!request.delimiter.empty()) {
+      std::size_t pos = key.find(request.delimiter, request.prefix.size());
+      if (pos != std::string_view::npos) {
+        // Everything up to and including the delimiter rolls up into one
+        // common prefix; skip past all keys that share it.
+        std::string common(key.substr(0, pos + request.delimiter.size()));
+        result.common_prefixes.push_back(common);
+        result.next_start_after = common;
+        result.next_start_after_is_prefix = true;
+        ++count;
+        std::string skip_to = keys::PrefixEnd(base + common);
+        if (skip_to.empty()) break;
+        it->Seek(skip_to);
+        continue;
+      }
+    }
+    auto record = DecodeObject(key, std::string_view(it->value().data(), it->value().size()),
+                               /*with_body=*/false);
+    if (!record) return MakeError(ErrorCode::kInternalError, "corrupt object record");
+    result.next_start_after = record->key;
+    result.next_start_after_is_prefix = false;
+    result.objects.push_back(std::move(*record));
+    ++count;
+    it->Next();
+  }
+  return result;
+}
+
+}  // namespace awslab::s3

@@ -1,0 +1,53 @@
+#include "emulator/storage/key_schema.h"
+
+namespace awslab::storage::keys {
+namespace {
+
+std::string Join(std::string_view a, std::string_view b) {
+  std::string out;
+  out.reserve(a.size() + b.size());
+  out.append(a);
+  out.append(b);
+  return out;
+}
+
+}  // namespace
+
+std::string Account(std::string_view account_id) { return Join(kAccountPrefix, account_id); }
+std::string AccessKey(std::string_view access_key_id) {
+  return Join(kAccessKeyPrefix, access_key_id);
+}
+std::string Bucket(std::string_view bucket) { return Join(kBucketPrefix, bucket); }
+
+std::string ObjectsOf(std::string_view bucket) {
+  std::string out = Join(kObjectPrefix, bucket);
+  out.push_back('/');
+  return out;
+}
+
+std::string Object(std::string_view bucket, std::string_view key) {
+  std::string out;
+  out.reserve(kObjectPrefix.size() + bucket.size() + 1 + key.size());
+  out.append(kObjectPrefix);
+  out.append(bucket);
+  out.push_back('/');
+  out.append(key);
+  return out;
+}
+
+std::string PendingBlob(std::string_view blob_id) { return Join(kPendingBlobPrefix, blob_id); }
+
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    unsigned char c = static_cast<unsigned char>(end.back());
+    if (c != 0xff) {
+      end.back() = static_cast<char>(c + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;
+}
+
+}  // namespace awslab::storage::keys

@@ -1,0 +1,43 @@
+// The key schema: the one place that knows every LevelDB key prefix. Keys
+// sort so that each listing is one range scan.
+//
+//   _meta/version           schema version
+//   a/<account id>          account record
+//   k/<access key id>       access key record (secret, account id)
+//   b/<bucket>              bucket record
+//   o/<bucket>/<key>        object record; keys of one bucket are contiguous and
+//                           in S3's order (bytewise UTF-8), since bucket names
+//                           cannot contain '/'
+//   p/<blob id>             a blob file not referenced by any record: being
+//                           written, or dropped and not yet unlinked. Swept on
+//                           start.
+#ifndef AWSLAB_EMULATOR_STORAGE_KEY_SCHEMA_H_
+#define AWSLAB_EMULATOR_STORAGE_KEY_SCHEMA_H_
+
+#include <string>
+#include <string_view>
+
+namespace awslab::storage::keys {
+
+inline constexpr std::string_view kSchemaVersion = "_meta/version";
+inline constexpr std::string_view kAccountPrefix = "a/";
+inline constexpr std::string_view kAccessKeyPrefix = "k/";
+inline constexpr std::string_view kBucketPrefix = "b/";
+inline constexpr std::string_view kObjectPrefix = "o/";
+inline constexpr std::string_view kPendingBlobPrefix = "p/";
+
+std::string Account(std::string_view account_id);
+std::string AccessKey(std::string_view access_key_id);
+std::string Bucket(std::string_view bucket);
+// Every object key of `bucket` starts with this.
+std::string ObjectsOf(std::string_view bucket);
+std::string Object(std::string_view bucket, std::string_view key);
+std::string PendingBlob(std::string_view blob_id);
+
+// The smallest key greater than every key that starts with `prefix`; empty
+// when there is none (prefix of 0xff bytes).
+std::string PrefixEnd(std::string_view prefix);
+
+}  // namespace awslab::storage::keys
+
+#endif  // AWSLAB_EMULATOR_STORAGE_KEY_SCHEMA_H_

@@ -1,0 +1,47 @@
+#include "emulator/storage/staged_body.h"
+
+namespace awslab::storage {
+
+StagedBody::StagedBody(StagedBody&& other) noexcept
+    : storage_(other.storage_),
+      threshold_(other.threshold_),
+      size_(other.size_),
+      inline_(std::move(other.inline_)),
+      blob_(std::move(other.blob_)),
+      released_(other.released_) {
+  other.blob_.reset();
+  other.released_ = true;
+}
+
+StagedBody::~StagedBody() {
+  if (blob_ && !released_) {
+    std::string id = blob_->id();
+    blob_.reset();  // closes the descriptor
+    storage_->AbortBlob(id);
+  }
+}
+
+Status StagedBody::Append(std::string_view data) {
+  size_ += data.size();
+  if (!blob_) {
+    if (inline_.size() + data.size() <= threshold_) {
+      inline_.append(data);
+      return Ok();
+    }
+    auto writer = storage_->BeginBlob();
+    if (!writer) return writer.error();
+    blob_.emplace(std::move(*writer));
+    if (!inline_.empty()) {
+      if (auto st = blob_->Write(inline_); !st) return st;
+      std::string().swap(inline_);
+    }
+  }
+  return blob_->Write(data);
+}
+
+Status StagedBody::Finish() {
+  if (blob_) return blob_->Close(storage_->fsync());
+  return Ok();
+}
+
+}  // namespace awslab::storage

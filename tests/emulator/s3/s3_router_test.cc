@@ -1,0 +1,81 @@
+#include "emulator/router/s3_router.h"
+
+#include <gtest/gtest.h>
+
+namespace awslab::router {
+namespace {
+
+protocol::Request Make(std::string method, std::string target, std::string host = "127.0.0.1:4566") {
+  protocol::Request r;
+  r.raw.method = std::move(method);
+  auto q = target.find('?');
+  r.raw.path = target.substr(0, q);
+  if (q != std::string::npos) r.raw.query = target.substr(q + 1);
+  r.raw.headers.push_back({"Host", host});
+  EXPECT_TRUE(protocol::ParseTarget(r));
+  return r;
+}
+
+TEST(S3Router, PicksTheOperationFromMethodLevelAndSubresource) {
+  const struct {
+    const char* method;
+    const char* target;
+    S3Op op;
+    const char* bucket;
+    const char* key;
+  } kCases[] = {
+      {"GET", "/", S3Op::kListBuckets, "", ""},
+      {"PUT", "/b", S3Op::kCreateBucket, "b", ""},
+      {"PUT", "/b/", S3Op::kCreateBucket, "b", ""},
+      {"HEAD", "/b", S3Op::kHeadBucket, "b", ""},
+      {"DELETE", "/b", S3Op::kDeleteBucket, "b", ""},
+      {"GET", "/b?location", S3Op::kGetBucketLocation, "b", ""},
+      {"GET", "/b?list-type=2&prefix=a", S3Op::kListObjectsV2, "b", ""},
+      {"GET", "/b", S3Op::kListObjects, "b", ""},
+      {"PUT", "/b/k", S3Op::kPutObject, "b", "k"},
+      {"GET", "/b/dir/k%20x", S3Op::kGetObject, "b", "dir/k x"},
+      {"GET", "/b/a//b/", S3Op::kGetObject, "b", "a//b/"},
+      {"HEAD", "/b/k", S3Op::kHeadObject, "b", "k"},
+      {"DELETE", "/b/k", S3Op::kDeleteObject, "b", "k"},
+      // Sub-resources not implemented yet never fall through to a plain operation.
+      {"PUT", "/b/k?acl", S3Op::kNotImplemented, "b", "k"},
+      {"PUT", "/b?policy", S3Op::kNotImplemented, "b", ""},
+      {"POST", "/b/k?uploads", S3Op::kNotImplemented, "b", "k"},
+      {"POST", "/b?delete", S3Op::kNotImplemented, "b", ""},
+      {"PATCH", "/b/k", S3Op::kMethodNotAllowed, "b", "k"},
+      {"DELETE", "/", S3Op::kMethodNotAllowed, "", ""},
+  };
+  S3Addressing addressing;
+  for (const auto& c : kCases) {
+    S3Route route = RouteS3(Make(c.method, c.target), addressing);
+    EXPECT_EQ(route.op, c.op) << c.method << " " << c.target;
+    EXPECT_EQ(route.bucket, c.bucket) << c.method << " " << c.target;
+    EXPECT_EQ(route.key, c.key) << c.method << " " << c.target;
+  }
+}
+
+TEST(S3Router, VirtualHostedStyleTakesTheBucketFromTheHost) {
+  S3Addressing addressing;
+  S3Route r = RouteS3(Make("GET", "/photos/a.jpg", "my.bucket.localhost:4566"), addressing);
+  EXPECT_EQ(r.op, S3Op::kGetObject);
+  EXPECT_EQ(r.bucket, "my.bucket");
+  EXPECT_EQ(r.key, "photos/a.jpg");
+
+  r = RouteS3(Make("GET", "/", "bucket.s3.amazonaws.com"), addressing);
+  EXPECT_EQ(r.op, S3Op::kListObjects);
+  EXPECT_EQ(r.bucket, "bucket");
+
+  // The longest base domain wins: bucket.s3.localhost is "bucket", not "bucket.s3".
+  r = RouteS3(Make("GET", "/k", "bucket.s3.localhost"), addressing);
+  EXPECT_EQ(r.bucket, "bucket");
+
+  // A bare base domain or an IP is path style.
+  r = RouteS3(Make("GET", "/bucket/k", "localhost:4566"), addressing);
+  EXPECT_EQ(r.bucket, "bucket");
+  EXPECT_EQ(r.key, "k");
+  r = RouteS3(Make("GET", "/bucket/k", "s3.amazonaws.com"), addressing);
+  EXPECT_EQ(r.bucket, "bucket");
+}
+
+}  // namespace
+}  // namespace awslab::router
