@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh build
-scripts/build.sh -DAWSLAB_BUILD_TESTS=OFF
+scripts/build.sh -DAWSLAB_BUILD_TESTS=OFF -DAWSLAB_BUILD_BENCH=OFF
 port=4566
 for a in "$@"; do case "$a" in --port=*) port="${a#--port=}";; esac; done
 cat <<TXT

@@ -539,7 +539,8 @@ Response S3Api::ErrorResponse(const Error& error, const Request& request) {
   Response r;
   r.status = info.http_status;
   if (request.raw.method == "HEAD") return r;  // S3 sends no body with HEAD errors
-  std::string resource = error.resource.empty() ? request.raw.path : error.resource;
+  // S3's Resource is the path the request named ("/bucket/key").
+  const std::string& resource = request.raw.path;
   r.SetHeader("Content-Type", "application/xml");
   r.body = protocol::ErrorXml(error, resource, request.request_id, request.host_id);
   return r;
