@@ -395,8 +395,11 @@ Result<std::optional<std::pair<std::uint64_t, std::uint64_t>>> ParseRange(const 
     if (!a) return Range();
     std::optional<std::uint64_t> b = last.empty() ? std::optional<std::uint64_t>(size - 1)
                                                   : ParseU64(last);
-    if (!b || *b < *a) return Range();
+    if (!b) return Range();
+    // "If the first byte position is beyond the object's size, the range is
+    // not satisfiable" comes before the syntactic check of the last position.
     if (*a >= size) return unsatisfiable();
+    if (*b < *a) return Range();
     begin = *a;
     end = std::min(*b, size - 1);
   }
