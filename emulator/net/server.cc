@@ -324,6 +324,10 @@ asio::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
             }
             std::uint64_t hint = parser.content_length().value_or(kMaxIoBuffer);
             io_buffer.resize(std::clamp<std::uint64_t>(hint, 4096, kMaxIoBuffer));
+            // Beast sizes each socket read by the free space of `buffer`,
+            // which so far only held the header: without room, a large body
+            // arrives 512 bytes a read and costs a syscall each.
+            buffer.reserve(io_buffer.size());
             while (!parser.is_done()) {
               msg.body().data = io_buffer.data();
               msg.body().size = io_buffer.size();
@@ -388,7 +392,9 @@ asio::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
               " in=" + std::to_string(bytes_in) + " out=" + std::to_string(bytes_out) + " " + ms +
               " " + reply.request_id + (written ? "" : " (response not delivered)"));
     }
+    // An idle connection keeps no large buffers.
     if (io_buffer.capacity() > 64 * 1024) std::vector<char>().swap(io_buffer);
+    if (buffer.capacity() > 64 * 1024 && buffer.size() == 0) buffer.shrink_to_fit();
     if (close || !written) break;
   }
   boost::system::error_code ec;
