@@ -315,13 +315,16 @@ asio::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
         } else {
           bool complete = parser.is_done();
           bool stopped = false;
+          // Always answer an accepted Expect with 100 Continue, even for an
+          // empty body: botocore 1.29 (Debian 12) otherwise takes the final
+          // response for the interim one and misreads the next response on
+          // the connection (boto/botocore#3755).
+          if (auto expect = msg[http::field::expect]; beast::iequals(expect, "100-continue")) {
+            http::response<http::empty_body> cont{http::status::continue_, 11};
+            stream.expires_after(options.io_timeout);
+            co_await http::async_write(stream, cont, kTok);
+          }
           if (!complete) {
-            if (auto expect = msg[http::field::expect];
-                beast::iequals(expect, "100-continue")) {
-              http::response<http::empty_body> cont{http::status::continue_, 11};
-              stream.expires_after(options.io_timeout);
-              co_await http::async_write(stream, cont, kTok);
-            }
             std::uint64_t hint = parser.content_length().value_or(kMaxIoBuffer);
             io_buffer.resize(std::clamp<std::uint64_t>(hint, 4096, kMaxIoBuffer));
             // Beast sizes each socket read by the free space of `buffer`,

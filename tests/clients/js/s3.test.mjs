@@ -1,0 +1,314 @@
+// The AWS SDK for JavaScript v3 (@aws-sdk/client-s3, pinned in package.json)
+// against the real awslab-server, with the SDK's default integrity checksums.
+//
+// Recent v3 clients add a CRC32 checksum to every PutObject by default
+// (requestChecksumCalculation: WHEN_SUPPORTED): for a string or Buffer body
+// as an x-amz-checksum-crc32 header; for a stream body as an aws-chunked
+// trailer (x-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER, sent with
+// Transfer-Encoding: chunked). A middleware records each request's headers as
+// they go on the wire, so each case asserts which mode it exercised.
+//
+// Run (after `npm ci` here):
+//   AWSLAB_SERVER=../../../build/emulator/awslab-server node --test
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+
+import {
+  CreateBucketCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
+
+// ---------------------------------------------------------------------------
+// The server: a fresh data dir, a free port, stopped by its pid.
+
+class Server {
+  constructor() {
+    this.root = fs.mkdtempSync(path.join(os.tmpdir(), "awslab-js-"));
+    this.portFile = path.join(this.root, "port");
+    this.logFile = path.join(this.root, "server.log");
+    this.proc = null;
+    this.port = 0;
+  }
+
+  async start() {
+    const binary = process.env.AWSLAB_SERVER;
+    if (!binary) throw new Error("AWSLAB_SERVER is not set: point it at the awslab-server binary");
+    const log = fs.openSync(this.logFile, "a");
+    this.proc = spawn(binary, ["--host", "127.0.0.1", "--port", "0", "--port-file", this.portFile,
+                               "--data-dir", path.join(this.root, "data"), "--quiet"],
+                      { stdio: ["ignore", log, log] });
+    fs.closeSync(log);
+    let exited = null;
+    this.exit = new Promise((resolve) => this.proc.on("exit", (code, signal) => {
+      exited = code ?? signal;
+      resolve(exited);
+    }));
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      if (exited !== null) throw new Error(`awslab-server exited (${exited}): ${this.log()}`);
+      if (fs.existsSync(this.portFile)) {
+        const text = fs.readFileSync(this.portFile, "utf8").trim();
+        if (text) {
+          this.port = Number(text);
+          return;
+        }
+      }
+      await sleep(10);
+    }
+    this.proc.kill("SIGKILL");
+    throw new Error(`awslab-server wrote no port file within 10 s: ${this.log()}`);
+  }
+
+  get endpoint() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  log() {
+    try {
+      return fs.readFileSync(this.logFile, "utf8").slice(-4000);
+    } catch {
+      return "";
+    }
+  }
+
+  async stop() {
+    if (this.proc && this.proc.exitCode === null && this.proc.signalCode === null) {
+      this.proc.kill("SIGTERM");
+      const timer = setTimeout(() => this.proc.kill("SIGKILL"), 5000);
+      await this.exit;
+      clearTimeout(timer);
+    }
+    fs.rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Client isolation: no shared config, credentials, metadata service or proxy.
+
+function isolateEnvironment() {
+  for (const name of Object.keys(process.env)) {
+    const upper = name.toUpperCase();
+    if (upper.startsWith("AWS_") || ["HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"].includes(upper)) {
+      delete process.env[name];
+    }
+  }
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), "awslab-js-home-"));
+  for (const name of ["config", "credentials"]) fs.writeFileSync(path.join(home, name), "");
+  Object.assign(process.env, {
+    AWS_CONFIG_FILE: path.join(home, "config"),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(home, "credentials"),
+    AWS_EC2_METADATA_DISABLED: "true",
+    NO_PROXY: "*",
+  });
+  return home;
+}
+
+// ---------------------------------------------------------------------------
+// CRC32 (IEEE), written out so the test does not trust the SDK's own.
+
+const CRC_TABLE = (() => {
+  const table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+})();
+
+function crc32Base64(buffer) {
+  let crc = 0xffffffff;
+  for (const byte of buffer) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
+  const out = Buffer.alloc(4);
+  out.writeUInt32BE((crc ^ 0xffffffff) >>> 0);
+  return out.toString("base64");
+}
+
+const sha256 = (b) => createHash("sha256").update(b).digest("hex");
+const md5Etag = (b) => `"${createHash("md5").update(b).digest("hex")}"`;
+
+// A Readable that yields `data` in pieces, as a file or socket would.
+function streamOf(data, piece = 16 * 1024) {
+  return Readable.from((function* () {
+    for (let i = 0; i < data.length; i += piece) yield data.subarray(i, i + piece);
+  })());
+}
+
+// ---------------------------------------------------------------------------
+
+describe("AWS SDK for JavaScript v3 against awslab-server", () => {
+  const server = new Server();
+  let home;
+  let s3;
+  const wire = []; // the headers of each request as sent, after signing
+
+  before(async () => {
+    home = isolateEnvironment();
+    await server.start();
+    s3 = new S3Client({
+      endpoint: server.endpoint,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "test", secretAccessKey: "test" },
+      maxAttempts: 1,
+    });
+    // The deserialize step runs after signing (finalizeRequest), right
+    // before the HTTP handler: these are the headers on the wire.
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        wire.push({ command: context.commandName, headers: { ...args.request.headers } });
+        return next(args);
+      },
+      { step: "deserialize", name: "recordWireHeaders", priority: "low" },
+    );
+    await s3.send(new CreateBucketCommand({ Bucket: "js-bucket" }));
+  });
+
+  after(async () => {
+    s3?.destroy();
+    await server.stop();
+    if (home) fs.rmSync(home, { recursive: true, force: true });
+  });
+
+  const lastPut = () => wire.filter((w) => w.command === "PutObjectCommand").at(-1).headers;
+
+  async function readBack(key, extra = {}) {
+    const got = await s3.send(new GetObjectCommand({ Bucket: "js-bucket", Key: key, ...extra }));
+    return { got, body: Buffer.from(await got.Body.transformToByteArray()) };
+  }
+
+  test("a string body is sent with a CRC32 checksum header and stored", async () => {
+    const text = "hello from the JavaScript SDK\n".repeat(100);
+    const put = await s3.send(new PutObjectCommand({
+      Bucket: "js-bucket", Key: "string.txt", Body: text, ContentType: "text/plain",
+    }));
+    const headers = lastPut();
+    // Wire mode: a whole-body checksum header, the payload hash signed.
+    assert.equal(headers["x-amz-checksum-crc32"], crc32Base64(Buffer.from(text)));
+    assert.equal(headers["x-amz-content-sha256"], sha256(Buffer.from(text)));
+    assert.equal(headers["content-encoding"], undefined);
+    assert.equal(headers["x-amz-trailer"], undefined);
+
+    assert.equal(put.ETag, md5Etag(Buffer.from(text)));
+    assert.equal(put.ChecksumCRC32, crc32Base64(Buffer.from(text)));
+    const { got, body } = await readBack("string.txt");
+    assert.equal(body.toString(), text);
+    assert.equal(got.ContentType, "text/plain");
+  });
+
+  test("a Buffer body is sent with a CRC32 checksum header and stored", async () => {
+    const data = Buffer.alloc(200 * 1024);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7919) & 0xff;
+    const put = await s3.send(new PutObjectCommand({ Bucket: "js-bucket", Key: "buffer.bin", Body: data }));
+    const headers = lastPut();
+    assert.equal(headers["x-amz-checksum-crc32"], crc32Base64(data));
+    assert.equal(headers["x-amz-trailer"], undefined);
+    assert.equal(put.ETag, md5Etag(data));
+    const { body } = await readBack("buffer.bin");
+    assert.equal(sha256(body), sha256(data));
+  });
+
+  test("a Readable body goes aws-chunked with an unsigned CRC32 trailer", async () => {
+    const data = Buffer.alloc(1024 * 1024 + 333);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31 + (i >> 10)) & 0xff;
+    const put = await s3.send(new PutObjectCommand({
+      Bucket: "js-bucket", Key: "stream.bin", Body: streamOf(data), ContentLength: data.length,
+      ContentType: "application/octet-stream",
+    }));
+    const headers = lastPut();
+    // Wire mode: STREAMING-UNSIGNED-PAYLOAD-TRAILER over HTTP chunked transfer.
+    assert.equal(headers["x-amz-content-sha256"], "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    assert.equal(headers["content-encoding"], "aws-chunked");
+    assert.equal(headers["x-amz-trailer"], "x-amz-checksum-crc32");
+    assert.equal(headers["x-amz-decoded-content-length"], String(data.length));
+    assert.equal(headers["transfer-encoding"], "chunked");
+    assert.equal(headers["content-length"], undefined);
+
+    assert.equal(put.ETag, md5Etag(data));
+    assert.equal(put.ChecksumCRC32, crc32Base64(data));
+    const { got, body } = await readBack("stream.bin");
+    assert.equal(got.ContentLength, data.length);
+    assert.equal(sha256(body), sha256(data));
+    // aws-chunked described the transfer only: it is not stored.
+    assert.equal(got.ContentEncoding, undefined);
+    // The trailer's checksum was stored with the object.
+    const head = await s3.send(new HeadObjectCommand({
+      Bucket: "js-bucket", Key: "stream.bin", ChecksumMode: "ENABLED",
+    }));
+    assert.equal(head.ChecksumCRC32, crc32Base64(data));
+  });
+
+  test("a Readable body with a SHA256 checksum goes in a SHA256 trailer", async () => {
+    const data = Buffer.from("streamed with sha256\n".repeat(5000));
+    const put = await s3.send(new PutObjectCommand({
+      Bucket: "js-bucket", Key: "stream-sha.txt", Body: streamOf(data, 4096),
+      ContentLength: data.length, ChecksumAlgorithm: "SHA256",
+    }));
+    const headers = lastPut();
+    assert.equal(headers["x-amz-content-sha256"], "STREAMING-UNSIGNED-PAYLOAD-TRAILER");
+    assert.equal(headers["x-amz-trailer"], "x-amz-checksum-sha256");
+    const expected = createHash("sha256").update(data).digest("base64");
+    assert.equal(put.ChecksumSHA256, expected);
+    const { got, body } = await readBack("stream-sha.txt", { ChecksumMode: "ENABLED" });
+    assert.equal(got.ChecksumSHA256, expected);
+    assert.equal(body.toString(), data.toString());
+  });
+
+  test("GetObject with ChecksumMode ENABLED returns the stored checksum", async () => {
+    const data = Buffer.from("checksum mode\n".repeat(1000));
+    await s3.send(new PutObjectCommand({ Bucket: "js-bucket", Key: "mode.txt", Body: data }));
+    const { got, body } = await readBack("mode.txt", { ChecksumMode: "ENABLED" });
+    assert.equal(got.ChecksumCRC32, crc32Base64(data));
+    assert.equal(body.toString(), data.toString());
+    const getHeaders = wire.filter((w) => w.command === "GetObjectCommand").at(-1).headers;
+    assert.equal(getHeaders["x-amz-checksum-mode"], "ENABLED");
+
+    // Without checksum mode, no checksum.
+    const plain = await s3.send(new HeadObjectCommand({ Bucket: "js-bucket", Key: "mode.txt" }));
+    assert.equal(plain.ChecksumCRC32, undefined);
+  });
+
+  test("ListObjectsV2 and DeleteObject", async () => {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: "js-bucket" }));
+    const keys = listed.Contents.map((o) => o.Key);
+    assert.deepEqual(keys, [...keys].sort());
+    assert.ok(keys.includes("stream.bin") && keys.includes("string.txt"));
+    await s3.send(new DeleteObjectCommand({ Bucket: "js-bucket", Key: "string.txt" }));
+    await assert.rejects(
+      s3.send(new GetObjectCommand({ Bucket: "js-bucket", Key: "string.txt" })),
+      (err) => err.name === "NoSuchKey" && err.$metadata.httpStatusCode === 404,
+    );
+  });
+
+  test("errors carry AWS's code and status", async () => {
+    await assert.rejects(
+      s3.send(new GetObjectCommand({ Bucket: "no-such-bucket-js", Key: "k" })),
+      (err) => err.name === "NoSuchBucket" && err.$metadata.httpStatusCode === 404,
+    );
+    const wrong = new S3Client({
+      endpoint: server.endpoint, region: "us-east-1", forcePathStyle: true, maxAttempts: 1,
+      credentials: { accessKeyId: "test", secretAccessKey: "wrong" },
+    });
+    try {
+      await assert.rejects(
+        wrong.send(new PutObjectCommand({ Bucket: "js-bucket", Key: "x", Body: "x" })),
+        (err) => err.name === "SignatureDoesNotMatch" && err.$metadata.httpStatusCode === 403,
+      );
+    } finally {
+      wrong.destroy();
+    }
+  });
+});
