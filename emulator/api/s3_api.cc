@@ -1,4 +1,5 @@
 #include "emulator/api/s3_api.h"
+#include "emulator/api/s3_internal.h"
 
 #include <strings.h>
 
@@ -14,15 +15,10 @@
 #include "emulator/storage/staged_body.h"
 
 namespace awslab::api {
-namespace {
+namespace internal {
 
 using protocol::Request;
 using protocol::Response;
-using router::S3Op;
-
-bool IStartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && ::strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
 
 Response Xml(int status, std::string body) {
   Response r;
@@ -38,6 +34,7 @@ Response Empty(int status) {
   return r;
 }
 
+namespace {
 // An exchange whose answer is known before any body.
 class FixedExchange final : public Exchange {
  public:
@@ -45,27 +42,12 @@ class FixedExchange final : public Exchange {
   bool OnBody(std::string_view) override { return false; }
   Response Finish(bool) override { return std::move(*early); }
 };
+}  // namespace
 
-// Collects a small body (an XML document), then runs the handler.
-class BufferedExchange final : public Exchange {
- public:
-  using Handler = std::function<Response(const std::string& body)>;
-  BufferedExchange(const Request& request, Handler handler)
-      : request_(request), handler_(std::move(handler)) {}
-  bool OnBody(std::string_view data) override {
-    body_.append(data);
-    return true;
-  }
-  Response Finish(bool complete) override {
-    if (!complete) return S3Api::ErrorResponse(MakeError(ErrorCode::kIncompleteBody), request_);
-    return handler_(body_);
-  }
-
- private:
-  const Request& request_;
-  Handler handler_;
-  std::string body_;
-};
+Response BufferedExchange::Finish(bool complete) {
+  if (!complete) return S3Api::ErrorResponse(MakeError(ErrorCode::kIncompleteBody), request_);
+  return handler_(body_);
+}
 
 std::unique_ptr<Exchange> Fixed(Response response) {
   return std::make_unique<FixedExchange>(std::move(response));
@@ -76,6 +58,39 @@ std::optional<std::uint64_t> ParseU64(std::string_view s) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
   return v;
+}
+
+Error InvalidArgument(std::string message, std::string_view name, std::string_view value) {
+  Error e = MakeError(ErrorCode::kInvalidArgument, std::move(message));
+  e.details.emplace_back("ArgumentName", std::string(name));
+  e.details.emplace_back("ArgumentValue", std::string(value));
+  return e;
+}
+
+std::string QueryValue(const Request& request, std::string_view name) {
+  const std::string* v = request.Query(name);
+  return v ? *v : std::string();
+}
+
+protocol::Owner OwnerOf(const auth::AccountStore& accounts, const std::string& account_id) {
+  auto account = accounts.FindAccount(account_id);
+  if (!account) return {auth::Account{account_id, account_id, false}.CanonicalUserId(), account_id};
+  return {account->CanonicalUserId(), account->name};
+}
+
+protocol::Owner OwnerFromCtx(const std::string& account_id, void* ctx) {
+  return OwnerOf(*static_cast<const auth::AccountStore*>(ctx), account_id);
+}
+
+Result<s3::TagSet> TagsFromHeader(const Request& request) {
+  const std::string* h = request.Header("x-amz-tagging");
+  if (!h) return s3::TagSet();
+  return protocol::ParseTaggingHeader(*h, s3::kMaxObjectTags);
+}
+
+namespace {
+bool IStartsWith(std::string_view s, std::string_view prefix) {
+  return s.size() >= prefix.size() && ::strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
 }
 
 constexpr std::string_view kStorageClasses[] = {
@@ -102,7 +117,8 @@ std::string StoredContentEncoding(std::string_view value) {
   return out;
 }
 
-// The headers of a PutObject that become the object's metadata.
+}  // namespace
+
 Result<s3::ObjectMetadata> MetadataFromHeaders(const Request& request) {
   s3::ObjectMetadata meta;
   std::size_t user_bytes = 0;
@@ -140,19 +156,37 @@ Result<s3::ObjectMetadata> MetadataFromHeaders(const Request& request) {
   return meta;
 }
 
+}  // namespace internal
+
+namespace {
+
+using namespace internal;
+using router::S3Op;
+
 // PutObject: the body streams through the aws-chunked decoder (when used),
 // the digests and checksums, into a staged body; the object is committed
 // only when every check passed.
+//
+// UploadPart uses the same pipeline with a part as its target; a part's body
+// always goes to a blob of its own.
+struct PartTarget {
+  std::string upload_id;
+  int part_number = 0;
+};
+
 class PutObjectExchange final : public Exchange {
  public:
   PutObjectExchange(S3Api& api, const Request& request, auth::AuthResult auth,
-                    router::S3Route route, s3::ObjectMetadata meta)
+                    router::S3Route route, s3::ObjectMetadata meta, s3::TagSet tags,
+                    std::optional<PartTarget> part = std::nullopt)
       : api_(api),
         request_(request),
         auth_(std::move(auth)),
         route_(std::move(route)),
         meta_(std::move(meta)),
-        body_(api.store().storage()),
+        tags_(std::move(tags)),
+        part_(std::move(part)),
+        body_(api.store().storage(), part_ ? 0 : storage::kDefaultInlineThreshold),
         md5_(crypto::Digest::Kind::kMd5) {}
 
   // Reads the integrity headers; an error here is answered before the body.
@@ -252,9 +286,11 @@ class PutObjectExchange final : public Exchange {
       meta_.checksum_algorithm = std::string(auth::ChecksumAlgorithmName(checksum_->algorithm()));
       meta_.checksum_value = computed_checksum_;
     }
+    if (part_) return FinishPart();
     auto stored = api_.store().PutObject(auth_.principal, route_.bucket, route_.key,
                                          std::move(meta_), std::move(body_),
-                                         crypto::Hex(md5_raw_.data(), md5_raw_.size()));
+                                         crypto::Hex(md5_raw_.data(), md5_raw_.size()),
+                                         std::move(tags_));
     if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
     Response r = Empty(200);
     r.SetHeader("ETag", protocol::QuotedEtag(stored->etag));
@@ -266,6 +302,23 @@ class PutObjectExchange final : public Exchange {
   }
 
  private:
+  Response FinishPart() {
+    s3::PartRecord part;
+    part.part_number = part_->part_number;
+    part.etag = crypto::Hex(md5_raw_.data(), md5_raw_.size());
+    part.checksum_value = meta_.checksum_value;
+    auto stored = api_.store().PutPart(auth_.principal, route_.bucket, route_.key,
+                                       part_->upload_id, std::move(part), std::move(body_));
+    if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
+    Response r = Empty(200);
+    r.SetHeader("ETag", protocol::QuotedEtag(stored->etag));
+    if (!meta_.checksum_algorithm.empty() && !stored->checksum_value.empty()) {
+      auto alg = auth::ParseChecksumAlgorithm(meta_.checksum_algorithm);
+      if (alg) r.SetHeader(std::string(auth::ChecksumHeaderName(*alg)), stored->checksum_value);
+    }
+    return r;
+  }
+
   Error TooLarge(std::uint64_t size) {
     Error e = MakeError(ErrorCode::kEntityTooLarge);
     e.details.emplace_back("ProposedSize", std::to_string(size));
@@ -327,6 +380,8 @@ class PutObjectExchange final : public Exchange {
   auth::AuthResult auth_;
   router::S3Route route_;
   s3::ObjectMetadata meta_;
+  s3::TagSet tags_;
+  std::optional<PartTarget> part_;
   storage::StagedBody body_;
   crypto::Digest md5_;
   std::string md5_raw_;  // the body's MD5, once verified
@@ -357,10 +412,77 @@ void AddObjectHeaders(Response& r, const s3::ObjectRecord& o, const Request& req
   if (!m.storage_class.empty()) r.SetHeader("x-amz-storage-class", m.storage_class);
   // "x-amz-checksum-mode: To retrieve the checksum, this mode must be enabled."
   if (const std::string* mode = request.Header("x-amz-checksum-mode");
-      mode && ::strcasecmp(mode->c_str(), "ENABLED") == 0 && !m.checksum_algorithm.empty()) {
-    if (auto alg = auth::ParseChecksumAlgorithm(m.checksum_algorithm))
+      mode && ::strcasecmp(mode->c_str(), "ENABLED") == 0 && !m.checksum_algorithm.empty() &&
+      !m.checksum_value.empty()) {
+    if (auto alg = auth::ParseChecksumAlgorithm(m.checksum_algorithm)) {
       r.SetHeader(std::string(auth::ChecksumHeaderName(*alg)), m.checksum_value);
+      r.SetHeader("x-amz-checksum-type",
+                  m.checksum_value.find('-') != std::string::npos ? "COMPOSITE" : "FULL_OBJECT");
+    }
   }
+  if (!o.tags.empty()) r.SetHeader("x-amz-tagging-count", std::to_string(o.tags.size()));
+}
+
+// Sets a header, replacing one of the same name.
+void ReplaceHeader(Response& r, std::string_view name, std::string value) {
+  for (auto& [n, v] : r.headers) {
+    if (n.size() == name.size() && ::strncasecmp(n.data(), name.data(), name.size()) == 0) {
+      v = std::move(value);
+      return;
+    }
+  }
+  r.SetHeader(std::string(name), std::move(value));
+}
+
+// Whether an If-Match / If-None-Match list names `etag` ("*" names any).
+bool EtagListMatches(std::string_view list, std::string_view etag) {
+  while (!list.empty()) {
+    std::size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    list = comma == list.npos ? std::string_view() : list.substr(comma + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.starts_with("W/")) item.remove_prefix(2);
+    if (item.size() >= 2 && item.front() == '"' && item.back() == '"')
+      item = item.substr(1, item.size() - 2);
+    if (item == "*" || item == etag) return true;
+  }
+  return false;
+}
+
+// The conditional headers of GetObject/HeadObject (prefix "") or of a copy's
+// source ("x-amz-copy-source-"), in AWS's precedence: a true If-Match makes
+// If-Unmodified-Since irrelevant, and a false If-None-Match (the ETag
+// matches) answers 304 whatever If-Modified-Since says.
+std::optional<ErrorCode> CheckConditions(const Request& request, const s3::ObjectRecord& o,
+                                         std::string_view prefix) {
+  auto header = [&](std::string_view name) {
+    return request.Header(std::string(prefix) + std::string(name));
+  };
+  auto seconds = [](TimePoint t) {
+    return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  };
+  const long long modified = seconds(o.last_modified);
+  const std::string* if_match = header("if-match");
+  const std::string* if_none_match = header("if-none-match");
+  if (if_match) {
+    if (!EtagListMatches(*if_match, o.etag)) return ErrorCode::kPreconditionFailed;
+  } else if (const std::string* h = header("if-unmodified-since")) {
+    if (auto t = ParseHttpDate(*h); t && modified > seconds(*t))
+      return ErrorCode::kPreconditionFailed;
+  }
+  if (if_none_match) {
+    if (EtagListMatches(*if_none_match, o.etag)) return ErrorCode::kNotModified;
+  } else if (const std::string* h = header("if-modified-since")) {
+    if (auto t = ParseHttpDate(*h); t && modified <= seconds(*t)) return ErrorCode::kNotModified;
+  }
+  return std::nullopt;
+}
+
+Error PreconditionFailed(std::string_view condition) {
+  Error e = MakeError(ErrorCode::kPreconditionFailed);
+  e.details.emplace_back("Condition", std::string(condition));
+  return e;
 }
 
 // A single byte range "bytes=a-b", "bytes=a-" or "bytes=-n" of `size`.
@@ -406,43 +528,95 @@ Result<std::optional<std::pair<std::uint64_t, std::uint64_t>>> ParseRange(const 
   return Range(std::make_pair(begin, end));
 }
 
+// The response-* query parameters of GetObject and HeadObject.
+constexpr std::pair<std::string_view, std::string_view> kResponseOverrides[] = {
+    {"response-content-type", "Content-Type"},
+    {"response-content-language", "Content-Language"},
+    {"response-expires", "Expires"},
+    {"response-cache-control", "Cache-Control"},
+    {"response-content-disposition", "Content-Disposition"},
+    {"response-content-encoding", "Content-Encoding"},
+};
+
 Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
                    const router::S3Route& route, bool head) {
   auto object = api.store().GetObject(auth.principal, route.bucket, route.key);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
-  auto range = ParseRange(request, object->size);
-  if (!range) return S3Api::ErrorResponse(range.error(), request);
+  if (auto failed = CheckConditions(request, *object, "")) {
+    if (*failed == ErrorCode::kNotModified) {
+      // "304 Not Modified" carries the validators and no body.
+      Response r = Empty(304);
+      r.SetHeader("ETag", protocol::QuotedEtag(object->etag));
+      r.SetHeader("Last-Modified", FormatHttpDate(object->last_modified));
+      return r;
+    }
+    return S3Api::ErrorResponse(
+        PreconditionFailed(request.Header("if-match") ? "If-Match" : "If-Unmodified-Since"),
+        request);
+  }
+  bool any_override = false;
+  for (const auto& [param, header] : kResponseOverrides) any_override |= request.HasQuery(param);
+  if (any_override && auth.principal.anonymous())
+    return S3Api::ErrorResponse(
+        MakeError(ErrorCode::kInvalidRequest,
+                  "Request specific response headers cannot be used for anonymous GET requests."),
+        request);
+
   std::uint64_t begin = 0, length = object->size;
   Response r = Empty(200);
-  if (*range) {
-    begin = (*range)->first;
-    length = (*range)->second - begin + 1;
+  auto content_range = [&](std::uint64_t first, std::uint64_t last) {
     r.status = 206;
-    r.SetHeader("Content-Range", "bytes " + std::to_string(begin) + "-" +
-                                     std::to_string((*range)->second) + "/" +
-                                     std::to_string(object->size));
+    r.SetHeader("Content-Range", "bytes " + std::to_string(first) + "-" + std::to_string(last) +
+                                     "/" + std::to_string(object->size));
+  };
+  if (const std::string* part = request.Query("partNumber")) {
+    auto n = ParseU64(*part);
+    if (!n || *n < 1 || *n > static_cast<std::uint64_t>(s3::kMaxPartNumber))
+      return S3Api::ErrorResponse(
+          InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
+                          "partNumber", *part),
+          request);
+    if (request.Header("range"))
+      return S3Api::ErrorResponse(
+          MakeError(ErrorCode::kInvalidRequest,
+                    "Cannot specify both Range header and partNumber query parameter"),
+          request);
+    const std::size_t count = object->parts.size();
+    if (count == 0) {
+      // An object from a single PUT is its own part 1.
+      if (*n != 1) return S3Api::ErrorResponse(MakeError(ErrorCode::kInvalidPartNumber), request);
+    } else {
+      if (*n > count) return S3Api::ErrorResponse(MakeError(ErrorCode::kInvalidPartNumber), request);
+      for (std::size_t i = 0; i + 1 < *n; ++i) begin += object->parts[i].size;
+      length = object->parts[*n - 1].size;
+      r.SetHeader("x-amz-mp-parts-count", std::to_string(count));
+    }
+    if (object->size > 0) content_range(begin, begin + length - 1);
+  } else {
+    auto range = ParseRange(request, object->size);
+    if (!range) return S3Api::ErrorResponse(range.error(), request);
+    if (*range) {
+      begin = (*range)->first;
+      length = (*range)->second - begin + 1;
+      content_range(begin, (*range)->second);
+    }
   }
   AddObjectHeaders(r, *object, request);
+  for (const auto& [param, header] : kResponseOverrides)
+    if (const std::string* v = request.Query(param)) ReplaceHeader(r, header, *v);
   if (head) {
     r.head_content_length = length;
     return r;
   }
-  if (object->blob_id.empty()) {
+  if (object->blob_id.empty() && object->parts.empty()) {
     r.body = object->inline_body.substr(begin, length);
     return r;
   }
-  auto fd = api.store().storage().OpenBlob(object->blob_id);
-  if (!fd) return S3Api::ErrorResponse(fd.error(), request);
-  r.file = std::make_unique<protocol::FileBody>(*fd);
-  r.file->offset = begin;
-  r.file->size = length;
+  auto segments = api.store().OpenSegments(*object, {begin, length});
+  if (!segments) return S3Api::ErrorResponse(segments.error(), request);
+  r.file = std::make_unique<protocol::FileBody>();
+  for (const auto& seg : *segments) r.file->Add(seg.fd, seg.offset, seg.length);
   return r;
-}
-
-protocol::Owner OwnerOf(const auth::AccountStore& accounts, const std::string& account_id) {
-  auto account = accounts.FindAccount(account_id);
-  if (!account) return {auth::Account{account_id, account_id, false}.CanonicalUserId(), account_id};
-  return {account->CanonicalUserId(), account->name};
 }
 
 // Continuation tokens are opaque to clients: base64 of a kind letter ('K'
@@ -509,10 +683,304 @@ Response ListObjectsV2(S3Api& api, const Request& request, const auth::AuthResul
   page.fetch_owner = q("fetch-owner") == "true";
   page.result = &*result;
   page.owner_ctx = const_cast<auth::AccountStore*>(&api.accounts());
-  page.owner_of = [](const std::string& id, void* ctx) {
-    return OwnerOf(*static_cast<const auth::AccountStore*>(ctx), id);
-  };
+  page.owner_of = OwnerFromCtx;
   return Xml(200, protocol::ListBucketV2Xml(page));
+}
+
+Response ListObjectsV1(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                       const router::S3Route& route) {
+  s3::ListObjectsRequest list;
+  list.bucket = route.bucket;
+  list.prefix = QueryValue(request, "prefix");
+  list.delimiter = QueryValue(request, "delimiter");
+  list.start_after = QueryValue(request, "marker");
+  if (request.HasQuery("max-keys")) {
+    std::string v = QueryValue(request, "max-keys");
+    auto n = ParseU64(v);
+    if (!n)
+      return S3Api::ErrorResponse(
+          InvalidArgument("Provided max-keys not an integer or within integer range", "max-keys",
+                          v),
+          request);
+    list.max_keys = static_cast<int>(std::min<std::uint64_t>(*n, s3::kMaxListKeys));
+  }
+  std::string encoding = QueryValue(request, "encoding-type");
+  if (!encoding.empty() && encoding != "url")
+    return S3Api::ErrorResponse(
+        InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", encoding),
+        request);
+  auto result = api.store().ListObjects(auth.principal, list);
+  if (!result) return S3Api::ErrorResponse(result.error(), request);
+  protocol::ListV1Page page;
+  page.bucket = route.bucket;
+  page.prefix = list.prefix;
+  page.delimiter = list.delimiter;
+  page.marker = list.start_after;
+  // "This element is returned only if you have the delimiter request
+  // parameter specified."
+  if (result->truncated && !list.delimiter.empty()) page.next_marker = result->next_start_after;
+  page.max_keys = list.max_keys;
+  page.url_encode = encoding == "url";
+  page.result = &*result;
+  page.owner_ctx = const_cast<auth::AccountStore*>(&api.accounts());
+  page.owner_of = OwnerFromCtx;
+  return Xml(200, protocol::ListBucketV1Xml(page));
+}
+
+// DeleteObjects needs Content-MD5 or an x-amz-checksum-* header; the MD5 is
+// checked.
+Response DeleteObjects(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                       const router::S3Route& route, const std::string& body) {
+  const std::string* md5 = request.Header("content-md5");
+  bool has_checksum = false;
+  for (const auto& h : request.raw.headers)
+    has_checksum |= auth::ChecksumAlgorithmFromHeader(h.name).has_value();
+  if (!md5 && !has_checksum)
+    return S3Api::ErrorResponse(
+        MakeError(ErrorCode::kInvalidRequest,
+                  "Missing required header for this request: Content-MD5"),
+        request);
+  if (md5) {
+    auto raw = crypto::Base64Decode(*md5);
+    if (!raw || raw->size() != 16)
+      return S3Api::ErrorResponse(MakeError(ErrorCode::kInvalidDigest), request);
+    crypto::Digest d(crypto::Digest::Kind::kMd5);
+    d.Update(body);
+    if (d.Finish() != *raw)
+      return S3Api::ErrorResponse(MakeError(ErrorCode::kBadDigest), request);
+  }
+  for (const auto& h : request.raw.headers) {
+    if (auto alg = auth::ChecksumAlgorithmFromHeader(h.name)) {
+      auth::Checksum c(*alg);
+      c.Update(body);
+      if (c.FinishBase64() != h.value)
+        return S3Api::ErrorResponse(
+            MakeError(ErrorCode::kBadDigest,
+                      "The " + std::string(auth::ChecksumAlgorithmName(*alg)) +
+                          " you specified did not match the calculated checksum."),
+            request);
+    }
+  }
+  auto parsed = protocol::ParseDeleteRequest(body);
+  if (!parsed) return S3Api::ErrorResponse(parsed.error(), request);
+  if (auto b = api.store().GetBucket(auth.principal, route.bucket); !b)
+    return S3Api::ErrorResponse(b.error(), request);
+  std::vector<Error> errors;
+  errors.reserve(parsed->keys.size());
+  std::vector<protocol::DeleteOutcome> outcomes;
+  for (const std::string& key : parsed->keys) {
+    protocol::DeleteOutcome outcome{key, nullptr};
+    if (Status st = api.store().DeleteObject(auth.principal, route.bucket, key); !st) {
+      errors.push_back(st.error());
+      outcome.error = &errors.back();
+    }
+    outcomes.push_back(std::move(outcome));
+  }
+  return Xml(200, protocol::DeleteResultXml(outcomes, parsed->quiet));
+}
+
+// x-amz-copy-source: "bucket/key" or "/bucket/key", URL-encoded, with an
+// optional "?versionId=".
+struct CopySource {
+  std::string bucket;
+  std::string key;
+};
+
+Result<CopySource> ParseCopySource(const Request& request) {
+  const std::string* h = request.Header("x-amz-copy-source");
+  auto invalid = [] {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "Invalid copy source object key");
+  };
+  if (!h) return invalid();
+  std::string_view v = *h;
+  std::string_view version;
+  if (std::size_t q = v.find('?'); q != v.npos) {
+    std::string_view query = v.substr(q + 1);
+    v = v.substr(0, q);
+    if (query.starts_with("versionId=")) version = query.substr(10);
+  }
+  if (!version.empty() && version != "null")
+    return MakeError(ErrorCode::kInvalidArgument, "Invalid version id specified");
+  if (v.starts_with('/')) v.remove_prefix(1);
+  std::string decoded;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (v[i] == '%' && i + 2 < v.size()) {
+      auto hex = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0'
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                      : -1;
+      };
+      int hi = hex(v[i + 1]), lo = hex(v[i + 2]);
+      if (hi < 0 || lo < 0) return invalid();
+      decoded.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      decoded.push_back(v[i]);
+    }
+  }
+  std::size_t slash = decoded.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == decoded.size()) return invalid();
+  return CopySource{decoded.substr(0, slash), decoded.substr(slash + 1)};
+}
+
+// The source object of a copy, after its conditions.
+Result<s3::ObjectRecord> LoadCopySource(S3Api& api, const Request& request,
+                                        const auth::AuthResult& auth) {
+  auto source = ParseCopySource(request);
+  if (!source) return source.error();
+  auto object = api.store().GetObject(auth.principal, source->bucket, source->key);
+  if (!object) return object.error();
+  if (auto failed = CheckConditions(request, *object, "x-amz-copy-source-")) {
+    (void)failed;  // a copy answers 412 for every failed condition
+    bool if_match = request.Header("x-amz-copy-source-if-match") != nullptr;
+    bool if_none = request.Header("x-amz-copy-source-if-none-match") != nullptr;
+    return PreconditionFailed(
+        *failed == ErrorCode::kPreconditionFailed
+            ? (if_match ? "x-amz-copy-source-If-Match" : "x-amz-copy-source-If-Unmodified-Since")
+            : (if_none ? "x-amz-copy-source-If-None-Match" : "x-amz-copy-source-If-Modified-Since"));
+  }
+  return object;
+}
+
+Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                    const router::S3Route& route) {
+  auto source = LoadCopySource(api, request, auth);
+  if (!source) return S3Api::ErrorResponse(source.error(), request);
+  auto src = ParseCopySource(request);
+  auto directive = [&](std::string_view name) -> Result<bool> {  // true: REPLACE
+    const std::string* v = request.Header(name);
+    if (!v || *v == "COPY") return false;
+    if (*v == "REPLACE") return true;
+    return MakeError(ErrorCode::kInvalidArgument,
+                     name == "x-amz-metadata-directive" ? "Unknown metadata directive."
+                                                        : "Unknown tagging directive.");
+  };
+  auto replace_meta = directive("x-amz-metadata-directive");
+  if (!replace_meta) return S3Api::ErrorResponse(replace_meta.error(), request);
+  auto replace_tags = directive("x-amz-tagging-directive");
+  if (!replace_tags) return S3Api::ErrorResponse(replace_tags.error(), request);
+
+  s3::ObjectMetadata meta;
+  if (*replace_meta) {
+    auto m = MetadataFromHeaders(request);
+    if (!m) return S3Api::ErrorResponse(m.error(), request);
+    meta = std::move(*m);
+  } else {
+    meta = source->meta;
+    if (const std::string* sc = request.Header("x-amz-storage-class")) {
+      auto m = MetadataFromHeaders(request);  // validates the class
+      if (!m) return S3Api::ErrorResponse(m.error(), request);
+      meta.storage_class = m->storage_class;
+      (void)sc;
+    }
+  }
+  // The data is the same, so a full-object checksum carries over; a
+  // composite one describes parts, and the copy is a single part.
+  if (source->meta.checksum_value.find('-') == std::string::npos) {
+    meta.checksum_algorithm = source->meta.checksum_algorithm;
+    meta.checksum_value = source->meta.checksum_value;
+  } else {
+    meta.checksum_algorithm.clear();
+    meta.checksum_value.clear();
+  }
+  s3::TagSet tags = source->tags;
+  if (*replace_tags) {
+    auto t = TagsFromHeader(request);
+    if (!t) return S3Api::ErrorResponse(t.error(), request);
+    tags = std::move(*t);
+  }
+  if (src->bucket == route.bucket && src->key == route.key && !*replace_meta &&
+      !request.Header("x-amz-storage-class") && !*replace_tags)
+    return S3Api::ErrorResponse(
+        MakeError(ErrorCode::kInvalidRequest,
+                  "This copy request is illegal because it is trying to copy an object to itself "
+                  "without changing the object's metadata, storage class, website redirect "
+                  "location or encryption attributes."),
+        request);
+  auto copied = api.store().CopyObject(auth.principal, *source, route.bucket, route.key,
+                                       std::move(meta), std::move(tags));
+  if (!copied) return S3Api::ErrorResponse(copied.error(), request);
+  return Xml(200, protocol::CopyResultXml("CopyObjectResult", copied->etag,
+                                          copied->last_modified, copied->meta.checksum_algorithm,
+                                          copied->meta.checksum_value));
+}
+
+// partNumber of UploadPart and UploadPartCopy.
+Result<int> PartNumberOf(const Request& request) {
+  std::string v = QueryValue(request, "partNumber");
+  auto n = ParseU64(v);
+  if (!n || *n < 1 || *n > static_cast<std::uint64_t>(s3::kMaxPartNumber))
+    return InvalidArgument("Part number must be an integer between 1 and 10000, inclusive",
+                           "partNumber", v);
+  return static_cast<int>(*n);
+}
+
+Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                        const router::S3Route& route) {
+  auto part_number = PartNumberOf(request);
+  if (!part_number) return S3Api::ErrorResponse(part_number.error(), request);
+  std::string upload_id = QueryValue(request, "uploadId");
+  if (auto upload = api.store().GetUpload(auth.principal, route.bucket, route.key, upload_id);
+      !upload)
+    return S3Api::ErrorResponse(upload.error(), request);
+  auto source = LoadCopySource(api, request, auth);
+  if (!source) return S3Api::ErrorResponse(source.error(), request);
+  s3::ByteRange range{0, source->size};
+  if (const std::string* h = request.Header("x-amz-copy-source-range")) {
+    std::string_view v = *h;
+    std::size_t dash = v.find('-');
+    std::optional<std::uint64_t> first, last;
+    if (v.starts_with("bytes=") && dash != v.npos) {
+      first = ParseU64(v.substr(6, dash - 6));
+      last = ParseU64(v.substr(dash + 1));
+    }
+    if (!first || !last || *last < *first)
+      return S3Api::ErrorResponse(
+          InvalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last "
+                          "where first and last are the zero-based offsets of the first and last "
+                          "bytes to copy",
+                          "x-amz-copy-source-range", *h),
+          request);
+    if (*last >= source->size)
+      return S3Api::ErrorResponse(
+          MakeError(ErrorCode::kInvalidArgument,
+                    "Range specified is not valid for source object of size: " +
+                        std::to_string(source->size)),
+          request);
+    range = {*first, *last - *first + 1};
+  }
+  if (range.length > s3::kMaxPartSize) {
+    Error e = MakeError(ErrorCode::kEntityTooLarge);
+    e.details.emplace_back("ProposedSize", std::to_string(range.length));
+    e.details.emplace_back("MaxSizeAllowed", std::to_string(s3::kMaxPartSize));
+    return S3Api::ErrorResponse(e, request);
+  }
+  auto part = api.store().CopyPart(auth.principal, *source, range, route.bucket, route.key,
+                                   upload_id, *part_number);
+  if (!part) return S3Api::ErrorResponse(part.error(), request);
+  return Xml(200, protocol::CopyResultXml("CopyPartResult", part->etag, part->last_modified, "",
+                                          ""));
+}
+
+Response GetObjectTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                          const router::S3Route& route) {
+  auto object = api.store().GetObject(auth.principal, route.bucket, route.key);
+  if (!object) return S3Api::ErrorResponse(object.error(), request);
+  return Xml(200, protocol::TaggingXml(object->tags));
+}
+
+Response GetBucketTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                          const router::S3Route& route) {
+  auto bucket = api.store().GetBucket(auth.principal, route.bucket);
+  if (!bucket) return S3Api::ErrorResponse(bucket.error(), request);
+  if (!bucket->has_tags) {
+    Error e = MakeError(ErrorCode::kNoSuchTagSet);
+    e.details.emplace_back("BucketName", route.bucket);
+    return S3Api::ErrorResponse(e, request);
+  }
+  return Xml(200, protocol::TaggingXml(bucket->tags));
 }
 
 // Keeps a request alive as long as the exchange that refers to it.
@@ -614,12 +1082,99 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
     case S3Op::kPutObject: {
       auto meta = MetadataFromHeaders(request);
       if (!meta) return fail(meta.error());
+      auto tags = TagsFromHeader(request);
+      if (!tags) return fail(tags.error());
       auto put = std::make_unique<PutObjectExchange>(*this, request, std::move(auth), route,
-                                                     std::move(*meta));
+                                                     std::move(*meta), std::move(*tags));
       if (Status st = put->Prepare(); !st) return fail(st.error());
       exchange = std::move(put);
       break;
     }
+    case S3Op::kUploadPart: {
+      auto part_number = PartNumberOf(request);
+      if (!part_number) return fail(part_number.error());
+      std::string upload_id = QueryValue(request, "uploadId");
+      // Refuse an unknown upload before its body arrives.
+      auto upload = store_.GetUpload(auth.principal, route.bucket, route.key, upload_id);
+      if (!upload) return fail(upload.error());
+      auto put = std::make_unique<PutObjectExchange>(
+          *this, request, std::move(auth), route, s3::ObjectMetadata{}, s3::TagSet{},
+          PartTarget{upload_id, *part_number});
+      if (Status st = put->Prepare(); !st) return fail(st.error());
+      exchange = std::move(put);
+      break;
+    }
+    case S3Op::kUploadPartCopy:
+      exchange = Fixed(UploadPartCopy(*this, request, auth, route));
+      break;
+    case S3Op::kCopyObject:
+      exchange = Fixed(CopyObject(*this, request, auth, route));
+      break;
+    case S3Op::kDeleteObjects:
+      exchange = std::make_unique<BufferedExchange>(
+          request, [this, holder, auth, route](const std::string& body) {
+            return DeleteObjects(*this, holder->request, auth, route, body);
+          });
+      break;
+    case S3Op::kGetObjectTagging:
+      exchange = Fixed(GetObjectTagging(*this, request, auth, route));
+      break;
+    case S3Op::kPutObjectTagging:
+      exchange = std::make_unique<BufferedExchange>(
+          request, [this, holder, auth, route](const std::string& body) {
+            auto tags = protocol::ParseTagging(body, s3::kMaxObjectTags);
+            if (!tags) return ErrorResponse(tags.error(), holder->request);
+            if (Status st = store_.PutObjectTagging(auth.principal, route.bucket, route.key,
+                                                    std::move(*tags));
+                !st)
+              return ErrorResponse(st.error(), holder->request);
+            return Empty(200);
+          });
+      break;
+    case S3Op::kDeleteObjectTagging: {
+      if (Status st = store_.PutObjectTagging(auth.principal, route.bucket, route.key, {}); !st)
+        return fail(st.error());
+      exchange = Fixed(Empty(204));
+      break;
+    }
+    case S3Op::kGetBucketTagging:
+      exchange = Fixed(GetBucketTagging(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketTagging:
+      exchange = std::make_unique<BufferedExchange>(
+          request, [this, holder, auth, route](const std::string& body) {
+            auto tags = protocol::ParseTagging(body, s3::kMaxBucketTags);
+            if (!tags) return ErrorResponse(tags.error(), holder->request);
+            if (Status st = store_.PutBucketTagging(auth.principal, route.bucket, std::move(*tags));
+                !st)
+              return ErrorResponse(st.error(), holder->request);
+            return Empty(204);
+          });
+      break;
+    case S3Op::kDeleteBucketTagging: {
+      if (Status st = store_.PutBucketTagging(auth.principal, route.bucket, std::nullopt); !st)
+        return fail(st.error());
+      exchange = Fixed(Empty(204));
+      break;
+    }
+    case S3Op::kCreateMultipartUpload:
+      exchange = Fixed(internal::CreateMultipartUpload(*this, request, auth, route));
+      break;
+    case S3Op::kCompleteMultipartUpload:
+      exchange = internal::CompleteMultipartUpload(*this, request, auth, route);
+      break;
+    case S3Op::kAbortMultipartUpload:
+      exchange = Fixed(internal::AbortMultipartUpload(*this, request, auth, route));
+      break;
+    case S3Op::kListParts:
+      exchange = Fixed(internal::ListParts(*this, request, auth, route));
+      break;
+    case S3Op::kListMultipartUploads:
+      exchange = Fixed(internal::ListMultipartUploads(*this, request, auth, route));
+      break;
+    case S3Op::kListObjects:
+      exchange = Fixed(ListObjectsV1(*this, request, auth, route));
+      break;
     case S3Op::kGetObject:
     case S3Op::kHeadObject:
       exchange = Fixed(GetObject(*this, request, auth, route, route.op == S3Op::kHeadObject));
@@ -630,7 +1185,6 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
       exchange = Fixed(Empty(204));
       break;
     }
-    case S3Op::kListObjects:
     case S3Op::kNotImplemented:
       return fail(MakeError(ErrorCode::kNotImplemented,
                             "This operation is not implemented by awslab yet."));

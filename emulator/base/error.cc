@@ -107,9 +107,28 @@ constexpr Row kTable[] = {
     {ErrorCode::kNotModified, {"NotModified", 304, "Not Modified"}},
     {ErrorCode::kInvalidRange,
      {"InvalidRange", 416, "The requested range is not satisfiable"}},
+    {ErrorCode::kNoSuchUpload,
+     {"NoSuchUpload", 404,
+      "The specified upload does not exist. The upload ID may be invalid, or the upload may "
+      "have been aborted or completed."}},
+    {ErrorCode::kInvalidPart,
+     {"InvalidPart", 400,
+      "One or more of the specified parts could not be found.  The part may not have been "
+      "uploaded, or the specified entity tag may not match the part's entity tag."}},
+    {ErrorCode::kInvalidPartOrder,
+     {"InvalidPartOrder", 400,
+      "The list of parts was not in ascending order. The parts list must be specified in "
+      "order by part number."}},
+    {ErrorCode::kEntityTooSmall,
+     {"EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed size"}},
+    {ErrorCode::kInvalidPartNumber,
+     {"InvalidPartNumber", 416, "The requested partnumber is not satisfiable"}},
+    {ErrorCode::kNoSuchTagSet, {"NoSuchTagSet", 404, "The TagSet does not exist"}},
+    {ErrorCode::kInvalidTag, {"InvalidTag", 400, "The TagKey you have provided is invalid"}},
+    {ErrorCode::kBadRequest, {"BadRequest", 400, "Bad Request"}},
 };
 
-constexpr std::size_t kCodeCount = static_cast<std::size_t>(ErrorCode::kInvalidRange) + 1;
+constexpr std::size_t kCodeCount = static_cast<std::size_t>(ErrorCode::kLastErrorCode) + 1;
 static_assert(std::size(kTable) == kCodeCount, "every ErrorCode needs exactly one row");
 
 constexpr bool TableIsInOrder() {

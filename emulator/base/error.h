@@ -62,6 +62,18 @@ enum class ErrorCode {
   kPreconditionFailed,
   kNotModified,
   kInvalidRange,
+  // Multipart uploads.
+  kNoSuchUpload,
+  kInvalidPart,
+  kInvalidPartOrder,
+  kEntityTooSmall,
+  kInvalidPartNumber,
+  // Tagging.
+  kNoSuchTagSet,
+  kInvalidTag,
+  kBadRequest,
+  // Keep last: the table's size is checked against it.
+  kLastErrorCode = kBadRequest,
 };
 
 // What AWS calls the error and how it is sent.

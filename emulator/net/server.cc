@@ -213,24 +213,26 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream,
   if (!send_body) co_return true;
   protocol::FileBody& file = *response.file;
   io_buffer.resize(std::min<std::uint64_t>(kMaxIoBuffer, std::max<std::uint64_t>(file.size, 1)));
-  std::uint64_t offset = file.offset, left = file.size;
-  while (left > 0) {
-    std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, io_buffer.size()));
-    ssize_t got = ::pread(file.fd, io_buffer.data(), want, static_cast<off_t>(offset));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) {
-      // The headers are gone; all that is left is to cut the connection so
-      // the client sees a short body rather than a wrong one.
-      LogLine("read blob: " + std::string(got < 0 ? std::strerror(errno) : "short file"));
-      co_return false;
+  for (const auto& segment : file.segments) {
+    std::uint64_t offset = segment.offset, left = segment.size;
+    while (left > 0) {
+      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, io_buffer.size()));
+      ssize_t got = ::pread(segment.fd, io_buffer.data(), want, static_cast<off_t>(offset));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) {
+        // The headers are gone; all that is left is to cut the connection so
+        // the client sees a short body rather than a wrong one.
+        LogLine("read blob: " + std::string(got < 0 ? std::strerror(errno) : "short file"));
+        co_return false;
+      }
+      stream.expires_after(options.io_timeout);
+      auto [wec, wn] =
+          co_await asio::async_write(stream, asio::buffer(io_buffer.data(), got), kTok);
+      if (wec) co_return false;
+      offset += got;
+      left -= got;
+      bytes_out += got;
     }
-    stream.expires_after(options.io_timeout);
-    auto [wec, wn] =
-        co_await asio::async_write(stream, asio::buffer(io_buffer.data(), got), kTok);
-    if (wec) co_return false;
-    offset += got;
-    left -= got;
-    bytes_out += got;
   }
   co_return true;
 }

@@ -38,17 +38,27 @@ struct Request {
 // Fills path, query and host from raw. False when the target cannot be parsed.
 bool ParseTarget(Request& request);
 
-// A file region sent as a response body.
+// File regions sent one after another as a response body (an object made
+// of parts is several files). Owns the descriptors.
 struct FileBody {
-  explicit FileBody(int fd) : fd(fd) {}
+  struct Segment {
+    int fd = -1;
+    std::uint64_t offset = 0;
+    std::uint64_t size = 0;
+  };
+  FileBody() = default;
   ~FileBody() {
-    if (fd >= 0) ::close(fd);
+    for (const Segment& s : segments)
+      if (s.fd >= 0) ::close(s.fd);
   }
   FileBody(const FileBody&) = delete;
   FileBody& operator=(const FileBody&) = delete;
-  int fd = -1;
-  std::uint64_t offset = 0;
-  std::uint64_t size = 0;
+  void Add(int fd, std::uint64_t offset, std::uint64_t length) {
+    segments.push_back({fd, offset, length});
+    size += length;
+  }
+  std::vector<Segment> segments;
+  std::uint64_t size = 0;  // the sum of the segments' sizes
 };
 
 struct Response {

@@ -51,6 +51,79 @@ std::string ListBucketV2Xml(const ListV2Page& page);
 // element gives "". MalformedXML when the body is not that document.
 Result<std::string> ParseCreateBucketConfiguration(std::string_view body);
 
+// ListObjects (v1).
+struct ListV1Page {
+  std::string bucket;
+  std::string prefix;
+  std::string delimiter;
+  std::string marker;
+  std::string next_marker;  // set only with a delimiter, when truncated
+  int max_keys = 1000;
+  bool url_encode = false;
+  const s3::ListObjectsResult* result = nullptr;
+  Owner (*owner_of)(const std::string& account_id, void* ctx) = nullptr;
+  void* owner_ctx = nullptr;
+};
+std::string ListBucketV1Xml(const ListV1Page& page);
+
+// DeleteObjects: the request's keys and the answer.
+struct DeleteRequest {
+  bool quiet = false;
+  std::vector<std::string> keys;
+};
+// MalformedXML when not a <Delete> document or with more than 1,000 keys.
+Result<DeleteRequest> ParseDeleteRequest(std::string_view body);
+struct DeleteOutcome {
+  std::string key;
+  const Error* error = nullptr;  // null: deleted
+};
+std::string DeleteResultXml(const std::vector<DeleteOutcome>& outcomes, bool quiet);
+
+// <CopyObjectResult> or <CopyPartResult>.
+std::string CopyResultXml(const char* root, std::string_view etag, TimePoint last_modified,
+                          std::string_view checksum_algorithm, std::string_view checksum_value);
+
+// Tagging documents. InvalidTag / MalformedXML / BadRequest on bad input.
+Result<s3::TagSet> ParseTagging(std::string_view body, int max_tags);
+std::string TaggingXml(const s3::TagSet& tags);
+// The x-amz-tagging header: a URL query string "k1=v1&k2=v2".
+Result<s3::TagSet> ParseTaggingHeader(std::string_view value, int max_tags);
+// Checks a tag set against S3's rules (lengths, duplicates, count).
+Status ValidateTags(const s3::TagSet& tags, int max_tags);
+
+// Multipart documents.
+std::string InitiateMultipartUploadXml(std::string_view bucket, std::string_view key,
+                                       std::string_view upload_id);
+// MalformedXML when not a <CompleteMultipartUpload> document; part numbers
+// and ETags as sent (ETag quotes removed).
+Result<std::vector<s3::CompletedPart>> ParseCompleteMultipartUpload(std::string_view body,
+                                                                   std::string_view checksum_element);
+std::string CompleteMultipartUploadXml(std::string_view location, std::string_view bucket,
+                                       std::string_view key, std::string_view etag,
+                                       std::string_view checksum_algorithm,
+                                       std::string_view checksum_value);
+struct ListPartsPage {
+  std::string bucket;
+  int part_number_marker = 0;
+  int max_parts = 1000;
+  const s3::ListPartsResult* result = nullptr;
+  Owner owner;
+};
+std::string ListPartsXml(const ListPartsPage& page);
+struct ListUploadsPage {
+  std::string bucket;
+  std::string prefix;
+  std::string delimiter;
+  std::string key_marker;
+  std::string upload_id_marker;
+  int max_uploads = 1000;
+  bool url_encode = false;
+  const s3::ListUploadsResult* result = nullptr;
+  Owner (*owner_of)(const std::string& account_id, void* ctx) = nullptr;
+  void* owner_ctx = nullptr;
+};
+std::string ListMultipartUploadsXml(const ListUploadsPage& page);
+
 // "\"<etag>\"" as in ETag headers and XML.
 std::string QuotedEtag(std::string_view etag);
 

@@ -13,28 +13,44 @@ struct Row {
   Level level;
   std::string_view subresource;  // "" matches any request at that level
   S3Op op;
+  // A header that must be present too ("" for none).
+  std::string_view header = {};
 };
 
 // Sub-resources of S3 this server does not implement yet: a request naming
 // one must not fall through to the plain operation (a PUT ?acl is not a
 // PutObject). https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
-constexpr std::array<std::string_view, 32> kUnimplementedSubresources = {
+constexpr std::array<std::string_view, 27> kUnimplementedSubresources = {
     "accelerate", "acl",        "analytics",    "attributes",  "cors",
-    "delete",     "encryption", "intelligent-tiering", "inventory", "legal-hold",
+    "encryption", "intelligent-tiering", "inventory", "legal-hold",
     "lifecycle",  "logging",    "metrics",      "notification", "object-lock",
-    "ownershipControls", "partNumber", "policy", "policyStatus", "publicAccessBlock",
+    "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
     "replication", "requestPayment", "restore", "retention", "select",
-    "tagging",    "torrent",    "uploadId",     "uploads",     "versioning",
-    "versions",   "website"};
+    "torrent",    "versioning", "versions",   "website"};
 
 constexpr Row kRows[] = {
     {"GET", Level::kService, "", S3Op::kListBuckets},
+    {"GET", Level::kBucket, "tagging", S3Op::kGetBucketTagging},
+    {"PUT", Level::kBucket, "tagging", S3Op::kPutBucketTagging},
+    {"DELETE", Level::kBucket, "tagging", S3Op::kDeleteBucketTagging},
+    {"GET", Level::kBucket, "uploads", S3Op::kListMultipartUploads},
+    {"POST", Level::kBucket, "delete", S3Op::kDeleteObjects},
     {"PUT", Level::kBucket, "", S3Op::kCreateBucket},
     {"DELETE", Level::kBucket, "", S3Op::kDeleteBucket},
     {"HEAD", Level::kBucket, "", S3Op::kHeadBucket},
     {"GET", Level::kBucket, "location", S3Op::kGetBucketLocation},
     {"GET", Level::kBucket, "list-type", S3Op::kListObjectsV2},
     {"GET", Level::kBucket, "", S3Op::kListObjects},
+    {"GET", Level::kObject, "tagging", S3Op::kGetObjectTagging},
+    {"PUT", Level::kObject, "tagging", S3Op::kPutObjectTagging},
+    {"DELETE", Level::kObject, "tagging", S3Op::kDeleteObjectTagging},
+    {"POST", Level::kObject, "uploads", S3Op::kCreateMultipartUpload},
+    {"PUT", Level::kObject, "uploadId", S3Op::kUploadPartCopy, "x-amz-copy-source"},
+    {"PUT", Level::kObject, "uploadId", S3Op::kUploadPart},
+    {"POST", Level::kObject, "uploadId", S3Op::kCompleteMultipartUpload},
+    {"DELETE", Level::kObject, "uploadId", S3Op::kAbortMultipartUpload},
+    {"GET", Level::kObject, "uploadId", S3Op::kListParts},
+    {"PUT", Level::kObject, "", S3Op::kCopyObject, "x-amz-copy-source"},
     {"PUT", Level::kObject, "", S3Op::kPutObject},
     {"GET", Level::kObject, "", S3Op::kGetObject},
     {"HEAD", Level::kObject, "", S3Op::kHeadObject},
@@ -61,6 +77,21 @@ std::string_view S3OpName(S3Op op) {
     case S3Op::kGetObject: return "GetObject";
     case S3Op::kHeadObject: return "HeadObject";
     case S3Op::kDeleteObject: return "DeleteObject";
+    case S3Op::kDeleteObjects: return "DeleteObjects";
+    case S3Op::kCopyObject: return "CopyObject";
+    case S3Op::kGetObjectTagging: return "GetObjectTagging";
+    case S3Op::kPutObjectTagging: return "PutObjectTagging";
+    case S3Op::kDeleteObjectTagging: return "DeleteObjectTagging";
+    case S3Op::kGetBucketTagging: return "GetBucketTagging";
+    case S3Op::kPutBucketTagging: return "PutBucketTagging";
+    case S3Op::kDeleteBucketTagging: return "DeleteBucketTagging";
+    case S3Op::kCreateMultipartUpload: return "CreateMultipartUpload";
+    case S3Op::kUploadPart: return "UploadPart";
+    case S3Op::kUploadPartCopy: return "UploadPartCopy";
+    case S3Op::kCompleteMultipartUpload: return "CompleteMultipartUpload";
+    case S3Op::kAbortMultipartUpload: return "AbortMultipartUpload";
+    case S3Op::kListParts: return "ListParts";
+    case S3Op::kListMultipartUploads: return "ListMultipartUploads";
     case S3Op::kNotImplemented: return "NotImplemented";
     case S3Op::kMethodNotAllowed: return "MethodNotAllowed";
   }
@@ -104,6 +135,7 @@ S3Route RouteS3(const protocol::Request& request, const S3Addressing& addressing
   for (const Row& row : kRows) {
     if (row.method != request.raw.method || row.level != level) continue;
     if (!row.subresource.empty() && !request.HasQuery(row.subresource)) continue;
+    if (!row.header.empty() && !request.Header(row.header)) continue;
     route.op = row.op;
     return route;
   }

@@ -9,7 +9,13 @@ using storage::RecordReader;
 using storage::RecordWriter;
 
 // Field tags: never reuse a number; add new ones at the end.
-enum BucketTag : std::uint32_t { kBOwner = 1, kBRegion = 2, kBCreatedNs = 3 };
+enum BucketTag : std::uint32_t {
+  kBOwner = 1,
+  kBRegion = 2,
+  kBCreatedNs = 3,
+  kBTag = 4,  // nested: kPairKey, kPairValue
+  kBHasTags = 5,
+};
 enum ObjectTag : std::uint32_t {
   kOSize = 1,
   kOEtag = 2,
@@ -28,6 +34,27 @@ enum ObjectTag : std::uint32_t {
   kOChecksumValue = 15,
   kOInlineBody = 16,
   kOBlobId = 17,
+  kOTag = 18,   // nested: kPairKey, kPairValue
+  kOPart = 19,  // nested: kPartRefBlob, kPartRefSize
+};
+enum PairTag : std::uint32_t { kPairKey = 1, kPairValue = 2 };
+enum PartRefTag : std::uint32_t { kPartRefBlob = 1, kPartRefSize = 2 };
+enum UploadTag : std::uint32_t {
+  kUBucket = 101,
+  kUKey = 102,
+  kUUploadId = 103,
+  kUInitiatedNs = 104,
+  kUOwner = 105,
+  kUTag = 106,
+  // Metadata fields use the object's tags (kOContentType ...).
+};
+enum PartTag : std::uint32_t {
+  kPNumber = 1,
+  kPSize = 2,
+  kPEtag = 3,
+  kPModifiedNs = 4,
+  kPBlobId = 5,
+  kPChecksum = 6,
 };
 
 std::int64_t ToNs(TimePoint t) {
@@ -41,6 +68,63 @@ void PutIf(RecordWriter& w, std::uint32_t tag, const std::string& v) {
   if (!v.empty()) w.Put(tag, v);
 }
 
+void PutPair(RecordWriter& w, std::uint32_t tag, const std::string& k, const std::string& v) {
+  RecordWriter n;
+  n.Put(kPairKey, k);
+  n.Put(kPairValue, v);
+  w.Put(tag, n.data());
+}
+
+bool ReadPair(std::string_view data, TagSet& out) {
+  RecordReader r(data);
+  std::uint32_t tag;
+  std::string_view v;
+  std::pair<std::string, std::string> p;
+  while (r.Next(tag, v)) {
+    if (tag == kPairKey) p.first = v;
+    else if (tag == kPairValue) p.second = v;
+  }
+  if (!r.ok()) return false;
+  out.push_back(std::move(p));
+  return true;
+}
+
+void EncodeMeta(RecordWriter& w, const ObjectMetadata& m) {
+  PutIf(w, kOContentType, m.content_type);
+  PutIf(w, kOContentEncoding, m.content_encoding);
+  PutIf(w, kOContentDisposition, m.content_disposition);
+  PutIf(w, kOContentLanguage, m.content_language);
+  PutIf(w, kOCacheControl, m.cache_control);
+  PutIf(w, kOExpires, m.expires);
+  for (const auto& [name, value] : m.user) {
+    w.Put(kOUserMetaName, name);
+    w.Put(kOUserMetaValue, value);
+  }
+  PutIf(w, kOStorageClass, m.storage_class);
+  PutIf(w, kOChecksumAlgorithm, m.checksum_algorithm);
+  PutIf(w, kOChecksumValue, m.checksum_value);
+}
+
+// True when `tag` is a metadata field (and stores it).
+bool DecodeMetaField(std::uint32_t tag, std::string_view v, ObjectMetadata& m) {
+  switch (tag) {
+    case kOContentType: m.content_type = v; return true;
+    case kOContentEncoding: m.content_encoding = v; return true;
+    case kOContentDisposition: m.content_disposition = v; return true;
+    case kOContentLanguage: m.content_language = v; return true;
+    case kOCacheControl: m.cache_control = v; return true;
+    case kOExpires: m.expires = v; return true;
+    case kOUserMetaName: m.user.emplace_back(std::string(v), std::string()); return true;
+    case kOUserMetaValue:
+      if (!m.user.empty()) m.user.back().second = v;
+      return true;
+    case kOStorageClass: m.storage_class = v; return true;
+    case kOChecksumAlgorithm: m.checksum_algorithm = v; return true;
+    case kOChecksumValue: m.checksum_value = v; return true;
+    default: return false;
+  }
+}
+
 }  // namespace
 
 std::string EncodeBucket(const BucketRecord& b) {
@@ -48,6 +132,8 @@ std::string EncodeBucket(const BucketRecord& b) {
   w.Put(kBOwner, b.owner_account_id);
   w.Put(kBRegion, b.region);
   w.PutI64(kBCreatedNs, ToNs(b.created));
+  if (b.has_tags) w.PutBool(kBHasTags, true);
+  for (const auto& [k, v] : b.tags) PutPair(w, kBTag, k, v);
   return w.Release();
 }
 
@@ -62,6 +148,10 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
       case kBOwner: b.owner_account_id = v; break;
       case kBRegion: b.region = v; break;
       case kBCreatedNs: b.created = FromNs(RecordReader::AsI64(v)); break;
+      case kBHasTags: b.has_tags = RecordReader::AsU64(v) != 0; break;
+      case kBTag:
+        if (!ReadPair(v, b.tags)) return std::nullopt;
+        break;
       default: break;
     }
   }
@@ -75,23 +165,17 @@ std::string EncodeObject(const ObjectRecord& o) {
   w.Put(kOEtag, o.etag);
   w.PutI64(kOModifiedNs, ToNs(o.last_modified));
   w.Put(kOOwner, o.owner_account_id);
-  const ObjectMetadata& m = o.meta;
-  PutIf(w, kOContentType, m.content_type);
-  PutIf(w, kOContentEncoding, m.content_encoding);
-  PutIf(w, kOContentDisposition, m.content_disposition);
-  PutIf(w, kOContentLanguage, m.content_language);
-  PutIf(w, kOCacheControl, m.cache_control);
-  PutIf(w, kOExpires, m.expires);
-  for (const auto& [name, value] : m.user) {
-    w.Put(kOUserMetaName, name);
-    w.Put(kOUserMetaValue, value);
+  EncodeMeta(w, o.meta);
+  for (const auto& [k, v] : o.tags) PutPair(w, kOTag, k, v);
+  for (const auto& part : o.parts) {
+    RecordWriter n;
+    if (!part.blob_id.empty()) n.Put(kPartRefBlob, part.blob_id);
+    n.PutU64(kPartRefSize, part.size);
+    w.Put(kOPart, n.data());
   }
-  PutIf(w, kOStorageClass, m.storage_class);
-  PutIf(w, kOChecksumAlgorithm, m.checksum_algorithm);
-  PutIf(w, kOChecksumValue, m.checksum_value);
   // The body goes last so that a metadata-only decode can stop early.
   if (!o.blob_id.empty()) w.Put(kOBlobId, o.blob_id);
-  else w.Put(kOInlineBody, o.inline_body);
+  else if (o.parts.empty()) w.Put(kOInlineBody, o.inline_body);
   return w.Release();
 }
 
@@ -109,28 +193,104 @@ std::optional<ObjectRecord> DecodeObject(std::string_view key, std::string_view 
       case kOEtag: o.etag = v; break;
       case kOModifiedNs: o.last_modified = FromNs(RecordReader::AsI64(v)); break;
       case kOOwner: o.owner_account_id = v; break;
-      case kOContentType: m.content_type = v; break;
-      case kOContentEncoding: m.content_encoding = v; break;
-      case kOContentDisposition: m.content_disposition = v; break;
-      case kOContentLanguage: m.content_language = v; break;
-      case kOCacheControl: m.cache_control = v; break;
-      case kOExpires: m.expires = v; break;
-      case kOUserMetaName: m.user.emplace_back(std::string(v), std::string()); break;
-      case kOUserMetaValue:
-        if (!m.user.empty()) m.user.back().second = v;
+      case kOTag:
+        if (!ReadPair(v, o.tags)) return std::nullopt;
         break;
-      case kOStorageClass: m.storage_class = v; break;
-      case kOChecksumAlgorithm: m.checksum_algorithm = v; break;
-      case kOChecksumValue: m.checksum_value = v; break;
+      case kOPart: {
+        RecordReader n(v);
+        std::uint32_t t;
+        std::string_view x;
+        ObjectRecord::Part part;
+        while (n.Next(t, x)) {
+          if (t == kPartRefBlob) part.blob_id = x;
+          else if (t == kPartRefSize) part.size = RecordReader::AsU64(x);
+        }
+        if (!n.ok()) return std::nullopt;
+        o.parts.push_back(std::move(part));
+        break;
+      }
       case kOInlineBody:
         if (with_body) o.inline_body = v;
         break;
       case kOBlobId: o.blob_id = v; break;
-      default: break;
+      default: DecodeMetaField(tag, v, m); break;
     }
   }
   if (!r.ok()) return std::nullopt;
   return o;
+}
+
+std::vector<std::string> ObjectRecord::BlobIds() const {
+  std::vector<std::string> out;
+  if (!blob_id.empty()) out.push_back(blob_id);
+  for (const auto& p : parts)
+    if (!p.blob_id.empty()) out.push_back(p.blob_id);
+  return out;
+}
+
+std::string EncodeUpload(const UploadRecord& u) {
+  RecordWriter w;
+  w.Put(kUBucket, u.bucket);
+  w.Put(kUKey, u.key);
+  w.Put(kUUploadId, u.upload_id);
+  w.PutI64(kUInitiatedNs, ToNs(u.initiated));
+  w.Put(kUOwner, u.owner_account_id);
+  EncodeMeta(w, u.meta);
+  for (const auto& [k, v] : u.tags) PutPair(w, kUTag, k, v);
+  return w.Release();
+}
+
+std::optional<UploadRecord> DecodeUpload(std::string_view data) {
+  UploadRecord u;
+  RecordReader r(data);
+  std::uint32_t tag;
+  std::string_view v;
+  while (r.Next(tag, v)) {
+    switch (tag) {
+      case kUBucket: u.bucket = v; break;
+      case kUKey: u.key = v; break;
+      case kUUploadId: u.upload_id = v; break;
+      case kUInitiatedNs: u.initiated = FromNs(RecordReader::AsI64(v)); break;
+      case kUOwner: u.owner_account_id = v; break;
+      case kUTag:
+        if (!ReadPair(v, u.tags)) return std::nullopt;
+        break;
+      default: DecodeMetaField(tag, v, u.meta); break;
+    }
+  }
+  if (!r.ok()) return std::nullopt;
+  return u;
+}
+
+std::string EncodePart(const PartRecord& p) {
+  RecordWriter w;
+  w.PutU64(kPNumber, static_cast<std::uint64_t>(p.part_number));
+  w.PutU64(kPSize, p.size);
+  w.Put(kPEtag, p.etag);
+  w.PutI64(kPModifiedNs, ToNs(p.last_modified));
+  PutIf(w, kPBlobId, p.blob_id);
+  PutIf(w, kPChecksum, p.checksum_value);
+  return w.Release();
+}
+
+std::optional<PartRecord> DecodePart(std::string_view data) {
+  PartRecord p;
+  RecordReader r(data);
+  std::uint32_t tag;
+  std::string_view v;
+  while (r.Next(tag, v)) {
+    switch (tag) {
+      case kPNumber: p.part_number = static_cast<int>(RecordReader::AsU64(v)); break;
+      case kPSize: p.size = RecordReader::AsU64(v); break;
+      case kPEtag: p.etag = v; break;
+      case kPModifiedNs: p.last_modified = FromNs(RecordReader::AsI64(v)); break;
+      case kPBlobId: p.blob_id = v; break;
+      case kPChecksum: p.checksum_value = v; break;
+      default: break;
+    }
+  }
+  if (!r.ok()) return std::nullopt;
+  return p;
 }
 
 }  // namespace awslab::s3

@@ -13,11 +13,16 @@
 
 namespace awslab::s3 {
 
+// Tags as (key, value) pairs in the order given.
+using TagSet = std::vector<std::pair<std::string, std::string>>;
+
 struct BucketRecord {
   std::string name;
   std::string owner_account_id;
   std::string region;
   TimePoint created;
+  TagSet tags;
+  bool has_tags = false;  // a TagSet was put (possibly empty)
 };
 
 // Headers stored with an object and returned on GET and HEAD.
@@ -43,9 +48,40 @@ struct ObjectRecord {
   TimePoint last_modified;
   std::string owner_account_id;
   ObjectMetadata meta;
-  // The body: inline bytes, or the id of a blob file.
+  TagSet tags;
+  // The body: inline bytes, the id of a blob file, or (for an object made by
+  // CompleteMultipartUpload) the parts' blobs in order.
   std::string inline_body;
   std::string blob_id;
+  struct Part {
+    std::string blob_id;  // empty for an empty part
+    std::uint64_t size = 0;
+  };
+  std::vector<Part> parts;
+
+  // Every blob file this record links.
+  std::vector<std::string> BlobIds() const;
+};
+
+// A multipart upload in progress.
+struct UploadRecord {
+  std::string bucket;
+  std::string key;
+  std::string upload_id;
+  TimePoint initiated;
+  std::string owner_account_id;
+  ObjectMetadata meta;  // checksum_algorithm: the algorithm asked for at creation
+  TagSet tags;
+};
+
+// One uploaded part of a multipart upload.
+struct PartRecord {
+  int part_number = 0;
+  std::uint64_t size = 0;
+  std::string etag;  // hex MD5, without quotes
+  TimePoint last_modified;
+  std::string blob_id;  // empty for an empty part
+  std::string checksum_value;  // base64, of the upload's algorithm; may be empty
 };
 
 std::string EncodeBucket(const BucketRecord& b);
@@ -55,6 +91,12 @@ std::string EncodeObject(const ObjectRecord& o);
 // `key` is taken from the LevelDB key; with `with_body` false the inline body is skipped.
 std::optional<ObjectRecord> DecodeObject(std::string_view key, std::string_view data,
                                          bool with_body = true);
+
+std::string EncodeUpload(const UploadRecord& u);
+std::optional<UploadRecord> DecodeUpload(std::string_view data);
+
+std::string EncodePart(const PartRecord& p);
+std::optional<PartRecord> DecodePart(std::string_view data);
 
 }  // namespace awslab::s3
 

@@ -2,7 +2,12 @@
 
 #include <leveldb/write_batch.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <functional>
+
+#include "client/include/awslab/crypto.h"
 
 #include "emulator/s3/bucket_name.h"
 #include "emulator/storage/key_schema.h"
@@ -109,7 +114,7 @@ Result<BucketRecord> S3Store::CreateBucket(const Principal& who,
     return e;
   }
   if (existing.error().code != ErrorCode::kNoSuchBucket) return existing.error();
-  BucketRecord record{request.name, who.account_id, region, clock_.Now()};
+  BucketRecord record{request.name, who.account_id, region, clock_.Now(), {}, false};
   if (auto st = storage_.Put(keys::Bucket(request.name), EncodeBucket(record)); !st)
     return st.error();
   return record;
@@ -130,7 +135,13 @@ Status S3Store::DeleteBucket(const Principal& who, std::string_view bucket) {
   auto it = storage_.NewIterator();
   std::string prefix = keys::ObjectsOf(bucket);
   it->Seek(prefix);
-  if (it->Valid() && it->key().starts_with(prefix)) {
+  bool has_objects = it->Valid() && it->key().starts_with(prefix);
+  // "You must ... abort all in-progress multipart uploads before you can
+  // delete the bucket": an unfinished upload keeps it non-empty.
+  std::string uploads = keys::UploadsOf(bucket);
+  it->Seek(uploads);
+  bool has_uploads = it->Valid() && it->key().starts_with(uploads);
+  if (has_objects || has_uploads) {
     Error e = MakeError(ErrorCode::kBucketNotEmpty, {}, std::string(bucket));
     e.details.emplace_back("BucketName", std::string(bucket));
     return e;
@@ -142,7 +153,8 @@ Status S3Store::DeleteBucket(const Principal& who, std::string_view bucket) {
 
 Result<ObjectRecord> S3Store::PutObject(const Principal& who, std::string_view bucket,
                                         std::string_view key, ObjectMetadata meta,
-                                        storage::StagedBody body, std::string md5_hex) {
+                                        storage::StagedBody body, std::string md5_hex,
+                                        TagSet tags) {
   // `body` is owned here: returning early aborts its blob.
   if (key.size() > kMaxKeyBytes) return MakeError(ErrorCode::kKeyTooLongError);
   std::shared_lock buckets(buckets_mu_);
@@ -156,6 +168,7 @@ Result<ObjectRecord> S3Store::PutObject(const Principal& who, std::string_view b
   record.last_modified = clock_.Now();
   record.owner_account_id = who.account_id;
   record.meta = std::move(meta);
+  record.tags = std::move(tags);
   std::vector<std::string> linked;
   if (body.in_blob()) {
     record.blob_id = body.blob_id();
@@ -164,19 +177,27 @@ Result<ObjectRecord> S3Store::PutObject(const Principal& who, std::string_view b
     record.inline_body = body.TakeInlineData();
   }
 
+  leveldb::WriteBatch batch;
+  auto committed = CommitObject(bucket, key, std::move(record), batch, std::move(linked), {});
+  if (committed) body.Release();
+  return committed;
+}
+
+Result<ObjectRecord> S3Store::CommitObject(std::string_view bucket, std::string_view key,
+                                           ObjectRecord record, leveldb::WriteBatch& batch,
+                                           std::vector<std::string> linked,
+                                           std::vector<std::string> dropped) {
   std::lock_guard key_lock(KeyLock(bucket, key));
   std::string object_key = keys::Object(bucket, key);
-  std::vector<std::string> dropped;
   auto old = storage_.Get(object_key);
   if (!old) return old.error();
   if (*old) {
     auto old_record = DecodeObject(key, **old, /*with_body=*/false);
-    if (old_record && !old_record->blob_id.empty()) dropped.push_back(old_record->blob_id);
+    if (old_record)
+      for (auto& id : old_record->BlobIds()) dropped.push_back(std::move(id));
   }
-  leveldb::WriteBatch batch;
   batch.Put(object_key, EncodeObject(record));
   if (auto st = storage_.Commit(batch, linked, dropped); !st) return st.error();
-  body.Release();
   record.inline_body.clear();
   return record;
 }
@@ -209,7 +230,7 @@ Status S3Store::DeleteObject(const Principal& who, std::string_view bucket,
   if (!*old) return Ok();
   std::vector<std::string> dropped;
   auto old_record = DecodeObject(key, **old, /*with_body=*/false);
-  if (old_record && !old_record->blob_id.empty()) dropped.push_back(old_record->blob_id);
+  if (old_record) dropped = old_record->BlobIds();
   leveldb::WriteBatch batch;
   batch.Delete(object_key);
   return storage_.Commit(batch, {}, dropped);
@@ -224,12 +245,22 @@ Result<ListObjectsResult> S3Store::ListObjects(const Principal& who,
   const std::string base = keys::ObjectsOf(request.bucket);
   const std::string scan_prefix = base + request.prefix;
   std::string start = scan_prefix;
-  if (!request.start_after.empty() && base + request.start_after >= start) {
-    if (request.start_after_is_prefix) {
-      start = keys::PrefixEnd(base + request.start_after);
+  bool after_prefix = request.start_after_is_prefix;
+  std::string after = request.start_after;
+  if (!after_prefix && !request.delimiter.empty() && after.starts_with(request.prefix)) {
+    // The marker rolls up into a common prefix: the whole group is behind us.
+    std::size_t pos = after.find(request.delimiter, request.prefix.size());
+    if (pos != std::string::npos) {
+      after.resize(pos + request.delimiter.size());
+      after_prefix = true;
+    }
+  }
+  if (!after.empty() && base + after >= start) {
+    if (after_prefix) {
+      start = keys::PrefixEnd(base + after);
       if (start.empty()) return result;
     } else {
-      start = base + request.start_after;
+      start = base + after;
       start.push_back('\0');  // strictly after
     }
   }
@@ -269,6 +300,137 @@ Result<ListObjectsResult> S3Store::ListObjects(const Principal& who,
     it->Next();
   }
   return result;
+}
+
+Result<storage::StagedBody> S3Store::CopyBody(const ObjectRecord& source, ByteRange range,
+                                              std::uint64_t inline_threshold,
+                                              std::string& md5_hex) {
+  storage::StagedBody body(storage_, inline_threshold);
+  crypto::Digest md5(crypto::Digest::Kind::kMd5);
+  if (source.blob_id.empty() && source.parts.empty()) {
+    std::string_view data(source.inline_body);
+    data = data.substr(std::min<std::uint64_t>(range.begin, data.size()), range.length);
+    md5.Update(data);
+    if (auto st = body.Append(data); !st) return st.error();
+  } else {
+    auto segments = OpenSegments(source, range);
+    if (!segments) return segments.error();
+    std::vector<char> buffer(1 << 18);
+    Status status = Ok();
+    for (const Segment& seg : *segments) {
+      std::uint64_t offset = seg.offset, left = seg.length;
+      while (status && left > 0) {
+        std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(left, buffer.size()));
+        ssize_t got = ::pread(seg.fd, buffer.data(), want, static_cast<off_t>(offset));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+          status = MakeError(ErrorCode::kInternalError, "could not read the source object");
+          break;
+        }
+        std::string_view piece(buffer.data(), static_cast<std::size_t>(got));
+        md5.Update(piece);
+        status = body.Append(piece);
+        offset += got;
+        left -= got;
+      }
+    }
+    for (const Segment& seg : *segments) ::close(seg.fd);
+    if (!status) return status.error();
+  }
+  if (auto st = body.Finish(); !st) return st.error();
+  std::string raw = md5.Finish();
+  md5_hex = crypto::Hex(raw.data(), raw.size());
+  return body;
+}
+
+Result<std::vector<S3Store::Segment>> S3Store::OpenSegments(const ObjectRecord& object,
+                                                           ByteRange range) {
+  std::vector<Segment> out;
+  auto close_all = [&] {
+    for (const Segment& s : out) ::close(s.fd);
+    out.clear();
+  };
+  std::vector<ObjectRecord::Part> pieces = object.parts;
+  if (!object.blob_id.empty()) pieces.push_back({object.blob_id, object.size});
+  std::uint64_t pos = 0;  // offset of the current piece in the object
+  std::uint64_t begin = range.begin, end = range.begin + range.length;
+  for (const auto& piece : pieces) {
+    std::uint64_t piece_end = pos + piece.size;
+    if (piece_end > begin && pos < end && piece.size > 0) {
+      auto fd = storage_.OpenBlob(piece.blob_id);
+      if (!fd) {
+        close_all();
+        return fd.error();
+      }
+      std::uint64_t from = std::max(begin, pos), to = std::min(end, piece_end);
+      out.push_back({*fd, from - pos, to - from});
+    }
+    pos = piece_end;
+    if (pos >= end) break;
+  }
+  return out;
+}
+
+Result<ObjectRecord> S3Store::CopyObject(const Principal& who, const ObjectRecord& source,
+                                         std::string_view bucket, std::string_view key,
+                                         ObjectMetadata meta, TagSet tags) {
+  if (key.size() > kMaxKeyBytes) return MakeError(ErrorCode::kKeyTooLongError);
+  std::shared_lock buckets(buckets_mu_);
+  auto b = GetBucket(who, bucket);
+  if (!b) return b.error();
+  std::string md5_hex;
+  auto body = CopyBody(source, {0, source.size}, storage::kDefaultInlineThreshold, md5_hex);
+  if (!body) return body.error();
+  ObjectRecord record;
+  record.key = key;
+  record.size = body->size();
+  // A copy of a multipart object is one part: its ETag is the MD5 of the data.
+  record.etag = std::move(md5_hex);
+  record.last_modified = clock_.Now();
+  record.owner_account_id = who.account_id;
+  record.meta = std::move(meta);
+  record.tags = std::move(tags);
+  std::vector<std::string> linked;
+  if (body->in_blob()) {
+    record.blob_id = body->blob_id();
+    linked.push_back(record.blob_id);
+  } else {
+    record.inline_body = body->TakeInlineData();
+  }
+  leveldb::WriteBatch batch;
+  auto committed = CommitObject(bucket, key, std::move(record), batch, std::move(linked), {});
+  if (committed) body->Release();
+  return committed;
+}
+
+Status S3Store::PutObjectTagging(const Principal& who, std::string_view bucket,
+                                 std::string_view key, TagSet tags) {
+  std::shared_lock buckets(buckets_mu_);
+  auto b = GetBucket(who, bucket);
+  if (!b) return b.error();
+  std::lock_guard key_lock(KeyLock(bucket, key));
+  std::string object_key = keys::Object(bucket, key);
+  auto data = storage_.Get(object_key);
+  if (!data) return data.error();
+  if (!*data) {
+    Error e = MakeError(ErrorCode::kNoSuchKey, {}, std::string(key));
+    e.details.emplace_back("Key", std::string(key));
+    return e;
+  }
+  auto record = DecodeObject(key, **data);
+  if (!record) return MakeError(ErrorCode::kInternalError, "corrupt object record");
+  record->tags = std::move(tags);
+  return storage_.Put(object_key, EncodeObject(*record));
+}
+
+Status S3Store::PutBucketTagging(const Principal& who, std::string_view bucket,
+                                 std::optional<TagSet> tags) {
+  std::unique_lock lock(buckets_mu_);
+  auto record = GetBucket(who, bucket);
+  if (!record) return record.error();
+  record->has_tags = tags.has_value();
+  record->tags = tags ? std::move(*tags) : TagSet();
+  return storage_.Put(keys::Bucket(bucket), EncodeBucket(*record));
 }
 
 }  // namespace awslab::s3

@@ -11,6 +11,7 @@
 #define AWSLAB_EMULATOR_S3_S3_STORE_H_
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,7 @@
 #include "emulator/base/principal.h"
 #include "emulator/s3/records.h"
 #include "emulator/storage/staged_body.h"
+#include <leveldb/write_batch.h>
 #include "emulator/storage/storage.h"
 
 namespace awslab::s3 {
@@ -33,6 +35,13 @@ inline constexpr std::size_t kMaxKeyBytes = 1024;
 // "The user-defined metadata is limited to 2 KB in size."
 inline constexpr std::size_t kMaxUserMetadataBytes = 2048;
 inline constexpr int kMaxListKeys = 1000;
+// "Part numbers can be any number from 1 to 10,000, inclusive."
+inline constexpr int kMaxPartNumber = 10000;
+// "5 MiB to 5 GiB. There is no minimum size limit on the last part."
+inline constexpr std::uint64_t kMinPartSize = 5ull << 20;
+inline constexpr std::uint64_t kMaxPartSize = 5ull << 30;
+inline constexpr int kMaxObjectTags = 10;
+inline constexpr int kMaxBucketTags = 50;
 
 struct CreateBucketRequest {
   std::string name;
@@ -47,7 +56,9 @@ struct ListObjectsRequest {
   std::string prefix;
   std::string delimiter;
   // List keys strictly after this one (from start-after, a continuation
-  // token or a marker).
+  // token or a marker). With a delimiter, keys that roll up into a common
+  // prefix that this one also falls into are skipped too: that prefix was
+  // on an earlier page.
   std::string start_after;
   // start_after is a common prefix: skip every key that starts with it.
   bool start_after_is_prefix = false;
@@ -63,7 +74,42 @@ struct ListObjectsResult {
   bool next_start_after_is_prefix = false;
 };
 
-struct ObjectBody;
+// A part named in a CompleteMultipartUpload request.
+struct CompletedPart {
+  int part_number = 0;
+  std::string etag;      // without quotes
+  std::string checksum;  // base64 of the upload's algorithm; empty when not sent
+};
+
+struct ListPartsResult {
+  UploadRecord upload;
+  std::vector<PartRecord> parts;
+  bool truncated = false;
+  int next_part_number_marker = 0;
+};
+
+struct ListUploadsRequest {
+  std::string bucket;
+  std::string prefix;
+  std::string delimiter;
+  std::string key_marker;
+  std::string upload_id_marker;
+  int max_uploads = 1000;
+};
+
+struct ListUploadsResult {
+  std::vector<UploadRecord> uploads;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_key_marker;
+  std::string next_upload_id_marker;
+};
+
+// A byte range [begin, begin + length) of an object's body.
+struct ByteRange {
+  std::uint64_t begin = 0;
+  std::uint64_t length = 0;
+};
 
 class S3Store {
  public:
@@ -81,7 +127,8 @@ class S3Store {
   // aborted, never left behind.
   Result<ObjectRecord> PutObject(const Principal& who, std::string_view bucket,
                                  std::string_view key, ObjectMetadata meta,
-                                 storage::StagedBody body, std::string md5_hex);
+                                 storage::StagedBody body, std::string md5_hex,
+                                 TagSet tags = {});
   // The object with its inline body (or blob id).
   Result<ObjectRecord> GetObject(const Principal& who, std::string_view bucket,
                                  std::string_view key);
@@ -89,11 +136,77 @@ class S3Store {
   Status DeleteObject(const Principal& who, std::string_view bucket, std::string_view key);
   Result<ListObjectsResult> ListObjects(const Principal& who, const ListObjectsRequest& request);
 
+  // Copies `range` of `source` (a record from GetObject, with its inline
+  // body) into a new object; `record` carries the new object's metadata,
+  // tags and owner-independent fields. The data is copied.
+  Result<ObjectRecord> CopyObject(const Principal& who, const ObjectRecord& source,
+                                  std::string_view bucket, std::string_view key,
+                                  ObjectMetadata meta, TagSet tags);
+  // Replaces an object's tags (an empty set deletes them).
+  Status PutObjectTagging(const Principal& who, std::string_view bucket, std::string_view key,
+                          TagSet tags);
+  // Sets (or, with nullopt, deletes) a bucket's tags.
+  Status PutBucketTagging(const Principal& who, std::string_view bucket,
+                          std::optional<TagSet> tags);
+
+  // Multipart uploads (multipart.cc).
+  Result<UploadRecord> CreateMultipartUpload(const Principal& who, std::string_view bucket,
+                                             std::string_view key, ObjectMetadata meta,
+                                             TagSet tags);
+  Result<UploadRecord> GetUpload(const Principal& who, std::string_view bucket,
+                                 std::string_view key, std::string_view upload_id);
+  // Stores a part; replaces an earlier part of the same number.
+  Result<PartRecord> PutPart(const Principal& who, std::string_view bucket, std::string_view key,
+                             std::string_view upload_id, PartRecord part,
+                             storage::StagedBody body);
+  // Copies `range` of `source` into a part.
+  Result<PartRecord> CopyPart(const Principal& who, const ObjectRecord& source, ByteRange range,
+                              std::string_view bucket, std::string_view key,
+                              std::string_view upload_id, int part_number);
+  Result<ListPartsResult> ListParts(const Principal& who, std::string_view bucket,
+                                    std::string_view key, std::string_view upload_id,
+                                    int part_number_marker, int max_parts);
+  Result<ListUploadsResult> ListUploads(const Principal& who, const ListUploadsRequest& request);
+  Status AbortUpload(const Principal& who, std::string_view bucket, std::string_view key,
+                     std::string_view upload_id);
+  // Makes the object from the listed parts without copying data. `checksum`
+  // computes the object's checksum from the parts used (may be null).
+  using PartsChecksum = std::function<std::string(const UploadRecord&,
+                                                  const std::vector<PartRecord>&)>;
+  Result<ObjectRecord> CompleteUpload(const Principal& who, std::string_view bucket,
+                                      std::string_view key, std::string_view upload_id,
+                                      const std::vector<CompletedPart>& parts,
+                                      const PartsChecksum& checksum);
+
+  // Opens the blob files behind `range` of `object`, for a response body.
+  // Segments are (fd, offset, length); inline bodies are not handled here.
+  struct Segment {
+    int fd;
+    std::uint64_t offset;
+    std::uint64_t length;
+  };
+  Result<std::vector<Segment>> OpenSegments(const ObjectRecord& object, ByteRange range);
+
+  // Overrides the minimum part size (tests).
+  void set_min_part_size(std::uint64_t n) { min_part_size_ = n; }
+
   storage::Storage& storage() { return storage_; }
 
  private:
   Result<BucketRecord> LoadBucket(std::string_view bucket) const;
   std::mutex& KeyLock(std::string_view bucket, std::string_view key);
+  std::mutex& UploadLock(std::string_view upload_id);
+  // Writes `record` as bucket/key, dropping the blobs of the object it
+  // replaces, in one batch with `batch`'s own updates. Takes the key lock.
+  Result<ObjectRecord> CommitObject(std::string_view bucket, std::string_view key,
+                                    ObjectRecord record, leveldb::WriteBatch& batch,
+                                    std::vector<std::string> linked,
+                                    std::vector<std::string> dropped);
+  // Copies `range` of `source` into a staged body.
+  Result<storage::StagedBody> CopyBody(const ObjectRecord& source, ByteRange range,
+                                       std::uint64_t inline_threshold, std::string& md5_hex);
+  Result<UploadRecord> LoadUpload(std::string_view bucket, std::string_view key,
+                                  std::string_view upload_id);
 
   storage::Storage& storage_;
   const Clock& clock_;
@@ -102,6 +215,9 @@ class S3Store {
   std::shared_mutex buckets_mu_;
   // Serializes writers of one key (read old record, write new, drop old blob).
   std::array<std::mutex, 64> key_mu_;
+  // Serializes part commits against completion and abort of one upload.
+  std::array<std::mutex, 64> upload_mu_;
+  std::uint64_t min_part_size_ = kMinPartSize;
 };
 
 }  // namespace awslab::s3

@@ -1,5 +1,7 @@
 #include "emulator/storage/key_schema.h"
 
+#include <cstdio>
+
 namespace awslab::storage::keys {
 namespace {
 
@@ -36,6 +38,32 @@ std::string Object(std::string_view bucket, std::string_view key) {
 }
 
 std::string PendingBlob(std::string_view blob_id) { return Join(kPendingBlobPrefix, blob_id); }
+
+std::string UploadsOf(std::string_view bucket) {
+  std::string out = Join(kUploadPrefix, bucket);
+  out.push_back('/');
+  return out;
+}
+
+std::string Upload(std::string_view bucket, std::string_view key, std::string_view upload_id) {
+  std::string out = UploadsOf(bucket);
+  out.append(key);
+  out.push_back('\0');
+  out.append(upload_id);
+  return out;
+}
+
+std::string PartsOf(std::string_view upload_id) {
+  std::string out = Join(kPartPrefix, upload_id);
+  out.push_back('/');
+  return out;
+}
+
+std::string Part(std::string_view upload_id, int part_number) {
+  char digits[8];
+  std::snprintf(digits, sizeof digits, "%05d", part_number);
+  return PartsOf(upload_id) + digits;
+}
 
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);

@@ -8,6 +8,10 @@
 //   o/<bucket>/<key>        object record; keys of one bucket are contiguous and
 //                           in S3's order (bytewise UTF-8), since bucket names
 //                           cannot contain '/'
+//   u/<bucket>/<key>\0<id>  multipart upload in progress; upload ids grow
+//                           with time, so uploads of one key sort by
+//                           initiation, as ListMultipartUploads lists them
+//   m/<upload id>/<nnnnn>   an uploaded part (part number, 5 digits)
 //   p/<blob id>             a blob file not referenced by any record: being
 //                           written, or dropped and not yet unlinked. Swept on
 //                           start.
@@ -25,6 +29,8 @@ inline constexpr std::string_view kAccessKeyPrefix = "k/";
 inline constexpr std::string_view kBucketPrefix = "b/";
 inline constexpr std::string_view kObjectPrefix = "o/";
 inline constexpr std::string_view kPendingBlobPrefix = "p/";
+inline constexpr std::string_view kUploadPrefix = "u/";
+inline constexpr std::string_view kPartPrefix = "m/";
 
 std::string Account(std::string_view account_id);
 std::string AccessKey(std::string_view access_key_id);
@@ -33,6 +39,11 @@ std::string Bucket(std::string_view bucket);
 std::string ObjectsOf(std::string_view bucket);
 std::string Object(std::string_view bucket, std::string_view key);
 std::string PendingBlob(std::string_view blob_id);
+// Every upload key of `bucket` starts with this.
+std::string UploadsOf(std::string_view bucket);
+std::string Upload(std::string_view bucket, std::string_view key, std::string_view upload_id);
+std::string PartsOf(std::string_view upload_id);
+std::string Part(std::string_view upload_id, int part_number);
 
 // The smallest key greater than every key that starts with `prefix`; empty
 // when there is none (prefix of 0xff bytes).

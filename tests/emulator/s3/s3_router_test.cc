@@ -40,8 +40,17 @@ TEST(S3Router, PicksTheOperationFromMethodLevelAndSubresource) {
       // Sub-resources not implemented yet never fall through to a plain operation.
       {"PUT", "/b/k?acl", S3Op::kNotImplemented, "b", "k"},
       {"PUT", "/b?policy", S3Op::kNotImplemented, "b", ""},
-      {"POST", "/b/k?uploads", S3Op::kNotImplemented, "b", "k"},
-      {"POST", "/b?delete", S3Op::kNotImplemented, "b", ""},
+      {"POST", "/b/k?uploads", S3Op::kCreateMultipartUpload, "b", "k"},
+      {"PUT", "/b/k?partNumber=1&uploadId=u", S3Op::kUploadPart, "b", "k"},
+      {"POST", "/b/k?uploadId=u", S3Op::kCompleteMultipartUpload, "b", "k"},
+      {"DELETE", "/b/k?uploadId=u", S3Op::kAbortMultipartUpload, "b", "k"},
+      {"GET", "/b/k?uploadId=u", S3Op::kListParts, "b", "k"},
+      {"GET", "/b?uploads", S3Op::kListMultipartUploads, "b", ""},
+      {"GET", "/b/k?partNumber=2", S3Op::kGetObject, "b", "k"},
+      {"POST", "/b?delete", S3Op::kDeleteObjects, "b", ""},
+      {"PUT", "/b/k?tagging", S3Op::kPutObjectTagging, "b", "k"},
+      {"GET", "/b?tagging", S3Op::kGetBucketTagging, "b", ""},
+      {"DELETE", "/b?tagging", S3Op::kDeleteBucketTagging, "b", ""},
       {"PATCH", "/b/k", S3Op::kMethodNotAllowed, "b", "k"},
       {"DELETE", "/", S3Op::kMethodNotAllowed, "", ""},
   };
@@ -52,6 +61,16 @@ TEST(S3Router, PicksTheOperationFromMethodLevelAndSubresource) {
     EXPECT_EQ(route.bucket, c.bucket) << c.method << " " << c.target;
     EXPECT_EQ(route.key, c.key) << c.method << " " << c.target;
   }
+}
+
+TEST(S3Router, ACopySourceHeaderMakesAPutACopy) {
+  S3Addressing addressing;
+  auto copy = Make("PUT", "/b/k");
+  copy.raw.headers.push_back({"x-amz-copy-source", "/src/key"});
+  EXPECT_EQ(RouteS3(copy, addressing).op, S3Op::kCopyObject);
+  auto part = Make("PUT", "/b/k?partNumber=3&uploadId=u");
+  part.raw.headers.push_back({"X-Amz-Copy-Source", "src/key"});
+  EXPECT_EQ(RouteS3(part, addressing).op, S3Op::kUploadPartCopy);
 }
 
 TEST(S3Router, VirtualHostedStyleTakesTheBucketFromTheHost) {

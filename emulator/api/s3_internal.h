@@ -1,0 +1,75 @@
+// Pieces shared by the S3 API's handler files (s3_api.cc, s3_multipart_api.cc).
+// Not part of the API layer's interface.
+#ifndef AWSLAB_EMULATOR_API_S3_INTERNAL_H_
+#define AWSLAB_EMULATOR_API_S3_INTERNAL_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "emulator/api/exchange.h"
+#include "emulator/api/s3_api.h"
+#include "emulator/protocol/s3_xml.h"
+
+namespace awslab::api::internal {
+
+protocol::Response Xml(int status, std::string body);
+protocol::Response Empty(int status);
+std::unique_ptr<Exchange> Fixed(protocol::Response response);
+
+// Collects a small body (an XML document), then runs the handler.
+class BufferedExchange final : public Exchange {
+ public:
+  using Handler = std::function<protocol::Response(const std::string& body)>;
+  BufferedExchange(const protocol::Request& request, Handler handler)
+      : request_(request), handler_(std::move(handler)) {}
+  bool OnBody(std::string_view data) override {
+    body_.append(data);
+    return true;
+  }
+  protocol::Response Finish(bool complete) override;
+
+ private:
+  const protocol::Request& request_;
+  Handler handler_;
+  std::string body_;
+};
+
+std::optional<std::uint64_t> ParseU64(std::string_view s);
+// An InvalidArgument naming the argument, as S3 reports bad query values.
+Error InvalidArgument(std::string message, std::string_view name, std::string_view value);
+
+protocol::Owner OwnerOf(const auth::AccountStore& accounts, const std::string& account_id);
+protocol::Owner OwnerFromCtx(const std::string& account_id, void* ctx);
+
+// The headers of a PutObject (or CreateMultipartUpload, or a CopyObject with
+// REPLACE) that become the object's metadata.
+Result<s3::ObjectMetadata> MetadataFromHeaders(const protocol::Request& request);
+// x-amz-tagging, when present.
+Result<s3::TagSet> TagsFromHeader(const protocol::Request& request);
+
+// The query value or "".
+std::string QueryValue(const protocol::Request& request, std::string_view name);
+
+// Multipart operations other than UploadPart and UploadPartCopy.
+protocol::Response CreateMultipartUpload(S3Api& api, const protocol::Request& request,
+                                         const auth::AuthResult& auth,
+                                         const router::S3Route& route);
+std::unique_ptr<Exchange> CompleteMultipartUpload(S3Api& api, const protocol::Request& request,
+                                                  const auth::AuthResult& auth,
+                                                  const router::S3Route& route);
+protocol::Response AbortMultipartUpload(S3Api& api, const protocol::Request& request,
+                                        const auth::AuthResult& auth,
+                                        const router::S3Route& route);
+protocol::Response ListParts(S3Api& api, const protocol::Request& request,
+                             const auth::AuthResult& auth, const router::S3Route& route);
+protocol::Response ListMultipartUploads(S3Api& api, const protocol::Request& request,
+                                        const auth::AuthResult& auth,
+                                        const router::S3Route& route);
+
+}  // namespace awslab::api::internal
+
+#endif  // AWSLAB_EMULATOR_API_S3_INTERNAL_H_
