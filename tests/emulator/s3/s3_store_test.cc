@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <random>
 
@@ -164,6 +167,186 @@ TEST_F(S3StoreTest, ListingRollsUpCommonPrefixesAndPagesWithoutRepeats) {
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"photos/", "photos/2016/", "photos/2017/",
                                             "photos/top.jpg"}));
+}
+
+// --- Multipart -----------------------------------------------------------
+
+class MultipartTest : public S3StoreTest {
+ protected:
+  void SetUp() override {
+    S3StoreTest::SetUp();
+    store_->set_min_part_size(4);
+    ASSERT_TRUE(store_->CreateBucket(alice_, {"mpu", "", "us-east-1"}));
+  }
+  Result<PartRecord> PutPart(const std::string& upload_id, int n, const std::string& body,
+                             std::string etag) {
+    storage::StagedBody staged(*storage_, 0);
+    EXPECT_TRUE(staged.Append(body));
+    EXPECT_TRUE(staged.Finish());
+    PartRecord part;
+    part.part_number = n;
+    part.etag = std::move(etag);
+    return store_->PutPart(alice_, "mpu", "key", upload_id, std::move(part), std::move(staged));
+  }
+  std::string ReadAll(const ObjectRecord& o) {
+    auto segments = store_->OpenSegments(o, {0, o.size});
+    EXPECT_TRUE(segments);
+    std::string out;
+    for (const auto& seg : *segments) {
+      std::string buf(seg.length, '\0');
+      EXPECT_EQ(::pread(seg.fd, buf.data(), buf.size(), static_cast<off_t>(seg.offset)),
+                static_cast<ssize_t>(buf.size()));
+      ::close(seg.fd);
+      out += buf;
+    }
+    return out;
+  }
+};
+
+TEST_F(MultipartTest, CompletingLinksThePartBlobsWithoutCopying) {
+  auto upload = store_->CreateMultipartUpload(alice_, "mpu", "key", {}, {});
+  ASSERT_TRUE(upload);
+  auto p1 = PutPart(upload->upload_id, 1, "aaaa", "e1");
+  auto p2 = PutPart(upload->upload_id, 2, "bbbbb", "e2");
+  auto p3 = PutPart(upload->upload_id, 3, "cc", "e3");
+  ASSERT_TRUE(p1 && p2 && p3);
+  // An unfinished upload keeps the bucket non-empty.
+  EXPECT_EQ(CodeOf(store_->DeleteBucket(alice_, "mpu")), ErrorCode::kBucketNotEmpty);
+
+  auto files_before = storage_->ListBlobFiles();
+  ASSERT_EQ(files_before.size(), 3u);
+  // Part 2 is left out: its blob is dropped, the others are taken over.
+  auto object = store_->CompleteUpload(alice_, "mpu", "key", upload->upload_id,
+                                       {{1, "e1", ""}, {3, "e3", ""}}, nullptr);
+  ASSERT_TRUE(object) << object.error().Message();
+  EXPECT_EQ(object->size, 6u);
+  EXPECT_TRUE(object->etag.ends_with("-2"));
+  auto files_after = storage_->ListBlobFiles();
+  std::sort(files_after.begin(), files_after.end());
+  std::vector<std::string> expected = {p1->blob_id, p3->blob_id};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(files_after, expected);
+  EXPECT_TRUE(storage_->ListPendingBlobs().empty());
+
+  auto got = store_->GetObject(alice_, "mpu", "key");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(ReadAll(*got), "aaaacc");
+  // The upload is gone; the bucket holds only the object now.
+  EXPECT_EQ(store_->GetUpload(alice_, "mpu", "key", upload->upload_id).error().code,
+            ErrorCode::kNoSuchUpload);
+  ASSERT_TRUE(store_->DeleteObject(alice_, "mpu", "key"));
+  EXPECT_TRUE(storage_->ListBlobFiles().empty());
+  EXPECT_TRUE(store_->DeleteBucket(alice_, "mpu"));
+}
+
+TEST_F(MultipartTest, CompleteChecksPartsOrderEtagsAndSizes) {
+  auto upload = store_->CreateMultipartUpload(alice_, "mpu", "key", {}, {});
+  ASSERT_TRUE(upload);
+  ASSERT_TRUE(PutPart(upload->upload_id, 1, "ab", "e1"));  // smaller than the minimum
+  ASSERT_TRUE(PutPart(upload->upload_id, 2, "cdef", "e2"));
+  const std::string& id = upload->upload_id;
+  auto code = [&](std::vector<CompletedPart> parts) {
+    auto r = store_->CompleteUpload(alice_, "mpu", "key", id, parts, nullptr);
+    return r ? ErrorCode::kInternalError : r.error().code;
+  };
+  EXPECT_EQ(code({{2, "e2", ""}, {1, "e1", ""}}), ErrorCode::kInvalidPartOrder);
+  EXPECT_EQ(code({{1, "e1", ""}, {1, "e1", ""}}), ErrorCode::kInvalidPartOrder);
+  EXPECT_EQ(code({{1, "wrong", ""}}), ErrorCode::kInvalidPart);
+  EXPECT_EQ(code({{7, "e7", ""}}), ErrorCode::kInvalidPart);
+  EXPECT_EQ(code({{1, "e1", ""}, {2, "e2", ""}}), ErrorCode::kEntityTooSmall);
+  // A failed completion leaves the upload as it was.
+  auto parts = store_->ListParts(alice_, "mpu", "key", id, 0, 1000);
+  ASSERT_TRUE(parts);
+  EXPECT_EQ(parts->parts.size(), 2u);
+  // The last part may be small.
+  EXPECT_EQ(code({{2, "e2", ""}}), ErrorCode::kInternalError);  // i.e. succeeded
+}
+
+TEST_F(MultipartTest, ReplacingAPartDropsTheOldBlobAndAbortDropsAll) {
+  auto upload = store_->CreateMultipartUpload(alice_, "mpu", "key", {}, {});
+  ASSERT_TRUE(upload);
+  ASSERT_TRUE(PutPart(upload->upload_id, 1, "old", "e1"));
+  auto again = PutPart(upload->upload_id, 1, "new!", "e1b");
+  ASSERT_TRUE(again);
+  EXPECT_EQ(storage_->ListBlobFiles(), std::vector<std::string>{again->blob_id});
+  ASSERT_TRUE(store_->AbortUpload(alice_, "mpu", "key", upload->upload_id));
+  EXPECT_TRUE(storage_->ListBlobFiles().empty());
+  EXPECT_EQ(CodeOf(store_->AbortUpload(alice_, "mpu", "key", upload->upload_id)),
+            ErrorCode::kNoSuchUpload);
+  // A part for an aborted upload is refused and its blob not kept.
+  EXPECT_EQ(PutPart(upload->upload_id, 2, "late", "e2").error().code, ErrorCode::kNoSuchUpload);
+  EXPECT_TRUE(storage_->ListBlobFiles().empty());
+  EXPECT_TRUE(storage_->ListPendingBlobs().empty());
+}
+
+TEST_F(MultipartTest, ListUploadsOrdersByKeyThenInitiationAndPages) {
+  std::vector<std::string> ids;
+  for (const char* key : {"b", "a", "b", "c/x", "c/y"}) {
+    clock_.Advance(std::chrono::seconds(1));
+    auto u = store_->CreateMultipartUpload(alice_, "mpu", key, {}, {});
+    ASSERT_TRUE(u);
+    ids.push_back(u->upload_id);
+  }
+  ListUploadsRequest req;
+  req.bucket = "mpu";
+  req.max_uploads = 2;
+  auto page = store_->ListUploads(alice_, req);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->uploads.size(), 2u);
+  EXPECT_EQ(page->uploads[0].key, "a");
+  EXPECT_EQ(page->uploads[1].upload_id, ids[0]);  // the first "b"
+  EXPECT_TRUE(page->truncated);
+  req.key_marker = page->next_key_marker;
+  req.upload_id_marker = page->next_upload_id_marker;
+  req.delimiter = "/";
+  req.max_uploads = 10;
+  page = store_->ListUploads(alice_, req);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->uploads.size(), 1u);
+  EXPECT_EQ(page->uploads[0].upload_id, ids[2]);  // the second "b"
+  EXPECT_EQ(page->common_prefixes, std::vector<std::string>{"c/"});
+  EXPECT_FALSE(page->truncated);
+}
+
+TEST_F(S3StoreTest, CopyCopiesTheDataAndSurvivesTheSourceBeingDeleted) {
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"src", "", "us-east-1"}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"dst", "", "us-east-1"}));
+  std::string body(100000, 'z');  // above the inline threshold
+  ASSERT_TRUE(Put(alice_, "src", "k", body, /*threshold=*/10));
+  auto source = store_->GetObject(alice_, "src", "k");
+  ASSERT_TRUE(source);
+  ObjectMetadata meta;
+  meta.content_type = "text/plain";
+  auto copy = store_->CopyObject(alice_, *source, "dst", "k2", meta, {{"t", "v"}});
+  ASSERT_TRUE(copy);
+  EXPECT_EQ(copy->size, 100000u);
+  EXPECT_NE(copy->blob_id, source->blob_id);
+  ASSERT_TRUE(store_->DeleteObject(alice_, "src", "k"));
+  auto got = store_->GetObject(alice_, "dst", "k2");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->meta.content_type, "text/plain");
+  EXPECT_EQ(got->tags, (TagSet{{"t", "v"}}));
+  auto segments = store_->OpenSegments(*got, {99990, 10});
+  ASSERT_TRUE(segments);
+  ASSERT_EQ(segments->size(), 1u);
+  char buf[10];
+  EXPECT_EQ(::pread((*segments)[0].fd, buf, 10, static_cast<off_t>((*segments)[0].offset)), 10);
+  ::close((*segments)[0].fd);
+  EXPECT_EQ(std::string(buf, 10), std::string(10, 'z'));
+}
+
+TEST_F(S3StoreTest, AMarkerInsideACommonPrefixSkipsThatPrefix) {
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"mkr", "", "us-east-1"}));
+  for (const char* k : {"a/1", "a/2", "b", "c/1"}) ASSERT_TRUE(Put(alice_, "mkr", k, "x"));
+  ListObjectsRequest req;
+  req.bucket = "mkr";
+  req.delimiter = "/";
+  req.start_after = "a/";  // NextMarker of a page that ended with the prefix a/
+  auto page = store_->ListObjects(alice_, req);
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->objects.size(), 1u);
+  EXPECT_EQ(page->objects[0].key, "b");
+  EXPECT_EQ(page->common_prefixes, std::vector<std::string>{"c/"});
 }
 
 }  // namespace
