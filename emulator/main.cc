@@ -1,4 +1,5 @@
 // awslab-server: flags -> configuration -> run. Nothing else lives here.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -72,7 +73,19 @@ std::vector<std::string> SplitComma(std::string_view s) {
 
 }  // namespace
 
+// A GET of an object made of many parts holds one descriptor per part, and
+// every connection holds one: lift the soft limit to the hard one, as nginx's
+// worker_rlimit_nofile does.
+static void RaiseFileLimit() {
+  struct rlimit limit;
+  if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
 int main(int argc, char** argv) {
+  RaiseFileLimit();
   Flags flags;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
