@@ -209,7 +209,19 @@ Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request, cons
   std::string canonical = sigv4::CanonicalRequest(request, auth.signed_headers, payload_hash,
                                                   /*normalize_path=*/!s3, exclude);
   std::string string_to_sign = sigv4::StringToSign(amz_date, auth.scope, canonical);
-  crypto::Sha256Digest signing_key = sigv4::SigningKey(key.secret, auth.scope);
+  // The signing key changes once a day per key and region: each thread
+  // keeps the last one it derived (four HMACs saved per request).
+  struct CachedKey {
+    std::string secret, date, region, service;
+    crypto::Sha256Digest key;
+  };
+  thread_local CachedKey cached;
+  if (cached.secret != key.secret || cached.date != auth.scope.date ||
+      cached.region != auth.scope.region || cached.service != auth.scope.service) {
+    cached = {key.secret, auth.scope.date, auth.scope.region, auth.scope.service,
+              sigv4::SigningKey(key.secret, auth.scope)};
+  }
+  const crypto::Sha256Digest& signing_key = cached.key;
   std::string expected = sigv4::Signature(signing_key, string_to_sign);
   if (!crypto::ConstantTimeEquals(expected, auth.signature)) {
     Error e = MakeError(ErrorCode::kSignatureDoesNotMatch);
