@@ -1,16 +1,20 @@
 // s3bench: measures an S3 endpoint and prints a report (a table on stdout,
 // and JSON with --json FILE). See bench/README.md.
 //
-// Against any endpoint it measures small-object PUT/GET rates and latencies
-// and big-object throughput. Given --server PATH it starts that server itself
-// (fresh temporary data directory, --port 0 --port-file F --quiet --data-dir D)
-// and then also measures the start-up time to the first answered request and
-// the server's memory (VmRSS/VmHWM from /proc/PID/status).
+// Against any endpoint it measures small-object PUT/GET rates and latencies,
+// big-object throughput and ListObjectsV2 paging. Given --server PATH it
+// starts awslab-server itself (fresh temporary data directory, --port 0
+// --port-file F --quiet --data-dir D); given --server-cmd it starts any other
+// server (a peer such as nginx, s3rver or moto) on a free port. Either way it
+// then also measures the start-up time to the first answered request, the
+// server's memory (VmRSS/VmHWM from /proc/PID/status) and its CPU time, summed
+// over the process and its children (nginx's workers). --plain drives a plain
+// HTTP file server (nginx with WebDAV PUT) with the same requests, no bucket.
 //
 // The load generator is one io_context on --client-threads threads (1 by
 // default) with one coroutine per connection; the process's own CPU time is
 // reported for every phase so a reader can tell whether the generator was the
-// bottleneck.
+// bottleneck. The wrk phase runs wrk on one object as a second opinion.
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -24,6 +28,7 @@
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -53,6 +58,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -81,8 +87,8 @@ constexpr std::string_view kVersion = "s3bench/0.1";
 constexpr std::string_view kUsage = R"(usage: s3bench [flags]
 
 Measures an S3 endpoint: small-object PUT/GET rates and latencies, big-object
-throughput and, when it starts the server itself (--server), the server's
-start-up time and memory.
+throughput, ListObjectsV2 paging and, when it starts the server itself
+(--server or --server-cmd), the server's start-up time, memory and CPU.
 
 Endpoint (any S3 endpoint; http only, path-style addressing):
   --endpoint URL          default http://127.0.0.1:4566
@@ -91,16 +97,27 @@ Endpoint (any S3 endpoint; http only, path-style addressing):
   --region NAME           default us-east-1
   --bucket NAME           bucket to use (default: a new s3bench-<random>)
   --keep                  do not delete the objects and bucket afterwards
+  --plain                 a plain HTTP file server (nginx with WebDAV PUT): the
+                          same signed requests, but no bucket is created and
+                          nothing is deleted; the list phase is skipped
 
 Server started by s3bench (enables the start-up and idle phases):
-  --server PATH           server binary, run as PATH --port 0 --port-file F
+  --server PATH           awslab-server binary, run as PATH --port 0 --port-file F
                           --quiet --data-dir D [ARG...] (fresh temp dir each time)
   --server-arg ARG        one more argument for the server (repeatable)
+  --server-cmd CMD        any other server: CMD split at spaces, with {port} (a
+                          free port s3bench picked), {dir} (a fresh temp dir)
+                          and {data} ({dir}/data, created empty) replaced; it must
+                          listen on 127.0.0.1:{port}. CPU and memory are summed
+                          over the process and its descendants.
+  --server-file FILE      a template (a config file) that --server-cmd reads: copied
+                          to {dir}/NAME with the same replacements (repeatable)
   --work-dir DIR          where temp data dirs go (default $TMPDIR or /tmp)
 
 What to run:
-  --phases LIST           comma-separated: startup,idle,small,big (default all;
-                          startup and idle need --server)
+  --phases LIST           comma-separated: startup,idle,small,big,list,wrk,seeded
+                          (default startup,idle,small,big,list; startup, idle
+                          and seeded need --server or --server-cmd)
   --startup-runs N        start-up repetitions (default 10)
   --settle SECONDS        idle wait before each idle RSS reading (default 1)
   --duration SECONDS      length of each small PUT/GET run (default 5)
@@ -108,6 +125,17 @@ What to run:
   --object-size BYTES     small object size (default 4096, 16..1048576)
   --big-size BYTES        big object size (default 1073741824; K/M/G suffixes)
   --client-threads N      threads of the load generator's io_context (1 or 2; default 1)
+  --list-keys N           list phase: objects put into a fresh bucket (default 10000)
+  --list-page N           list phase: max-keys of each page (default 1000)
+  --list-runs N           list and seeded phases: repetitions (default 5)
+  --seeded-dir DIR        seeded phase: a data dir made by awslab-seed; the server
+                          (--server) is started on it as it is
+  --seeded-bucket NAME    its bucket (default s3bench-seeded)
+  --seeded-keys N         how many keys awslab-seed wrote (default 1000000)
+  --wrk PATH              wrk binary for the wrk phase (default wrk)
+  --wrk-threads N         wrk's threads (default 1, as s3bench's one)
+  --perf DIR              record each small run of the server with `perf record
+                          --call-graph dwarf` into DIR/<op>-<conns>.data
 
 Output:
   --json FILE             also write the results as JSON
@@ -132,6 +160,14 @@ std::vector<std::string> SplitComma(std::string_view s) {
     if (comma == s.npos) break;
     s.remove_prefix(comma + 1);
   }
+  return out;
+}
+
+// "a b  c" -> {"a", "b", "c"}.
+std::vector<std::string> SplitAtSpaces(std::string_view s) {
+  std::vector<std::string> out;
+  std::istringstream in{std::string(s)};
+  for (std::string w; in >> w;) out.push_back(w);
   return out;
 }
 
@@ -198,6 +234,48 @@ double ProcessCpuSeconds(pid_t pid) {
   return (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
 }
 
+// The process and all its descendants (nginx's master and its workers), from
+// the ppid field of every /proc/N/stat; empty when `root` is not running.
+std::vector<pid_t> ProcessTree(pid_t root) {
+  std::vector<pid_t> out;
+  if (root <= 0) return out;
+  std::multimap<pid_t, pid_t> children;
+  if (DIR* d = ::opendir("/proc")) {
+    while (dirent* e = ::readdir(d)) {
+      pid_t pid = static_cast<pid_t>(std::strtol(e->d_name, nullptr, 10));
+      if (pid <= 0) continue;
+      std::ifstream f(std::string("/proc/") + e->d_name + "/stat");
+      std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      std::size_t paren = all.rfind(')');
+      if (paren == all.npos || paren + 4 > all.size()) continue;
+      // After ") " come the state and the ppid.
+      pid_t ppid = static_cast<pid_t>(std::strtol(all.c_str() + paren + 4, nullptr, 10));
+      children.emplace(ppid, pid);
+    }
+    ::closedir(d);
+  }
+  out.push_back(root);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    auto [b, e] = children.equal_range(out[i]);
+    for (auto it = b; it != e; ++it) out.push_back(it->second);
+  }
+  return out;
+}
+
+// The CPU time of a set of processes (those still running), or -1 when none is.
+double TreeCpuSeconds(const std::vector<pid_t>& pids) {
+  double sum = 0;
+  bool any = false;
+  for (pid_t p : pids) {
+    double v = ProcessCpuSeconds(p);
+    if (v >= 0) {
+      sum += v;
+      any = true;
+    }
+  }
+  return any ? sum : -1;
+}
+
 // CPU seconds the whole machine spent busy (all cores; /proc/stat), or -1.
 // Busy minus the bench's and the server's own time is what other processes
 // took: a run with a lot of it was disturbed.
@@ -239,20 +317,44 @@ ProcStatus ReadProcStatus(pid_t pid) {
   return st;
 }
 
-// Resets VmHWM to the current RSS (Linux >= 4.0); false when not allowed.
-bool ResetPeakRss(pid_t pid) {
-  std::ofstream f("/proc/" + std::to_string(pid) + "/clear_refs");
-  if (!f) return false;
-  f << "5";
-  f.flush();
-  return static_cast<bool>(f);
+// The sum over a set of processes (a peer's master and workers); VmHWM is the
+// sum of the peaks of each, an upper bound of the peak of the sum.
+ProcStatus ReadTreeStatus(const std::vector<pid_t>& pids) {
+  ProcStatus sum;
+  auto add = [](long& to, long v) {
+    if (v >= 0) to = (to < 0 ? 0 : to) + v;
+  };
+  for (pid_t p : pids) {
+    ProcStatus st = ReadProcStatus(p);
+    add(sum.rss_kb, st.rss_kb);
+    add(sum.hwm_kb, st.hwm_kb);
+    add(sum.rss_anon_kb, st.rss_anon_kb);
+    add(sum.rss_file_kb, st.rss_file_kb);
+    add(sum.threads, st.threads);
+  }
+  return sum;
+}
+ProcStatus ReadTreeStatus(pid_t root) { return ReadTreeStatus(ProcessTree(root)); }
+
+// Resets VmHWM to the current RSS (Linux >= 4.0) for every process of the
+// tree; false when not allowed.
+bool ResetPeakRss(pid_t root) {
+  bool ok = true;
+  for (pid_t pid : ProcessTree(root)) {
+    std::ofstream f("/proc/" + std::to_string(pid) + "/clear_refs");
+    if (!f) return false;
+    f << "5";
+    f.flush();
+    ok = ok && static_cast<bool>(f);
+  }
+  return ok;
 }
 
-// Samples the VmRSS of a process every 10 ms on its own thread, keeping the max.
+// Samples the VmRSS of a process (and its descendants) every 10 ms on its own thread, keeping the max.
 class RssSampler {
  public:
   void Start(pid_t pid) {
-    pid_ = pid;
+    pids_ = ProcessTree(pid);
     max_kb_ = -1;
     max_anon_kb_ = -1;
     samples_ = 0;
@@ -278,12 +380,12 @@ class RssSampler {
 
  private:
   void Sample() {
-    ProcStatus st = ReadProcStatus(pid_);
+    ProcStatus st = ReadTreeStatus(pids_);
     max_kb_ = std::max(max_kb_, st.rss_kb);
     max_anon_kb_ = std::max(max_anon_kb_, st.rss_anon_kb);
     ++samples_;
   }
-  pid_t pid_ = -1;
+  std::vector<pid_t> pids_;  // the server and its descendants
   std::atomic<bool> stop_{false};
   long max_kb_ = -1;
   long max_anon_kb_ = -1;
@@ -338,10 +440,13 @@ struct Options {
   std::string region = "us-east-1";
   std::string bucket;
   bool keep = false;
+  bool plain = false;  // a plain HTTP file server: no buckets, WebDAV PUT
   std::string server;
   std::vector<std::string> server_args;
+  std::string server_cmd;  // a peer: {port}, {dir}, {data} replaced
+  std::vector<std::string> server_files;  // templates copied into {dir}, same replacements
   std::string work_dir;
-  std::set<std::string> phases = {"startup", "idle", "small", "big"};
+  std::set<std::string> phases = {"startup", "idle", "small", "big", "list"};
   int startup_runs = 10;
   double settle = 1.0;
   double duration = 5.0;
@@ -349,6 +454,15 @@ struct Options {
   std::size_t object_size = 4096;
   std::uint64_t big_size = 1ull << 30;
   int client_threads = 1;
+  int list_keys = 10000;
+  int list_page = 1000;
+  int list_runs = 5;
+  std::string seeded_dir;
+  std::string seeded_bucket = "s3bench-seeded";
+  std::uint64_t seeded_keys = 1'000'000;
+  std::string wrk = "wrk";
+  int wrk_threads = 1;
+  std::string perf_dir;
   std::string json_path;
   std::string command_line;
 };
@@ -405,6 +519,14 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       o.bucket = value;
     } else if (name == "--keep") {
       o.keep = true;
+    } else if (name == "--plain") {
+      o.plain = true;
+    } else if (name == "--server-cmd") {
+      if (!next()) return need("a command");
+      o.server_cmd = value;
+    } else if (name == "--server-file") {
+      if (!next()) return need("a file");
+      o.server_files.push_back(value);
     } else if (name == "--server") {
       if (!next()) return need("a path");
       o.server = value;
@@ -418,7 +540,8 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       if (!next()) return need("a list");
       o.phases.clear();
       for (auto& p : SplitComma(value)) {
-        if (p != "startup" && p != "idle" && p != "small" && p != "big")
+        if (p != "startup" && p != "idle" && p != "small" && p != "big" && p != "list" &&
+            p != "wrk" && p != "seeded")
           return Usage("unknown phase " + p);
         o.phases.insert(p);
       }
@@ -450,6 +573,30 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       auto v = next() ? ParseSize(value) : std::nullopt;
       if (!v || *v < 1 || *v > 2) return need("1 or 2");
       o.client_threads = static_cast<int>(*v);
+    } else if (name == "--list-keys" || name == "--list-page" || name == "--list-runs" ||
+               name == "--wrk-threads") {
+      auto v = next() ? ParseSize(value) : std::nullopt;
+      if (!v || *v < 1 || *v > 10'000'000) return need("a positive number");
+      (name == "--list-keys"   ? o.list_keys
+       : name == "--list-page" ? o.list_page
+       : name == "--list-runs" ? o.list_runs
+                               : o.wrk_threads) = static_cast<int>(*v);
+    } else if (name == "--seeded-dir") {
+      if (!next()) return need("a directory");
+      o.seeded_dir = value;
+    } else if (name == "--seeded-bucket") {
+      if (!next()) return need("a name");
+      o.seeded_bucket = value;
+    } else if (name == "--seeded-keys") {
+      auto v = next() ? ParseSize(value) : std::nullopt;
+      if (!v || *v < 1) return need("a positive number");
+      o.seeded_keys = *v;
+    } else if (name == "--wrk") {
+      if (!next()) return need("a path");
+      o.wrk = value;
+    } else if (name == "--perf") {
+      if (!next()) return need("a directory");
+      o.perf_dir = value;
     } else if (name == "--json") {
       if (!next()) return need("a file");
       o.json_path = value;
@@ -457,8 +604,10 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       return Usage("unknown flag " + std::string(arg));
     }
   }
-  if (!o.server.empty() && o.endpoint_given)
-    return Usage("--endpoint and --server exclude each other");
+  if (int n = !o.server.empty() + !o.server_cmd.empty() + o.endpoint_given; n > 1)
+    return Usage("--endpoint, --server and --server-cmd exclude each other");
+  if (o.phases.count("seeded") && (o.server.empty() || o.seeded_dir.empty()))
+    return Usage("the seeded phase needs --server and --seeded-dir");
   if (o.work_dir.empty()) {
     const char* t = std::getenv("TMPDIR");
     o.work_dir = t && *t ? t : "/tmp";
@@ -523,14 +672,51 @@ std::optional<Endpoint> ParseEndpoint(std::string_view url, std::string& err) {
 // Builds the head (request line and headers) of a request signed with SigV4,
 // as the AWS CLI sends it: path-style, x-amz-content-sha256 with the payload's
 // hash (or UNSIGNED-PAYLOAD), signed Host and Content-Length.
+//
+// The signing key is derived once per day and kept (as SDKs do), which saves
+// four of the six HMAC/SHA-256 passes per request: the load generator must
+// not be the bottleneck. The result is checked at start against
+// awslab::sigv4::SignRequest (the library's one signer); if the two ever
+// differ, every request goes through SignRequest.
+//
+// Thread-safety: Head() may be called from several threads.
 class Signer {
  public:
   Signer(awslab::sigv4::Credentials creds, std::string region, std::string host)
-      : creds_(std::move(creds)), region_(std::move(region)), host_(std::move(host)) {}
+      : creds_(std::move(creds)), region_(std::move(region)), host_(std::move(host)) {
+    const auto t = std::chrono::system_clock::now();
+    for (std::optional<std::uint64_t> length : {std::optional<std::uint64_t>(), std::optional<std::uint64_t>(4096)}) {
+      if (Fast(t, "PUT", "/b/k", "abc", length, "list-type=2") !=
+          Reference(t, "PUT", "/b/k", "abc", length, "list-type=2"))
+        use_reference_ = true;
+    }
+  }
 
   std::string Head(std::string_view method, const std::string& path,
                    std::string_view payload_hash, std::optional<std::uint64_t> content_length,
                    std::string_view query = {}) const {
+    const auto now = std::chrono::system_clock::now();
+    return use_reference_ ? Reference(now, method, path, payload_hash, content_length, query)
+                          : Fast(now, method, path, payload_hash, content_length, query);
+  }
+  bool uses_reference() const { return use_reference_; }
+
+ private:
+  static std::string Render(std::string_view method, const awslab::sigv4::HttpRequest& req,
+                            std::string_view query) {
+    std::string out;
+    out.reserve(640);
+    out.append(method).append(" ").append(req.path);
+    if (!query.empty()) out.append("?").append(query);
+    out.append(" HTTP/1.1\r\n");
+    for (const auto& h : req.headers) out.append(h.name).append(": ").append(h.value).append("\r\n");
+    out.append("\r\n");
+    return out;
+  }
+
+  awslab::sigv4::HttpRequest Base(std::string_view method, const std::string& path,
+                                  std::optional<std::uint64_t> content_length,
+                                  std::string_view query) const {
     awslab::sigv4::HttpRequest req;
     req.method = std::string(method);
     req.path = path;
@@ -539,28 +725,68 @@ class Signer {
     req.headers.push_back({"Host", host_});
     if (content_length) req.headers.push_back({"Content-Length", std::to_string(*content_length)});
     req.headers.push_back({"User-Agent", std::string(kVersion)});
+    return req;
+  }
+
+  std::string Reference(std::chrono::system_clock::time_point t, std::string_view method,
+                        const std::string& path, std::string_view payload_hash,
+                        std::optional<std::uint64_t> content_length, std::string_view query) const {
+    awslab::sigv4::HttpRequest req = Base(method, path, content_length, query);
     awslab::sigv4::SignOptions o;
-    o.time = std::chrono::system_clock::now();
+    o.time = t;
     o.region = region_;
     o.service = "s3";
     o.normalize_path = false;
     o.payload_hash = std::string(payload_hash);
     o.add_content_sha256_header = true;
     awslab::sigv4::SignRequest(req, creds_, o);
-    std::string out;
-    out.reserve(640);
-    out.append(method).append(" ").append(path);
-    if (!query.empty()) out.append("?").append(query);
-    out.append(" HTTP/1.1\r\n");
-    for (const auto& h : req.headers) out.append(h.name).append(": ").append(h.value).append("\r\n");
-    out.append("\r\n");
-    return out;
+    return Render(method, req, query);
   }
 
- private:
+  std::string Fast(std::chrono::system_clock::time_point t, std::string_view method,
+                   const std::string& path, std::string_view payload_hash,
+                   std::optional<std::uint64_t> content_length, std::string_view query) const {
+    namespace sigv4 = awslab::sigv4;
+    sigv4::HttpRequest req = Base(method, path, content_length, query);
+    const std::string amz_date = sigv4::AmzDate(t);
+    req.headers.push_back({"X-Amz-Date", amz_date});
+    req.headers.push_back({"x-amz-content-sha256", std::string(payload_hash)});
+    // Every header but User-Agent, lowercase and sorted.
+    static const std::vector<std::string> kWithLength = {"content-length", "host",
+                                                         "x-amz-content-sha256", "x-amz-date"};
+    static const std::vector<std::string> kWithout = {"host", "x-amz-content-sha256",
+                                                      "x-amz-date"};
+    const auto& signed_headers = content_length ? kWithLength : kWithout;
+    sigv4::Scope scope{amz_date.substr(0, 8), region_, "s3"};
+    awslab::crypto::Sha256Digest key;
+    {
+      std::lock_guard lock(mu_);
+      if (key_date_ != scope.date) {
+        key_ = sigv4::SigningKey(creds_.secret_access_key, scope);
+        key_date_ = scope.date;
+      }
+      key = key_;
+    }
+    const std::string signature = sigv4::Signature(
+        key, sigv4::StringToSign(amz_date, scope,
+                                 sigv4::CanonicalRequest(req, signed_headers, payload_hash,
+                                                         /*normalize_path=*/false)));
+    std::string auth = "AWS4-HMAC-SHA256 Credential=" + creds_.access_key_id + "/" +
+                       scope.ToString() + ", SignedHeaders=";
+    for (std::size_t i = 0; i < signed_headers.size(); ++i)
+      auth.append(i ? ";" : "").append(signed_headers[i]);
+    auth += ", Signature=" + signature;
+    req.headers.push_back({"Authorization", std::move(auth)});
+    return Render(method, req, query);
+  }
+
   awslab::sigv4::Credentials creds_;
   std::string region_;
   std::string host_;
+  bool use_reference_ = false;
+  mutable std::mutex mu_;                     // guards key_date_ and key_
+  mutable std::string key_date_;              // "20150830": the day key_ is for
+  mutable awslab::crypto::Sha256Digest key_{};
 };
 
 // ------------------------------------------------------------ server process
@@ -593,23 +819,81 @@ std::string ServerHost(const std::vector<std::string>& args) {
   return host;
 }
 
-bool StartServer(const Options& o, ServerProcess& sp, std::string& err) {
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+// A port that was free on 127.0.0.1 a moment ago (for --server-cmd), or 0.
+std::uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  std::uint16_t port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    port = ntohs(a.sin_port);
+  ::close(fd);
+  return port;
+}
+
+void ReplaceAll(std::string& s, std::string_view from, const std::string& to) {
+  for (std::size_t at = s.find(from); at != s.npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
+}
+
+// Starts --server (awslab-server: fresh data dir, or `data_dir` when given) or
+// --server-cmd (a peer on a free port, fresh {dir}).
+bool StartServer(const Options& o, ServerProcess& sp, std::string& err,
+                 const std::string& data_dir = {}) {
   std::string tmpl = o.work_dir + "/s3bench-XXXXXX";
   if (!::mkdtemp(tmpl.data())) {
     err = "mkdtemp in " + o.work_dir + ": " + std::strerror(errno);
     return false;
   }
   sp.dir = tmpl;
-  sp.data_dir = sp.dir + "/data";
-  sp.port_file = sp.dir + "/port";
+  sp.data_dir = data_dir.empty() ? sp.dir + "/data" : data_dir;
   sp.log_file = sp.dir + "/server.log";
-  sp.host = ServerHost(o.server_args);
-  ::mkdir(sp.data_dir.c_str(), 0700);
+  if (data_dir.empty()) ::mkdir(sp.data_dir.c_str(), 0700);
 
-  std::vector<std::string> args = {o.server,       "--port",   "0",
-                                   "--port-file",  sp.port_file, "--quiet",
-                                   "--data-dir",   sp.data_dir};
-  args.insert(args.end(), o.server_args.begin(), o.server_args.end());
+  std::vector<std::string> args;
+  if (!o.server_cmd.empty()) {
+    sp.host = "127.0.0.1";
+    sp.port = FreePort();
+    if (sp.port == 0) {
+      err = "no free port on 127.0.0.1";
+      return false;
+    }
+    auto fill = [&](std::string a) {
+      ReplaceAll(a, "{port}", std::to_string(sp.port));
+      ReplaceAll(a, "{data}", sp.data_dir);
+      ReplaceAll(a, "{dir}", sp.dir);
+      return a;
+    };
+    for (const std::string& file : o.server_files) {
+      std::string text = ReadFile(file);
+      if (text.empty()) {
+        err = "cannot read --server-file " + file;
+        return false;
+      }
+      std::ofstream out(sp.dir + "/" + std::filesystem::path(file).filename().string());
+      out << fill(text);
+      if (!out) {
+        err = "cannot write " + file + " into " + sp.dir;
+        return false;
+      }
+    }
+    for (const std::string& a : SplitAtSpaces(o.server_cmd)) args.push_back(fill(a));
+  } else {
+    sp.port_file = sp.dir + "/port";
+    sp.host = ServerHost(o.server_args);
+    args = {o.server, "--port", "0", "--port-file", sp.port_file, "--quiet", "--data-dir",
+            sp.data_dir};
+    args.insert(args.end(), o.server_args.begin(), o.server_args.end());
+  }
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -630,7 +914,7 @@ bool StartServer(const Options& o, ServerProcess& sp, std::string& err) {
     ::dup2(log_fd, 2);
     ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the bench
     if (::getppid() != parent) ::_exit(1);
-    ::execv(argv[0], argv.data());
+    ::execvp(argv[0], argv.data());
     ::_exit(127);
   }
   ::close(log_fd);
@@ -641,6 +925,13 @@ bool StartServer(const Options& o, ServerProcess& sp, std::string& err) {
   }
   sp.pid = pid;
   return true;
+}
+
+// How a server should end on SIGTERM: exit code 0; a peer (--server-cmd)
+// may also just die of the signal (node, for one, has no handler).
+bool StoppedCleanly(const Options& o, int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status) == 0;
+  return !o.server_cmd.empty() && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM;
 }
 
 // True once the process has exited (and reaps it).
@@ -663,10 +954,6 @@ std::string DescribeExit(int status) {
   return "status " + std::to_string(status);
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
 
 // One attempt: connect, send GET /, wait for a whole response. 1: answered;
 // 0: not yet (refused, reset or closed early).
@@ -747,7 +1034,7 @@ bool WaitForFirstResponse(ServerProcess& sp, std::chrono::seconds timeout, std::
       err = "no answer from the server within " + std::to_string(timeout.count()) + " s";
       return false;
     }
-    if (sp.port == 0) {
+    if (sp.port == 0 && !sp.port_file.empty()) {
       std::string text = ReadFile(sp.port_file);  // written whole by rename()
       unsigned long port = std::strtoul(text.c_str(), nullptr, 10);
       if (!text.empty() && port > 0 && port < 65536) {
@@ -766,9 +1053,11 @@ bool WaitForFirstResponse(ServerProcess& sp, std::chrono::seconds timeout, std::
   }
 }
 
-// SIGTERM, then SIGKILL after 20 s. Removes the temp dir unless keep_dir.
+// SIGTERM, then SIGKILL after 20 s; descendants still there 2 s after the
+// server ended get SIGKILL. Removes the temp dir unless keep_dir.
 void StopServer(ServerProcess& sp, bool keep_dir = false) {
   if (sp.pid > 0 && !Reaped(sp)) {
+    std::vector<pid_t> tree = ProcessTree(sp.pid);
     auto t0 = Clock::now();
     ::kill(sp.pid, SIGTERM);
     while (!Reaped(sp)) {
@@ -782,6 +1071,11 @@ void StopServer(ServerProcess& sp, bool keep_dir = false) {
       std::this_thread::sleep_for(1ms);
     }
     sp.stop_ms = Millis(Clock::now() - t0);
+    for (std::size_t i = 1; i < tree.size(); ++i) {
+      auto t1 = Clock::now();
+      while (::kill(tree[i], 0) == 0 && Clock::now() - t1 < 2s) std::this_thread::sleep_for(5ms);
+      if (::kill(tree[i], 0) == 0) ::kill(tree[i], SIGKILL);
+    }
   }
   if (!keep_dir && !sp.dir.empty()) {
     std::error_code ec;
@@ -797,19 +1091,28 @@ struct Env {
   tcp::endpoint address;
   std::unique_ptr<Signer> signer;
   std::string bucket;
+  bool plain = false;  // --plain: no buckets, nothing deleted
   Pattern pattern;
   mutable std::atomic<std::uint64_t> next_id{0};  // small object ids, unique over the run
   pid_t server_pid = -1;                   // -1: not ours
 };
 
-std::string SmallKey(std::uint64_t id) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "s3bench/obj-%010llu", static_cast<unsigned long long>(id));
-  return buf;
+constexpr std::string_view kSmallKeyPrefix = "s3bench/obj-";
+constexpr std::string_view kListKeyPrefix = "s3bench/list-";
+// awslab-seed's keys (bench/seed.cc): seed/0000000000 ...
+constexpr std::string_view kSeedKeyPrefix = "seed/";
+
+std::string KeyName(std::string_view prefix, std::uint64_t id) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "%010llu", static_cast<unsigned long long>(id));
+  return std::string(prefix) + buf;
 }
 
+std::string ObjectPath(const std::string& bucket, const std::string& key) {
+  return "/" + bucket + "/" + key;
+}
 std::string ObjectPath(const Env& env, const std::string& key) {
-  return "/" + env.bucket + "/" + key;
+  return ObjectPath(env.bucket, key);
 }
 
 // The body of small object `id`: a slice of the pattern, the id in front.
@@ -867,6 +1170,46 @@ SimpleResponse Simple(const Env& env, std::string_view method, const std::string
   return out;
 }
 
+// `perf record` of the server's processes during one run (--perf DIR).
+class PerfRecorder {
+ public:
+  void Start(const std::string& out, const std::vector<pid_t>& pids) {
+    std::string list;
+    for (pid_t p : pids) list += (list.empty() ? "" : ",") + std::to_string(p);
+    // DWARF unwinding: the build has no frame pointers, so -g alone loses
+    // the callers of every user-space function.
+    std::vector<std::string> args = {"perf", "record",   "-F", "499", "--call-graph",
+                                     "dwarf,16384", "-p", list, "-o",  out};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    int log_fd = ::open((out + ".log").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      if (log_fd >= 0) {
+        ::dup2(log_fd, 1);
+        ::dup2(log_fd, 2);
+      }
+      ::prctl(PR_SET_PDEATHSIG, SIGINT);
+      ::execvp(argv[0], argv.data());
+      ::_exit(127);
+    }
+    if (log_fd >= 0) ::close(log_fd);
+    std::this_thread::sleep_for(500ms);  // perf attaches to every thread
+  }
+  void Stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGINT);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  ~PerfRecorder() { Stop(); }
+
+ private:
+  pid_t pid_ = -1;
+};
+
 // ----------------------------------------------------------- small objects
 
 enum class Op { kPut, kGet, kDelete };
@@ -875,8 +1218,11 @@ const char* OpName(Op op) { return op == Op::kPut ? "PUT" : op == Op::kGet ? "GE
 struct LoadSpec {
   Op op = Op::kPut;
   int connections = 1;
-  double duration = 0;  // 0: until the keys run out (GET/DELETE)
-  const std::vector<std::uint64_t>* keys = nullptr;  // GET, DELETE
+  double duration = 0;  // 0: until the keys run out
+  // GET, DELETE; PUT: these ids instead of fresh ones.
+  const std::vector<std::uint64_t>* keys = nullptr;
+  std::string bucket;  // empty: env.bucket
+  std::string_view key_prefix = kSmallKeyPrefix;
 };
 
 struct LoadResult {
@@ -900,7 +1246,11 @@ struct LoadResult {
 };
 
 struct Conn {
-  explicit Conn(asio::io_context& ioc) : stream(asio::make_strand(ioc)) {}
+  // A strand only when the io_context has several threads: with one, it
+  // would cost the generator about a tenth of its CPU for nothing.
+  Conn(asio::io_context& ioc, bool strand)
+      : stream(strand ? asio::any_io_executor(asio::make_strand(ioc))
+                      : asio::any_io_executor(ioc.get_executor())) {}
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
   std::vector<std::uint64_t> latencies_ns;
@@ -927,13 +1277,14 @@ void NoteError(Conn& c, std::string what) {
 asio::awaitable<void> Worker(LoadShared& sh, Conn& c) {
   const Env& env = *sh.env;
   const std::size_t size = env.options->object_size;
+  const std::string& bucket = sh.spec.bucket.empty() ? env.bucket : sh.spec.bucket;
   std::string body, expected;
   body.reserve(size);
   try {
     while (true) {
       if (sh.spec.duration > 0 && Clock::now() >= sh.deadline) break;
       std::uint64_t id = 0;
-      if (sh.spec.op == Op::kPut) {
+      if (sh.spec.op == Op::kPut && !sh.spec.keys) {
         id = env.next_id.fetch_add(1);
       } else {
         std::uint64_t i = sh.next.fetch_add(1);
@@ -941,7 +1292,7 @@ asio::awaitable<void> Worker(LoadShared& sh, Conn& c) {
         if (sh.spec.duration <= 0 && i >= keys.size()) break;
         id = keys[i % keys.size()];
       }
-      const std::string path = ObjectPath(env, SmallKey(id));
+      const std::string path = ObjectPath(bucket, KeyName(sh.spec.key_prefix, id));
       std::string head;
       body.clear();
       if (sh.spec.op == Op::kPut) {
@@ -1036,7 +1387,7 @@ std::optional<LoadResult> RunLoad(const Env& env, const LoadSpec& spec, std::str
   std::vector<std::unique_ptr<Conn>> conns;
   // Connected before the clock starts: the runs measure requests, not handshakes.
   for (int i = 0; i < spec.connections; ++i) {
-    conns.push_back(std::make_unique<Conn>(ioc));
+    conns.push_back(std::make_unique<Conn>(ioc, env.options->client_threads > 1));
     boost::system::error_code ec;
     conns.back()->stream.socket().connect(env.address, ec);
     if (!ec) conns.back()->stream.socket().set_option(tcp::no_delay(true), ec);
@@ -1048,8 +1399,14 @@ std::optional<LoadResult> RunLoad(const Env& env, const LoadSpec& spec, std::str
   LoadShared sh;
   sh.env = &env;
   sh.spec = spec;
+  const std::vector<pid_t> tree = ProcessTree(env.server_pid);
+  PerfRecorder perf;
+  if (!env.options->perf_dir.empty() && !tree.empty())
+    perf.Start(env.options->perf_dir + "/" + OpName(spec.op) + "-" +
+                   std::to_string(spec.connections) + ".data",
+               tree);
   const double cpu0 = ClientCpuSeconds();
-  const double scpu0 = ProcessCpuSeconds(env.server_pid);
+  const double scpu0 = TreeCpuSeconds(tree);
   const double busy0 = MachineBusySeconds();
   const auto start = Clock::now();
   sh.start = start;
@@ -1065,9 +1422,10 @@ std::optional<LoadResult> RunLoad(const Env& env, const LoadSpec& spec, std::str
   for (auto& c : conns) end = std::max(end, c->finished);
   r.client_cpu_s = ClientCpuSeconds() - cpu0;
   if (scpu0 >= 0) {
-    double scpu1 = ProcessCpuSeconds(env.server_pid);
+    double scpu1 = TreeCpuSeconds(tree);
     if (scpu1 >= 0) r.server_cpu_s = scpu1 - scpu0;
   }
+  perf.Stop();
   if (double busy1 = MachineBusySeconds(); busy0 >= 0 && busy1 >= 0)
     r.other_cpu_s = std::max(0.0, busy1 - busy0 - r.client_cpu_s - std::max(0.0, r.server_cpu_s));
   r.seconds = Seconds(end - start);
@@ -1109,7 +1467,7 @@ std::optional<LoadResult> RunLoad(const Env& env, const LoadSpec& spec, std::str
     std::size_t slot = d / 100'000'000;
     if (slot < r.timeline_100ms.size()) ++r.timeline_100ms[slot];
   }
-  r.server_rss_after_kb = ReadProcStatus(env.server_pid).rss_kb;
+  r.server_rss_after_kb = ReadTreeStatus(tree).rss_kb;
   return r;
 }
 
@@ -1244,13 +1602,14 @@ BigResult RunBig(const Env& env, bool put) {
   }
   stream.socket().set_option(tcp::no_delay(true), ec);
   RssSampler sampler;
+  const std::vector<pid_t> tree = ProcessTree(env.server_pid);
   if (env.server_pid > 0) {
     r.hwm_reset = ResetPeakRss(env.server_pid);
-    r.server_rss_before_kb = ReadProcStatus(env.server_pid).rss_kb;
+    r.server_rss_before_kb = ReadTreeStatus(tree).rss_kb;
     sampler.Start(env.server_pid);
   }
   const double cpu0 = ClientCpuSeconds();
-  const double scpu0 = ProcessCpuSeconds(env.server_pid);
+  const double scpu0 = TreeCpuSeconds(tree);
   const double busy0 = MachineBusySeconds();
   const auto t0 = Clock::now();
   asio::co_spawn(ioc, put ? BigPut(env, stream, r) : BigGet(env, stream, r), asio::detached);
@@ -1262,8 +1621,8 @@ BigResult RunBig(const Env& env, bool put) {
     r.server_peak_rss_kb = sampler.max_kb();
     r.server_peak_anon_kb = sampler.max_anon_kb();
     r.rss_samples = sampler.samples();
-    r.server_hwm_kb = ReadProcStatus(env.server_pid).hwm_kb;
-    double scpu1 = ProcessCpuSeconds(env.server_pid);
+    r.server_hwm_kb = ReadTreeStatus(tree).hwm_kb;
+    double scpu1 = TreeCpuSeconds(tree);
     if (scpu0 >= 0 && scpu1 >= 0) r.server_cpu_s = scpu1 - scpu0;
   }
   if (double busy1 = MachineBusySeconds(); busy0 >= 0 && busy1 >= 0)
@@ -1283,22 +1642,6 @@ struct StartupRun {
   std::string exit;
 };
 
-struct Report {
-  std::string date;
-  std::string loadavg_start, loadavg_end;  // /proc/loadavg: was the machine busy with other work?
-  std::vector<StartupRun> startup;
-  double startup_median_ms = -1, startup_max_ms = -1;
-  std::vector<IdleReading> idle;
-  std::vector<LoadResult> small;
-  std::vector<BigResult> big;
-  std::vector<std::string> notes;
-  std::vector<std::string> problems;
-  std::string server_exit;
-  std::vector<std::string> server_log;  // lines other than the start and stop lines
-  double total_seconds = 0;
-  double client_cpu_total_s = 0;
-};
-
 std::string Mib(long kb) {
   if (kb < 0) return "-";
   char buf[32];
@@ -1313,6 +1656,509 @@ std::string Percent(double cpu_s, double wall_s) {
   std::snprintf(buf, sizeof buf, "%.0f%%", 100 * cpu_s / wall_s);
   return buf;
 }
+
+void Progress(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
+
+double Median(std::vector<double> v) {
+  if (v.empty()) return -1;
+  std::sort(v.begin(), v.end());
+  std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+// ------------------------------------------------------------ one connection
+
+// One keep-alive connection with blocking, signed requests (the list and
+// seeded phases, which time requests one at a time).
+class SyncConnection {
+ public:
+  explicit SyncConnection(const Env& env) : env_(env), socket_(ioc_) {}
+
+  bool Connect(std::string& err) {
+    boost::system::error_code ec;
+    if (socket_.is_open()) socket_.close(ec);
+    buffer_.clear();
+    socket_.connect(env_.address, ec);
+    if (!ec) socket_.set_option(tcp::no_delay(true), ec);
+    if (ec) err = "connect to " + env_.endpoint.url + ": " + ec.message();
+    return !ec;
+  }
+
+  // Signs, then times from the first byte sent to the last byte read (*ms).
+  // When the server closed the connection after the last answer (moto does
+  // after every one), connects again first, outside the timed part.
+  SimpleResponse Request(std::string_view method, const std::string& path,
+                         std::string_view query, double* ms = nullptr) {
+    SimpleResponse out;
+    if (!socket_.is_open() && !Connect(out.error)) return out;
+    std::string head =
+        env_.signer->Head(method, path, awslab::sigv4::kEmptySha256, std::nullopt, query);
+    const auto t0 = Clock::now();
+    boost::system::error_code ec;
+    asio::write(socket_, asio::buffer(head), ec);
+    if (ec) {
+      out.error = "write: " + ec.message();
+      return out;
+    }
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 << 20);
+    http::read(socket_, buffer_, parser, ec);
+    if (ec) {
+      out.error = "read: " + ec.message();
+      return out;
+    }
+    if (ms) *ms = Millis(Clock::now() - t0);
+    if (!parser.get().keep_alive()) socket_.close(ec);
+    out.status = parser.get().result_int();
+    out.body = std::move(parser.get().body());
+    return out;
+  }
+
+ private:
+  const Env& env_;
+  asio::io_context ioc_;
+  tcp::socket socket_;
+  beast::flat_buffer buffer_;
+};
+
+// ------------------------------------------------------------------ listing
+
+// The text of the first <tag>...</tag> in xml, or nullopt.
+std::optional<std::string> XmlElement(std::string_view xml, std::string_view tag) {
+  std::string open = "<" + std::string(tag) + ">", close = "</" + std::string(tag) + ">";
+  auto b = xml.find(open);
+  if (b == xml.npos) return std::nullopt;
+  b += open.size();
+  auto e = xml.find(close, b);
+  if (e == xml.npos) return std::nullopt;
+  return std::string(xml.substr(b, e - b));
+}
+
+std::size_t CountOf(std::string_view text, std::string_view what) {
+  std::size_t n = 0;
+  for (auto at = text.find(what); at != text.npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+struct ListPage {
+  double ms = 0;
+  std::size_t keys = 0;
+  bool truncated = false;
+  std::string next_token;
+  std::string first_key, last_key;
+  std::string error;
+};
+
+// One ListObjectsV2 page: max-keys, then start-after or continuation-token.
+ListPage ListOnePage(SyncConnection& conn, const std::string& bucket, int max_keys,
+                     const std::string& token, const std::string& start_after = {}) {
+  ListPage p;
+  std::string query = "list-type=2&max-keys=" + std::to_string(max_keys);
+  if (!token.empty()) query += "&continuation-token=" + awslab::sigv4::UriEncode(token, true);
+  if (!start_after.empty()) query += "&start-after=" + awslab::sigv4::UriEncode(start_after, true);
+  SimpleResponse r = conn.Request("GET", "/" + bucket, query, &p.ms);
+  if (!r.error.empty()) {
+    p.error = r.error;
+    return p;
+  }
+  if (r.status != 200) {
+    p.error = "ListObjectsV2: status " + std::to_string(r.status) + ": " + r.body.substr(0, 300);
+    return p;
+  }
+  p.keys = CountOf(r.body, "<Key>");
+  p.truncated = XmlElement(r.body, "IsTruncated").value_or("") == "true";
+  p.next_token = XmlElement(r.body, "NextContinuationToken").value_or("");
+  p.first_key = XmlElement(r.body, "Key").value_or("");
+  if (auto at = r.body.rfind("<Key>"); at != std::string::npos)
+    p.last_key = XmlElement(std::string_view(r.body).substr(at), "Key").value_or("");
+  if (p.truncated && p.next_token.empty()) p.error = "truncated page without NextContinuationToken";
+  return p;
+}
+
+struct ListRun {
+  double total_ms = 0;  // sum of the pages' times (one connection, back to back)
+  double wall_ms = 0;   // including the client's signing and parsing between pages
+  int pages = 0;
+  std::uint64_t keys = 0;
+};
+
+struct ListResult {
+  std::string bucket;
+  int keys_put = 0;
+  int page_size = 0;
+  double put_seconds = 0;
+  std::vector<ListRun> runs;
+  std::vector<double> page_ms;  // every page of every run
+  std::string error;
+};
+
+// Lists the whole bucket, page after page, following continuation tokens.
+ListRun ListAll(SyncConnection& conn, const std::string& bucket, int page_size,
+                std::vector<double>& page_ms, std::string& err) {
+  ListRun run;
+  std::string token;
+  const auto t0 = Clock::now();
+  while (true) {
+    ListPage p = ListOnePage(conn, bucket, page_size, token);
+    if (!p.error.empty()) {
+      err = p.error;
+      break;
+    }
+    ++run.pages;
+    run.keys += p.keys;
+    run.total_ms += p.ms;
+    page_ms.push_back(p.ms);
+    if (!p.truncated) break;
+    token = p.next_token;
+    if (run.pages > 1'000'000) {
+      err = "more than a million pages";
+      break;
+    }
+  }
+  run.wall_ms = Millis(Clock::now() - t0);
+  return run;
+}
+
+// Creates a bucket (S3 endpoints; true when it exists afterwards).
+bool CreateBucket(const Env& env, const std::string& bucket, std::string& err) {
+  const Options& o = *env.options;
+  std::string body;
+  if (o.region != "us-east-1")
+    body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+           "<LocationConstraint>" + o.region + "</LocationConstraint></CreateBucketConfiguration>";
+  SimpleResponse r = Simple(env, "PUT", "/" + bucket, body);
+  if (r.error.empty() &&
+      (r.status / 100 == 2 || r.body.find("BucketAlreadyOwnedByYou") != std::string::npos))
+    return true;
+  err = "CreateBucket " + bucket + " at " + env.endpoint.url + ": " +
+        (r.error.empty() ? "status " + std::to_string(r.status) + ": " + r.body.substr(0, 400)
+                         : r.error);
+  return false;
+}
+
+// The list phase: --list-keys objects into a fresh bucket, then --list-runs
+// times the whole bucket in pages of --list-page.
+ListResult RunList(const Env& env) {
+  const Options& o = *env.options;
+  ListResult res;
+  res.bucket = env.bucket + "-list";
+  res.page_size = o.list_page;
+  if (!CreateBucket(env, res.bucket, res.error)) return res;
+  std::vector<std::uint64_t> ids(o.list_keys);
+  for (int i = 0; i < o.list_keys; ++i) ids[i] = i;
+  LoadSpec spec;
+  spec.op = Op::kPut;
+  spec.connections = *std::max_element(o.concurrency.begin(), o.concurrency.end());
+  spec.keys = &ids;
+  spec.bucket = res.bucket;
+  spec.key_prefix = kListKeyPrefix;
+  auto put = RunLoad(env, spec, res.error);
+  if (!put) return res;
+  res.put_seconds = put->seconds;
+  res.keys_put = static_cast<int>(put->ok);
+  if (put->ok != ids.size()) {
+    res.error = "only " + std::to_string(put->ok) + " of " + std::to_string(ids.size()) +
+                " PUTs succeeded; first error: " + put->first_error;
+    return res;
+  }
+  Progress("list: %d objects put in %.2f s", res.keys_put, res.put_seconds);
+  SyncConnection conn(env);
+  if (!conn.Connect(res.error)) return res;
+  for (int i = 0; i < o.list_runs; ++i) {
+    ListRun run = ListAll(conn, res.bucket, o.list_page, res.page_ms, res.error);
+    if (!res.error.empty()) return res;
+    if (run.keys != ids.size()) {
+      res.error = "listed " + std::to_string(run.keys) + " keys, expected " +
+                  std::to_string(ids.size());
+      return res;
+    }
+    res.runs.push_back(run);
+  }
+  return res;
+}
+
+// Deletes what the list phase wrote (an endpoint that s3bench did not start).
+void CleanUpList(const Env& env, const ListResult& res, std::vector<std::string>& problems) {
+  std::vector<std::uint64_t> ids(res.keys_put);
+  for (int i = 0; i < res.keys_put; ++i) ids[i] = i;
+  std::string err;
+  LoadSpec spec{Op::kDelete, 16, 0, &ids, res.bucket, kListKeyPrefix};
+  auto del = RunLoad(env, spec, err);
+  if (!del || del->http_errors || del->io_errors)
+    problems.push_back("clean-up: some objects of " + res.bucket + " were not deleted: " +
+                       (del ? del->first_error : err));
+  SimpleResponse d = Simple(env, "DELETE", "/" + res.bucket);
+  if (d.status / 100 != 2)
+    problems.push_back("clean-up: DeleteBucket " + res.bucket + ": " + d.error + " " +
+                       std::to_string(d.status));
+}
+
+// ------------------------------------------------------------ seeded data dir
+
+struct SeededResult {
+  std::string data_dir;
+  std::string bucket;
+  std::uint64_t keys = 0;
+  std::vector<StartupRun> startup;
+  double startup_median_ms = -1, startup_max_ms = -1;
+  std::vector<IdleReading> idle;
+  double first_page_cold_ms = -1;      // the first request after start-up
+  std::vector<double> first_page_ms;   // the bucket's first page, warm
+  std::vector<double> middle_page_ms;  // start-after the middle key
+  std::string error;
+};
+
+bool CheckPage(const ListPage& p, int expect, const char* what, std::string& err) {
+  if (!p.error.empty()) {
+    err = std::string(what) + ": " + p.error;
+    return false;
+  }
+  if (p.keys != static_cast<std::size_t>(expect) || !p.truncated) {
+    err = std::string(what) + ": " + std::to_string(p.keys) + " keys (truncated: " +
+          (p.truncated ? "yes" : "no") + "), expected " + std::to_string(expect) + " and more";
+    return false;
+  }
+  return true;
+}
+
+// The seeded phase: start-up and memory of the server on a data dir that
+// awslab-seed filled, and the time of one page from its big bucket.
+SeededResult RunSeeded(Env& env, const Options& o) {
+  SeededResult res;
+  res.data_dir = o.seeded_dir;
+  res.bucket = o.seeded_bucket;
+  res.keys = o.seeded_keys;
+  std::vector<double> times;
+  for (int i = 0; i < o.startup_runs; ++i) {
+    ServerProcess sp;
+    if (!StartServer(o, sp, res.error, o.seeded_dir) || !WaitForFirstResponse(sp, 60s, res.error)) {
+      StopServer(sp);
+      res.error = "start-up run " + std::to_string(i + 1) + ": " + res.error;
+      return res;
+    }
+    StopServer(sp);
+    res.startup.push_back({sp.listening_ms, sp.first_response_ms, sp.stop_ms,
+                           DescribeExit(sp.exit_status)});
+    times.push_back(sp.first_response_ms);
+  }
+  res.startup_median_ms = Median(times);
+  res.startup_max_ms = times.empty() ? -1 : *std::max_element(times.begin(), times.end());
+  Progress("seeded: start-up median %.1f ms, max %.1f ms", res.startup_median_ms,
+           res.startup_max_ms);
+
+  ServerProcess sp;
+  if (!StartServer(o, sp, res.error, o.seeded_dir) || !WaitForFirstResponse(sp, 60s, res.error)) {
+    StopServer(sp);
+    return res;
+  }
+  const pid_t old_pid = env.server_pid;
+  const Endpoint old_endpoint = env.endpoint;
+  const tcp::endpoint old_address = env.address;
+  const std::unique_ptr<Signer> old_signer = std::move(env.signer);
+  env.server_pid = sp.pid;
+  env.endpoint.host_header = sp.host + ":" + std::to_string(sp.port);
+  env.endpoint.url = "http://" + env.endpoint.host_header;
+  env.address = tcp::endpoint(asio::ip::make_address(sp.host), sp.port);
+  env.signer = std::make_unique<Signer>(
+      awslab::sigv4::Credentials{o.access_key, o.secret_key, ""}, o.region,
+      env.endpoint.host_header);
+  auto idle = [&](const std::string& when) {
+    std::this_thread::sleep_for(std::chrono::duration<double>(o.settle));
+    ProcStatus st = ReadTreeStatus(sp.pid);
+    res.idle.push_back({when, st});
+    Progress("seeded %s: RSS %s (anon %s, file %s)", when.c_str(), Mib(st.rss_kb).c_str(),
+             Mib(st.rss_anon_kb).c_str(), Mib(st.rss_file_kb).c_str());
+  };
+  [&] {
+    idle("after start-up");
+    SyncConnection conn(env);
+    if (!conn.Connect(res.error)) return;
+    const int page = std::min<std::uint64_t>(o.list_page, res.keys - 1);
+    ListPage cold = ListOnePage(conn, res.bucket, page, "");
+    if (!CheckPage(cold, page, "first page", res.error)) return;
+    res.first_page_cold_ms = cold.ms;
+    const std::string middle = KeyName(kSeedKeyPrefix, res.keys / 2);
+    for (int i = 0; i < o.list_runs; ++i) {
+      ListPage first = ListOnePage(conn, res.bucket, page, "");
+      if (!CheckPage(first, page, "first page", res.error)) return;
+      ListPage mid = ListOnePage(conn, res.bucket, page, "", middle);
+      if (!CheckPage(mid, page, "middle page", res.error)) return;
+      if (mid.first_key != KeyName(kSeedKeyPrefix, res.keys / 2 + 1)) {
+        res.error = "the page after " + middle + " starts at " + mid.first_key;
+        return;
+      }
+      res.first_page_ms.push_back(first.ms);
+      res.middle_page_ms.push_back(mid.ms);
+    }
+    idle("after listing");
+  }();
+  StopServer(sp);
+  if (res.error.empty() && !StoppedCleanly(o, sp.exit_status))
+    res.error = "the server ended with " + DescribeExit(sp.exit_status) + " on SIGTERM";
+  env.server_pid = old_pid;
+  env.endpoint = old_endpoint;
+  env.address = old_address;
+  env.signer = std::make_unique<Signer>(
+      awslab::sigv4::Credentials{o.access_key, o.secret_key, ""}, o.region,
+      env.endpoint.host_header);
+  return res;
+}
+
+// ---------------------------------------------------------------------- wrk
+
+struct WrkResult {
+  std::string skipped;  // why it did not run
+  std::string command;
+  int threads = 0, connections = 0;
+  double seconds = 0;
+  std::uint64_t requests = 0;
+  double rps = 0;
+  std::uint64_t non_2xx = 0, socket_errors = 0;
+  double latency_mean_ms = -1, p50_ms = -1, p90_ms = -1, p99_ms = -1;
+  double wrk_cpu_s = -1, server_cpu_s = -1, other_cpu_s = -1;
+  std::string error;
+};
+
+const std::string kWrkKey = "s3bench/wrk-object";
+
+// "1.23ms" -> 1.23; "850.00us" -> 0.85; "1.02s" -> 1020.
+double WrkMillis(const std::string& s) {
+  double v = std::strtod(s.c_str(), nullptr);
+  if (s.ends_with("us")) return v / 1000;
+  if (s.ends_with("ms")) return v;
+  if (s.ends_with("m")) return v * 60000;
+  if (s.ends_with("s")) return v * 1000;
+  return v;
+}
+
+// The wrk phase: wrk GETs one small object over as many connections as the
+// largest --concurrency, with the headers of one signed GET (a signature stays
+// valid for minutes). wrk reads no body, so nothing is compared.
+WrkResult RunWrk(const Env& env) {
+  const Options& o = *env.options;
+  WrkResult w;
+  w.threads = o.wrk_threads;
+  w.connections = *std::max_element(o.concurrency.begin(), o.concurrency.end());
+  const std::string path = ObjectPath(env, kWrkKey);
+  std::string body;
+  FillSmallBody(env, 7, body);
+  SimpleResponse put = Simple(env, "PUT", path, body);
+  if (!put.error.empty() || put.status / 100 != 2) {
+    w.error = "PUT " + path + ": " + put.error + " " + std::to_string(put.status);
+    return w;
+  }
+  SimpleResponse check = Simple(env, "GET", path);
+  if (check.status != 200 || check.body != body) {
+    w.error = "GET " + path + " before wrk: status " + std::to_string(check.status) +
+              (check.body != body ? ", body differs" : "");
+    return w;
+  }
+  std::string head = env.signer->Head("GET", path, awslab::sigv4::kEmptySha256, std::nullopt);
+  std::string dir = o.work_dir + "/s3bench-wrk-XXXXXX";
+  if (!::mkdtemp(dir.data())) {
+    w.error = "mkdtemp: " + std::string(std::strerror(errno));
+    return w;
+  }
+  const std::string script = dir + "/get.lua", out_file = dir + "/out.txt";
+  {
+    std::ofstream f(script);
+    f << "wrk.method = \"GET\"\nwrk.path = [[" << path << "]]\n";
+    std::istringstream lines(head);
+    std::string line;
+    std::getline(lines, line);  // the request line
+    while (std::getline(lines, line)) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      auto colon = line.find(": ");
+      if (colon == std::string::npos) continue;
+      f << "wrk.headers[\"" << line.substr(0, colon) << "\"] = [[" << line.substr(colon + 2)
+        << "]]\n";
+    }
+  }
+  std::vector<std::string> args = {o.wrk, "-t", std::to_string(w.threads), "-c",
+                                   std::to_string(w.connections), "-d",
+                                   std::to_string(std::max(1, static_cast<int>(o.duration))) + "s",
+                                   "--latency", "-s", script, env.endpoint.url + path};
+  for (auto& a : args) w.command += (w.command.empty() ? "" : " ") + a;
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  int out_fd = ::open(out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const std::vector<pid_t> tree = ProcessTree(env.server_pid);
+  const double scpu0 = TreeCpuSeconds(tree);
+  const double busy0 = MachineBusySeconds();
+  const double self0 = ClientCpuSeconds();
+  const auto t0 = Clock::now();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(out_fd, 1);
+    ::dup2(out_fd, 2);
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    ::execvp(argv[0], argv.data());
+    ::_exit(127);
+  }
+  ::close(out_fd);
+  int status = 0;
+  rusage ru{};
+  if (pid > 0) ::wait4(pid, &status, 0, &ru);
+  w.seconds = Seconds(Clock::now() - t0);
+  const double scpu1 = TreeCpuSeconds(tree);
+  if (scpu0 >= 0 && scpu1 >= 0) w.server_cpu_s = scpu1 - scpu0;
+  w.wrk_cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
+                ru.ru_stime.tv_usec / 1e6;
+  const double self = ClientCpuSeconds() - self0;
+  if (double busy1 = MachineBusySeconds(); busy0 >= 0 && busy1 >= 0)
+    w.other_cpu_s =
+        std::max(0.0, busy1 - busy0 - w.wrk_cpu_s - self - std::max(0.0, w.server_cpu_s));
+  std::string text = ReadFile(out_file);
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    w.error = "wrk failed (" + DescribeExit(status) + "): " + text.substr(0, 400);
+    return w;
+  }
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream words(line);
+    std::vector<std::string> f;
+    for (std::string x; words >> x;) f.push_back(x);
+    if (f.empty()) continue;
+    if (f[0] == "Requests/sec:" && f.size() > 1) w.rps = std::strtod(f[1].c_str(), nullptr);
+    else if (f.size() > 2 && f[1] == "requests" && f[2] == "in")
+      w.requests = std::strtoull(f[0].c_str(), nullptr, 10);
+    else if (f[0] == "Latency" && f.size() > 1 && f[1] != "Distribution")
+      w.latency_mean_ms = WrkMillis(f[1]);
+    else if (f[0] == "50%" && f.size() > 1) w.p50_ms = WrkMillis(f[1]);
+    else if (f[0] == "90%" && f.size() > 1) w.p90_ms = WrkMillis(f[1]);
+    else if (f[0] == "99%" && f.size() > 1) w.p99_ms = WrkMillis(f[1]);
+    else if (line.find("Non-2xx or 3xx responses:") != line.npos)
+      w.non_2xx = std::strtoull(f.back().c_str(), nullptr, 10);
+    else if (f[0] == "Socket" && f.size() > 2 && f[1] == "errors:") {
+      for (std::size_t i = 2; i + 1 < f.size(); i += 2)
+        w.socket_errors += std::strtoull(f[i + 1].c_str(), nullptr, 10);
+    }
+  }
+  if (w.rps <= 0) w.error = "no Requests/sec in wrk's output: " + text.substr(0, 400);
+  return w;
+}
+
+struct Report {
+  std::string date;
+  std::string loadavg_start, loadavg_end;  // /proc/loadavg: was the machine busy with other work?
+  std::vector<StartupRun> startup;
+  double startup_median_ms = -1, startup_max_ms = -1;
+  std::vector<IdleReading> idle;
+  std::vector<LoadResult> small;
+  std::vector<BigResult> big;
+  std::optional<ListResult> list;
+  std::optional<WrkResult> wrk;
+  std::optional<SeededResult> seeded;
+  std::vector<std::string> notes;
+  std::vector<std::string> problems;
+  std::string server_exit;
+  std::vector<std::string> server_log;  // lines other than the start and stop lines
+  double total_seconds = 0;
+  double client_cpu_total_s = 0;
+};
 
 // Pretty JSON; doubles in their shortest round-trip form.
 void WriteJson(std::string& out, const json::value& v, int indent) {
@@ -1405,11 +2251,15 @@ json::value ToJson(const Options& o, const Env& env, const Report& rep, bool own
                      {"kernel", std::string(u.sysname) + " " + u.release},
                      {"loadavg_at_start", rep.loadavg_start},
                      {"loadavg_at_end", rep.loadavg_end}};
-  json::object target{{"endpoint", env.endpoint.url}, {"region", o.region}, {"bucket", env.bucket}};
+  json::object target{{"endpoint", env.endpoint.url},
+                      {"region", o.region},
+                      {"bucket", env.bucket},
+                      {"plain", o.plain}};
   if (own_server) {
     json::array args;
     for (auto& a : o.server_args) args.emplace_back(a);
-    target["server"] = o.server;
+    if (!o.server.empty()) target["server"] = o.server;
+    if (!o.server_cmd.empty()) target["server_cmd"] = o.server_cmd;
     target["server_args"] = std::move(args);
     target["server_exit"] = rep.server_exit;
     json::array log;
@@ -1427,7 +2277,10 @@ json::value ToJson(const Options& o, const Env& env, const Report& rep, bool own
                       {"big_size", o.big_size},
                       {"client_threads", o.client_threads},
                       {"startup_runs", o.startup_runs},
-                      {"settle_s", o.settle}};
+                      {"settle_s", o.settle},
+                      {"list_keys", o.list_keys},
+                      {"list_page", o.list_page},
+                      {"list_runs", o.list_runs}};
 
   json::object phases;
   if (!rep.startup.empty()) {
@@ -1521,6 +2374,89 @@ json::value ToJson(const Options& o, const Env& env, const Report& rep, bool own
     }
     phases["big"] = std::move(a);
   }
+  auto stats = [](const std::vector<double>& v) -> json::value {
+    if (v.empty()) return nullptr;
+    return {{"median", Round(Median(v), 3)},
+            {"min", Round(*std::min_element(v.begin(), v.end()), 3)},
+            {"max", Round(*std::max_element(v.begin(), v.end()), 3)},
+            {"n", v.size()}};
+  };
+  auto num_or_null = [](double v, int digits) -> json::value {
+    return v < 0 ? json::value(nullptr) : json::value(Round(v, digits));
+  };
+  if (rep.wrk) {
+    const WrkResult& w = *rep.wrk;
+    json::object x{{"command", w.command},
+                   {"threads", w.threads},
+                   {"connections", w.connections},
+                   {"seconds", Round(w.seconds, 3)},
+                   {"requests", w.requests},
+                   {"req_per_s", Round(w.rps, 1)},
+                   {"non_2xx", w.non_2xx},
+                   {"socket_errors", w.socket_errors},
+                   {"latency_ms",
+                    {{"mean", num_or_null(w.latency_mean_ms, 4)},
+                     {"p50", num_or_null(w.p50_ms, 4)},
+                     {"p90", num_or_null(w.p90_ms, 4)},
+                     {"p99", num_or_null(w.p99_ms, 4)}}},
+                   {"wrk_cpu_s", num_or_null(w.wrk_cpu_s, 3)},
+                   {"server_cpu_s", num_or_null(w.server_cpu_s, 3)},
+                   {"other_processes_cpu_s", num_or_null(w.other_cpu_s, 3)}};
+    if (!w.error.empty()) x["error"] = w.error;
+    phases["wrk"] = std::move(x);
+  }
+  if (rep.list) {
+    const ListResult& l = *rep.list;
+    std::vector<double> totals, walls;
+    json::array runs;
+    for (auto& r : l.runs) {
+      totals.push_back(r.total_ms);
+      walls.push_back(r.wall_ms);
+      runs.push_back({{"total_ms", Round(r.total_ms, 3)},
+                      {"wall_ms", Round(r.wall_ms, 3)},
+                      {"pages", r.pages},
+                      {"keys", r.keys}});
+    }
+    json::object x{{"bucket", l.bucket},
+                   {"keys", l.keys_put},
+                   {"page_size", l.page_size},
+                   {"put_seconds", Round(l.put_seconds, 3)},
+                   {"all_keys_ms", stats(totals)},
+                   {"all_keys_wall_ms", stats(walls)},
+                   {"page_ms", stats(l.page_ms)},
+                   {"runs", std::move(runs)}};
+    if (!l.error.empty()) x["error"] = l.error;
+    phases["list"] = std::move(x);
+  }
+  if (rep.seeded) {
+    const SeededResult& sd = *rep.seeded;
+    json::array runs, idle;
+    for (auto& r : sd.startup)
+      runs.push_back({{"listening_ms", Round(r.listening_ms, 3)},
+                      {"first_response_ms", Round(r.first_response_ms, 3)},
+                      {"stop_ms", Round(r.stop_ms, 3)},
+                      {"exit", r.exit}});
+    for (auto& i : sd.idle)
+      idle.push_back({{"when", i.when},
+                      {"rss_kb", KbJson(i.st.rss_kb)},
+                      {"rss_anon_kb", KbJson(i.st.rss_anon_kb)},
+                      {"rss_file_kb", KbJson(i.st.rss_file_kb)},
+                      {"hwm_kb", KbJson(i.st.hwm_kb)},
+                      {"threads", i.st.threads}});
+    json::object x{{"data_dir", sd.data_dir},
+                   {"bucket", sd.bucket},
+                   {"keys", sd.keys},
+                   {"startup", {{"median_ms", num_or_null(sd.startup_median_ms, 3)},
+                                {"max_ms", num_or_null(sd.startup_max_ms, 3)},
+                                {"runs", std::move(runs)}}},
+                   {"idle", std::move(idle)},
+                   {"page_size", std::min<std::uint64_t>(o.list_page, sd.keys - 1)},
+                   {"first_page_cold_ms", num_or_null(sd.first_page_cold_ms, 3)},
+                   {"first_page_ms", stats(sd.first_page_ms)},
+                   {"middle_page_ms", stats(sd.middle_page_ms)}};
+    if (!sd.error.empty()) x["error"] = sd.error;
+    phases["seeded"] = std::move(x);
+  }
   root["phases"] = std::move(phases);
   root["client_cpu_total_s"] = Round(rep.client_cpu_total_s, 3);
   root["total_seconds"] = Round(rep.total_seconds, 2);
@@ -1535,7 +2471,9 @@ json::value ToJson(const Options& o, const Env& env, const Report& rep, bool own
 void PrintReport(const Options& o, const Env& env, const Report& rep, bool own_server) {
   std::printf("\ns3bench report  %s\n", rep.date.c_str());
   std::printf("  target   %s%s\n", env.endpoint.url.c_str(),
-              own_server ? (" (" + o.server + ", started by s3bench)").c_str() : "");
+              own_server ? (" (" + (o.server.empty() ? o.server_cmd : o.server) +
+                            ", started by s3bench)").c_str()
+                         : "");
   std::printf("  machine  %u cores%s; load average at start %s\n",
               std::thread::hardware_concurrency(),
               own_server ? ", shared by the client and the server" : "",
@@ -1561,8 +2499,9 @@ void PrintReport(const Options& o, const Env& env, const Report& rep, bool own_s
     std::printf("  (RssFile includes the binary, its libraries and any data files the server mmaps)\n");
   }
   if (!rep.small.empty()) {
-    std::printf("\nSmall objects: %zu B, SigV4 with the payload's SHA-256, keep-alive, %.0f s per run\n",
-                o.object_size, o.duration);
+    std::printf("\nSmall objects: %zu B, SigV4 with the payload's SHA-256, keep-alive, %.0f s per run%s\n",
+                o.object_size, o.duration,
+                o.plain ? " (plain: PUT is a WebDAV PUT, the signature is ignored)" : "");
     std::printf("  %-4s %5s %9s %8s %8s %8s %8s %6s %6s %7s %7s %6s %7s\n", "op", "conns",
                 "requests", "req/s", "p50 ms", "p99 ms", "max ms", "errors", "io err",
                 "client", "server", "other", "gap ms");
@@ -1604,6 +2543,54 @@ void PrintReport(const Options& o, const Env& env, const Report& rep, bool own_s
     else
       std::printf("  (server memory and CPU: not measured, they need --server)\n");
   }
+  if (rep.wrk && rep.wrk->error.empty()) {
+    const WrkResult& w = *rep.wrk;
+    std::printf("\nwrk: GET of one %zu B object, %d connections, %d thread(s), %.1f s\n",
+                o.object_size, w.connections, w.threads, w.seconds);
+    std::printf("  %.0f req/s, latency mean %.3f ms, p50 %.3f ms, p99 %.3f ms; %llu non-2xx, "
+                "%llu socket errors\n  CPU: wrk %s, server %s, other %s\n",
+                w.rps, w.latency_mean_ms, w.p50_ms, w.p99_ms,
+                static_cast<unsigned long long>(w.non_2xx),
+                static_cast<unsigned long long>(w.socket_errors),
+                Percent(w.wrk_cpu_s, w.seconds).c_str(), Percent(w.server_cpu_s, w.seconds).c_str(),
+                Percent(w.other_cpu_s, w.seconds).c_str());
+  }
+  if (rep.list && rep.list->error.empty()) {
+    const ListResult& l = *rep.list;
+    std::vector<double> totals, walls;
+    for (auto& r : l.runs) {
+      totals.push_back(r.total_ms);
+      walls.push_back(r.wall_ms);
+    }
+    std::printf("\nListing: %d keys (put in %.2f s), ListObjectsV2 pages of %d, one connection, "
+                "%zu runs\n",
+                l.keys_put, l.put_seconds, l.page_size, l.runs.size());
+    std::printf("  all keys: median %.2f ms (min %.2f, max %.2f); with the client's work between "
+                "pages %.2f ms; one page: median %.3f ms\n",
+                Median(totals), *std::min_element(totals.begin(), totals.end()),
+                *std::max_element(totals.begin(), totals.end()), Median(walls),
+                Median(l.page_ms));
+  }
+  if (rep.seeded) {
+    const SeededResult& sd = *rep.seeded;
+    std::printf("\nSeeded data dir %s: bucket %s with %llu keys\n", sd.data_dir.c_str(),
+                sd.bucket.c_str(), static_cast<unsigned long long>(sd.keys));
+    if (!sd.startup.empty()) {
+      std::printf("  start-up: median %.1f ms, max %.1f ms (runs:", sd.startup_median_ms,
+                  sd.startup_max_ms);
+      for (auto& r : sd.startup) std::printf(" %.1f", r.first_response_ms);
+      std::printf(")\n");
+    }
+    for (auto& i : sd.idle)
+      std::printf("  idle %-15s VmRSS %s, RssAnon %s, RssFile %s, threads %ld\n", i.when.c_str(),
+                  Mib(i.st.rss_kb).c_str(), Mib(i.st.rss_anon_kb).c_str(),
+                  Mib(i.st.rss_file_kb).c_str(), i.st.threads);
+    if (!sd.first_page_ms.empty())
+      std::printf("  one page of %d keys: first request after start-up %.3f ms; first page median "
+                  "%.3f ms; page after the middle key median %.3f ms\n",
+                  static_cast<int>(std::min<std::uint64_t>(o.list_page, sd.keys - 1)),
+                  sd.first_page_cold_ms, Median(sd.first_page_ms), Median(sd.middle_page_ms));
+  }
   if (!rep.server_exit.empty()) std::printf("\nServer: %s\n", rep.server_exit.c_str());
   for (auto& l : rep.server_log) std::printf("  server log: %s\n", l.c_str());
   for (auto& n : rep.notes) std::printf("note: %s\n", n.c_str());
@@ -1627,8 +2614,8 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   Options o;
   if (auto rc = ParseOptions(argc, argv, o)) return *rc;
-  const bool own_server = !o.server.empty();
-  if (own_server && ::access(o.server.c_str(), X_OK) != 0)
+  const bool own_server = !o.server.empty() || !o.server_cmd.empty();
+  if (!o.server.empty() && ::access(o.server.c_str(), X_OK) != 0)
     return Usage("--server " + o.server + ": " + std::strerror(errno));
   const auto run_start = Clock::now();
   const double cpu_start = ClientCpuSeconds();
@@ -1644,10 +2631,16 @@ int main(int argc, char** argv) {
   rep.loadavg_start = loadavg();
   Env env;
   env.options = &o;
+  env.plain = o.plain;
 
   auto has = [&](const char* p) { return o.phases.count(p) > 0; };
+  if (o.plain && has("list")) {
+    rep.notes.push_back("list phase skipped: a plain file server has no ListObjectsV2");
+    o.phases.erase("list");
+  }
   if (!own_server && (has("startup") || has("idle"))) {
-    if (!has("small") && !has("big")) return Usage("the startup and idle phases need --server");
+    if (!has("small") && !has("big") && !has("list") && !has("wrk"))
+      return Usage("the startup and idle phases need --server or --server-cmd");
     rep.notes.push_back("startup and idle phases skipped: they need --server");
     o.phases.erase("startup");
     o.phases.erase("idle");
@@ -1668,7 +2661,7 @@ int main(int argc, char** argv) {
       rep.startup.push_back({sp.listening_ms, sp.first_response_ms, sp.stop_ms,
                              DescribeExit(sp.exit_status)});
       times.push_back(sp.first_response_ms);
-      if (!(WIFEXITED(sp.exit_status) && WEXITSTATUS(sp.exit_status) == 0))
+      if (!StoppedCleanly(o, sp.exit_status))
         rep.problems.push_back("start-up run " + std::to_string(i + 1) +
                                ": the server ended with " + DescribeExit(sp.exit_status) +
                                " on SIGTERM");
@@ -1683,7 +2676,8 @@ int main(int argc, char** argv) {
 
   // The server for the other phases.
   ServerProcess server;
-  const bool main_server = own_server && (has("idle") || has("small") || has("big"));
+  const bool main_server =
+      own_server && (has("idle") || has("small") || has("big") || has("list") || has("wrk"));
   if (main_server) {
     std::string err;
     if (!StartServer(o, server, err) || !WaitForFirstResponse(server, 30s, err)) {
@@ -1697,6 +2691,8 @@ int main(int argc, char** argv) {
     o.endpoint = "http://" + host + ":" + std::to_string(server.port);
     Progress("server pid %d on %s (data dir %s)", server.pid, o.endpoint.c_str(),
              server.data_dir.c_str());
+  } else if (own_server) {
+    o.endpoint = "http://127.0.0.1:1";  // only the seeded phase: it sets its own
   }
   {
     std::string err;
@@ -1717,11 +2713,14 @@ int main(int argc, char** argv) {
       awslab::sigv4::Credentials{o.access_key, o.secret_key, ""}, o.region,
       env.endpoint.host_header);
   env.bucket = o.bucket.empty() ? "s3bench-" + RandomHex(6) : o.bucket;
+  if (env.signer->uses_reference())
+    rep.notes.push_back("the cached-key signer differed from awslab::sigv4::SignRequest, so every "
+                        "request was signed by SignRequest (slower client)");
 
   auto idle_reading = [&](const std::string& when) {
     if (!own_server || !has("idle")) return;
     std::this_thread::sleep_for(std::chrono::duration<double>(o.settle));
-    ProcStatus st = ReadProcStatus(server.pid);
+    ProcStatus st = ReadTreeStatus(server.pid);
     rep.idle.push_back({when, st});
     Progress("idle %s: RSS %s (anon %s, file %s), HWM %s", when.c_str(), Mib(st.rss_kb).c_str(),
              Mib(st.rss_anon_kb).c_str(), Mib(st.rss_file_kb).c_str(), Mib(st.hwm_kb).c_str());
@@ -1736,26 +2735,17 @@ int main(int argc, char** argv) {
   idle_reading("after start-up");
   bool alive = true;
 
-  // The bucket.
-  const bool load = has("small") || has("big");
+  // The bucket (a plain file server has none: PUT creates the folders).
+  const bool load = has("small") || has("big") || has("list") || has("wrk");
   bool created_bucket = false;
-  if (load) {
-    std::string body;
-    if (o.region != "us-east-1")
-      body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
-             "<LocationConstraint>" + o.region + "</LocationConstraint></CreateBucketConfiguration>";
-    SimpleResponse r = Simple(env, "PUT", "/" + env.bucket, body);
-    if (!r.error.empty() || (r.status / 100 != 2 && r.body.find("BucketAlreadyOwnedByYou") ==
-                                                        std::string::npos)) {
-      std::fprintf(stderr, "s3bench: CreateBucket %s at %s: %s\n", env.bucket.c_str(),
-                   env.endpoint.url.c_str(),
-                   r.error.empty() ? ("status " + std::to_string(r.status) + ": " +
-                                      r.body.substr(0, 400)).c_str()
-                                   : r.error.c_str());
+  if (load && !o.plain) {
+    std::string err;
+    if (!CreateBucket(env, env.bucket, err)) {
+      std::fprintf(stderr, "s3bench: %s\n", err.c_str());
       StopServer(server);
       return 1;
     }
-    created_bucket = r.status / 100 == 2 && o.bucket.empty();
+    created_bucket = o.bucket.empty();
   }
 
   // 3. Small objects.
@@ -1764,7 +2754,7 @@ int main(int argc, char** argv) {
     for (int conns : o.concurrency) {
       if (!alive) break;
       std::string err;
-      auto put = RunLoad(env, {Op::kPut, conns, o.duration, nullptr}, err);
+      auto put = RunLoad(env, {Op::kPut, conns, o.duration, nullptr, {}, kSmallKeyPrefix}, err);
       if (!put) {
         rep.problems.push_back("PUT with " + std::to_string(conns) + " connections: " + err);
         alive = server_alive("the small PUT runs");
@@ -1787,7 +2777,7 @@ int main(int argc, char** argv) {
       // Spread the connections over the keys in a shuffled order, so that
       // GETs do not simply replay the PUT order.
       std::shuffle(keys.begin(), keys.end(), std::mt19937_64(42));
-      auto get = RunLoad(env, {Op::kGet, conns, o.duration, &keys}, err);
+      auto get = RunLoad(env, {Op::kGet, conns, o.duration, &keys, {}, kSmallKeyPrefix}, err);
       if (!get) {
         rep.problems.push_back("GET with " + std::to_string(conns) + " connections: " + err);
         alive = server_alive("the small GET runs");
@@ -1811,6 +2801,22 @@ int main(int argc, char** argv) {
     if (alive) idle_reading("after small objects");
   }
 
+  // wrk on one small object, as a second opinion on the small GET rate.
+  if (has("wrk") && alive) {
+    Progress("wrk: %s, %d connections, %.0f s...", o.wrk.c_str(),
+             *std::max_element(o.concurrency.begin(), o.concurrency.end()), o.duration);
+    rep.wrk = RunWrk(env);
+    if (!rep.wrk->error.empty()) rep.problems.push_back("wrk: " + rep.wrk->error);
+    else
+      Progress("wrk: %.0f req/s, %llu non-2xx, %llu socket errors", rep.wrk->rps,
+               static_cast<unsigned long long>(rep.wrk->non_2xx),
+               static_cast<unsigned long long>(rep.wrk->socket_errors));
+    if (rep.wrk->non_2xx || rep.wrk->socket_errors)
+      rep.problems.push_back("wrk: " + std::to_string(rep.wrk->non_2xx) + " non-2xx answers, " +
+                             std::to_string(rep.wrk->socket_errors) + " socket errors");
+    alive = server_alive("the wrk run");
+  }
+
   // 4. Big object.
   if (has("big") && alive) {
     Progress("big PUT of %llu bytes...", static_cast<unsigned long long>(o.big_size));
@@ -1831,7 +2837,7 @@ int main(int argc, char** argv) {
       rep.big.push_back(std::move(get));
       alive = server_alive("the big GET");
     }
-    if (alive) {
+    if (alive && !o.plain) {
       SimpleResponse d = Simple(env, "DELETE", ObjectPath(env, kBigKey));
       if (!d.error.empty() || d.status / 100 != 2)
         rep.problems.push_back("DELETE of the big object: " + d.error + " " +
@@ -1840,14 +2846,38 @@ int main(int argc, char** argv) {
     }
   }
 
+  // Listing.
+  if (has("list") && alive) {
+    Progress("list: %d objects, pages of %d, %d runs...", o.list_keys, o.list_page, o.list_runs);
+    rep.list = RunList(env);
+    if (!rep.list->error.empty()) rep.problems.push_back("list: " + rep.list->error);
+    else {
+      std::vector<double> totals;
+      for (auto& r : rep.list->runs) totals.push_back(r.total_ms);
+      Progress("list: all %d keys in %.2f ms (median of %zu runs)", rep.list->keys_put,
+               Median(totals), totals.size());
+    }
+    alive = server_alive("the list phase");
+  }
+
   // Clean-up of someone else's endpoint (our own server's data dir just goes).
-  if (!own_server && load && !o.keep && alive) {
+  if (!own_server && rep.list && rep.list->keys_put > 0 && !o.keep && alive)
+    CleanUpList(env, *rep.list, rep.problems);
+  if (o.plain && !own_server && load)
+    rep.notes.push_back("--plain: the files written were not deleted");
+  if (!own_server && load && !o.keep && alive && !o.plain) {
     Progress("deleting %zu objects...", all_written.size());
     if (!all_written.empty()) {
       std::string err;
-      auto del = RunLoad(env, {Op::kDelete, 16, 0, &all_written}, err);
+      auto del = RunLoad(env, {Op::kDelete, 16, 0, &all_written, {}, kSmallKeyPrefix}, err);
       if (!del || del->http_errors || del->io_errors)
         rep.problems.push_back("clean-up: some objects were not deleted");
+    }
+    if (rep.wrk) {
+      SimpleResponse d = Simple(env, "DELETE", ObjectPath(env, kWrkKey));
+      if (d.status / 100 != 2)
+        rep.problems.push_back("clean-up: DELETE of the wrk object: " + d.error + " " +
+                               std::to_string(d.status));
     }
     if (created_bucket) {
       SimpleResponse d = Simple(env, "DELETE", "/" + env.bucket);
@@ -1864,17 +2894,25 @@ int main(int argc, char** argv) {
     rep.server_exit = died ? "died during the run: " + DescribeExit(server.exit_status)
                            : "stopped by SIGTERM in " + std::to_string(static_cast<int>(server.stop_ms)) +
                                  " ms, " + DescribeExit(server.exit_status);
-    if (!died && !(WIFEXITED(server.exit_status) && WEXITSTATUS(server.exit_status) == 0))
+    if (!died && !StoppedCleanly(o, server.exit_status))
       rep.problems.push_back("the server ended with " + DescribeExit(server.exit_status) +
                              " on SIGTERM");
     std::istringstream log(ReadFile(server.log_file));
     for (std::string line; std::getline(log, line);) {
       if (line.starts_with("awslab-server listening on") || line == "awslab-server stopped")
         continue;
-      if (rep.server_log.size() < 50) rep.server_log.push_back(line);
+      if (rep.server_log.size() < (o.server_cmd.empty() ? 50u : 10u)) rep.server_log.push_back(line);
     }
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);
+  }
+
+  // The seeded data dir: after the main server stopped, so nothing competes.
+  if (has("seeded")) {
+    Progress("seeded: %s (bucket %s, %llu keys)...", o.seeded_dir.c_str(), o.seeded_bucket.c_str(),
+             static_cast<unsigned long long>(o.seeded_keys));
+    rep.seeded = RunSeeded(env, o);
+    if (!rep.seeded->error.empty()) rep.problems.push_back("seeded: " + rep.seeded->error);
   }
 
   rep.total_seconds = Seconds(Clock::now() - run_start);
