@@ -40,12 +40,30 @@ Error NoSuchBucket(std::string_view bucket) {
 }  // namespace
 
 Result<BucketRecord> S3Store::LoadBucket(std::string_view bucket) const {
+  std::uint64_t generation;
+  {
+    std::shared_lock lock(bucket_cache_mu_);
+    if (auto it = bucket_cache_.find(bucket); it != bucket_cache_.end()) return it->second;
+    generation = bucket_cache_generation_;
+  }
   auto data = storage_.Get(keys::Bucket(bucket));
   if (!data) return data.error();
   if (!*data) return NoSuchBucket(bucket);
   auto record = DecodeBucket(bucket, **data);
   if (!record) return MakeError(ErrorCode::kInternalError, "corrupt bucket record");
+  std::unique_lock lock(bucket_cache_mu_);
+  if (generation == bucket_cache_generation_) {
+    // A bound for a server with very many buckets; refilled on demand.
+    if (bucket_cache_.size() >= 10000) bucket_cache_.clear();
+    bucket_cache_.insert_or_assign(std::string(bucket), *record);
+  }
   return *record;
+}
+
+void S3Store::ForgetBucket(std::string_view bucket) const {
+  std::unique_lock lock(bucket_cache_mu_);
+  ++bucket_cache_generation_;
+  if (auto it = bucket_cache_.find(bucket); it != bucket_cache_.end()) bucket_cache_.erase(it);
 }
 
 std::mutex& S3Store::KeyLock(std::string_view bucket, std::string_view key) {
@@ -115,8 +133,9 @@ Result<BucketRecord> S3Store::CreateBucket(const Principal& who,
   }
   if (existing.error().code != ErrorCode::kNoSuchBucket) return existing.error();
   BucketRecord record{request.name, who.account_id, region, clock_.Now(), {}, false};
-  if (auto st = storage_.Put(keys::Bucket(request.name), EncodeBucket(record)); !st)
-    return st.error();
+  auto st = storage_.Put(keys::Bucket(request.name), EncodeBucket(record));
+  ForgetBucket(request.name);
+  if (!st) return st.error();
   return record;
 }
 
@@ -148,7 +167,9 @@ Status S3Store::DeleteBucket(const Principal& who, std::string_view bucket) {
   }
   leveldb::WriteBatch batch;
   batch.Delete(keys::Bucket(bucket));
-  return storage_.Write(batch);
+  auto st = storage_.Write(batch);
+  ForgetBucket(bucket);
+  return st;
 }
 
 Result<ObjectRecord> S3Store::PutObject(const Principal& who, std::string_view bucket,
@@ -430,7 +451,9 @@ Status S3Store::PutBucketTagging(const Principal& who, std::string_view bucket,
   if (!record) return record.error();
   record->has_tags = tags.has_value();
   record->tags = tags ? std::move(*tags) : TagSet();
-  return storage_.Put(keys::Bucket(bucket), EncodeBucket(*record));
+  auto st = storage_.Put(keys::Bucket(bucket), EncodeBucket(*record));
+  ForgetBucket(bucket);
+  return st;
 }
 
 }  // namespace awslab::s3

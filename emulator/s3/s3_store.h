@@ -12,6 +12,7 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -194,6 +195,10 @@ class S3Store {
 
  private:
   Result<BucketRecord> LoadBucket(std::string_view bucket) const;
+  // Every request reads its bucket's record: they are kept in memory. Callers
+  // that write a bucket record hold buckets_mu_ exclusively and call this
+  // after the write.
+  void ForgetBucket(std::string_view bucket) const;
   std::mutex& KeyLock(std::string_view bucket, std::string_view key);
   std::mutex& UploadLock(std::string_view upload_id);
   // Writes `record` as bucket/key, dropping the blobs of the object it
@@ -213,6 +218,11 @@ class S3Store {
   // Shared by object writes, exclusive for bucket creation and deletion, so
   // no object is written into a bucket being deleted.
   std::shared_mutex buckets_mu_;
+  mutable std::shared_mutex bucket_cache_mu_;
+  mutable std::map<std::string, BucketRecord, std::less<>> bucket_cache_;
+  // Bumped by every ForgetBucket: a load that raced with a write does not
+  // put what it read into the cache.
+  mutable std::uint64_t bucket_cache_generation_ = 0;
   // Serializes writers of one key (read old record, write new, drop old blob).
   std::array<std::mutex, 64> key_mu_;
   // Serializes part commits against completion and abort of one upload.

@@ -135,6 +135,9 @@ Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
   opts.filter_policy = filter.get();
   opts.block_cache = cache.get();
   opts.write_buffer_size = 4 << 20;
+  // Most of what LevelDB holds is small object bodies, which compress
+  // poorly; snappy costs every write and every block read.
+  opts.compression = leveldb::kNoCompression;
   opts.env = options.env ? options.env : DefaultEnv();
   // Each open table costs a descriptor and its index block in memory; the
   // table cache keeps this many.
