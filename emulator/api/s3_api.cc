@@ -609,7 +609,8 @@ Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& a
     return r;
   }
   if (object->blob_id.empty() && object->parts.empty()) {
-    r.body = object->inline_body.substr(begin, length);
+    if (begin == 0 && length == object->inline_body.size()) r.body = std::move(object->inline_body);
+    else r.body = object->inline_body.substr(begin, length);
     return r;
   }
   auto segments = api.store().OpenSegments(*object, {begin, length});

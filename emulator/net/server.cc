@@ -11,7 +11,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -66,9 +66,18 @@ struct Server::Impl {
   Impl(ServerOptions o, api::Service& s)
       : options(std::move(o)),
         service(s),
-        ioc(options.threads > 0 ? options.threads : 1),
-        acceptor(asio::make_strand(ioc)),
-        signals(ioc, SIGINT, SIGTERM) {}
+        ioc(1),
+        acceptor(ioc),
+        signals(ioc, SIGINT, SIGTERM) {
+    int n = options.threads > 0 ? options.threads
+                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    contexts.push_back(&ioc);
+    for (int i = 1; i < n; ++i) {
+      workers.push_back(std::make_unique<asio::io_context>(1));
+      contexts.push_back(workers.back().get());
+      guards.emplace_back(workers.back()->get_executor());
+    }
+  }
 
   asio::awaitable<void> Accept();
   asio::awaitable<void> Session(beast::tcp_stream stream);
@@ -80,7 +89,15 @@ struct Server::Impl {
 
   ServerOptions options;
   api::Service& service;
+  // One io_context per thread, each run by that thread alone, as nginx has
+  // one event loop per worker: a connection lives on one context for its
+  // whole life, so its handlers need no strand and the contexts share no
+  // lock. The first context also holds the acceptor and the signals.
   asio::io_context ioc;
+  std::vector<std::unique_ptr<asio::io_context>> workers;
+  std::vector<asio::io_context*> contexts;  // ioc, then the workers
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
+  std::size_t next_context = 0;
   tcp::acceptor acceptor;
   asio::signal_set signals;
   std::atomic<bool> stopping{false};
@@ -121,10 +138,8 @@ void Server::Run() {
     if (!ec) impl.BeginShutdown();
   });
   asio::co_spawn(impl.acceptor.get_executor(), impl.Accept(), asio::detached);
-  int n = impl.options.threads > 0 ? impl.options.threads
-                                   : std::max(1u, std::thread::hardware_concurrency());
   std::vector<std::thread> threads;
-  for (int i = 1; i < n; ++i) threads.emplace_back([&impl] { impl.ioc.run(); });
+  for (auto& worker : impl.workers) threads.emplace_back([ctx = worker.get()] { ctx->run(); });
   impl.ioc.run();
   for (auto& t : threads) t.join();
 }
@@ -145,7 +160,7 @@ void Server::Impl::BeginShutdown() {
 // simply dropped, as a client must expect of any keep-alive connection.
 void Server::Impl::WaitForRequests(std::chrono::steady_clock::time_point deadline) {
   if (in_flight.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
-    ioc.stop();
+    for (auto* ctx : contexts) ctx->stop();
     return;
   }
   shutdown_timer = std::make_unique<asio::steady_timer>(ioc, std::chrono::milliseconds(20));
@@ -156,7 +171,8 @@ void Server::Impl::WaitForRequests(std::chrono::steady_clock::time_point deadlin
 
 asio::awaitable<void> Server::Impl::Accept() {
   while (!stopping) {
-    auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), kTok);
+    asio::io_context& target = *contexts[next_context++ % contexts.size()];
+    auto [ec, socket] = co_await acceptor.async_accept(target, kTok);
     if (ec) {
       if (stopping || ec == asio::error::operation_aborted) break;
       // Out of descriptors and the like: pause rather than spin.
