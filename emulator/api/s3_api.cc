@@ -72,6 +72,25 @@ std::string QueryValue(const Request& request, std::string_view name) {
   return v ? *v : std::string();
 }
 
+Result<int> MaxValue(const Request& request, std::string_view name, int cap) {
+  if (!request.HasQuery(name)) return cap;
+  std::string v = QueryValue(request, name);
+  auto n = ParseU64(v);
+  if (!n)
+    return InvalidArgument("Provided " + std::string(name) +
+                               " not an integer or within integer range",
+                           name, v);
+  return static_cast<int>(std::min<std::uint64_t>(*n, static_cast<std::uint64_t>(cap)));
+}
+
+Result<bool> UrlEncoding(const Request& request) {
+  std::string encoding = QueryValue(request, "encoding-type");
+  if (!encoding.empty() && encoding != "url")
+    return InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type",
+                           encoding);
+  return encoding == "url";
+}
+
 protocol::Owner OwnerOf(const auth::AccountStore& accounts, const std::string& account_id) {
   auto account = accounts.FindAccount(account_id);
   if (!account) return {auth::Account{account_id, account_id, false}.CanonicalUserId(), account_id};
@@ -108,8 +127,8 @@ std::string StoredContentEncoding(std::string_view value) {
     value = comma == value.npos ? std::string_view() : value.substr(comma + 1);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-    if (token.empty() || ::strncasecmp(token.data(), "aws-chunked", token.size()) == 0 &&
-                             token.size() == 11)
+    if (token.empty() || (token.size() == 11 &&
+                          ::strncasecmp(token.data(), "aws-chunked", token.size()) == 0))
       continue;
     if (!out.empty()) out.push_back(',');
     out.append(token);
@@ -630,31 +649,16 @@ Response ListObjectsV2(S3Api& api, const Request& request, const auth::AuthResul
                        const router::S3Route& route) {
   s3::ListObjectsRequest list;
   list.bucket = route.bucket;
-  auto q = [&](std::string_view name) {
-    const std::string* v = request.Query(name);
-    return v ? *v : std::string();
-  };
+  auto q = [&](std::string_view name) { return QueryValue(request, name); };
   list.prefix = q("prefix");
   list.delimiter = q("delimiter");
   std::string start_after = q("start-after");
   std::string token = q("continuation-token");
-  if (request.HasQuery("max-keys")) {
-    auto n = ParseU64(q("max-keys"));
-    if (!n) {
-      Error e = MakeError(ErrorCode::kInvalidArgument, "Provided max-keys not an integer or within integer range");
-      e.details.emplace_back("ArgumentName", "max-keys");
-      e.details.emplace_back("ArgumentValue", q("max-keys"));
-      return S3Api::ErrorResponse(e, request);
-    }
-    list.max_keys = static_cast<int>(std::min<std::uint64_t>(*n, s3::kMaxListKeys));
-  }
-  std::string encoding = q("encoding-type");
-  if (!encoding.empty() && encoding != "url") {
-    Error e = MakeError(ErrorCode::kInvalidArgument, "Invalid Encoding Method specified in Request");
-    e.details.emplace_back("ArgumentName", "encoding-type");
-    e.details.emplace_back("ArgumentValue", encoding);
-    return S3Api::ErrorResponse(e, request);
-  }
+  auto max_keys = MaxValue(request, "max-keys", s3::kMaxListKeys);
+  if (!max_keys) return S3Api::ErrorResponse(max_keys.error(), request);
+  list.max_keys = *max_keys;
+  auto url_encode = UrlEncoding(request);
+  if (!url_encode) return S3Api::ErrorResponse(url_encode.error(), request);
   if (request.HasQuery("continuation-token")) {
     auto decoded = crypto::Base64Decode(token);
     if (!decoded || decoded->empty() || ((*decoded)[0] != 'K' && (*decoded)[0] != 'P')) {
@@ -680,7 +684,7 @@ Response ListObjectsV2(S3Api& api, const Request& request, const auth::AuthResul
     page.next_continuation_token =
         EncodeToken(result->next_start_after, result->next_start_after_is_prefix);
   page.max_keys = list.max_keys;
-  page.url_encode = encoding == "url";
+  page.url_encode = *url_encode;
   page.fetch_owner = q("fetch-owner") == "true";
   page.result = &*result;
   page.owner_ctx = const_cast<auth::AccountStore*>(&api.accounts());
@@ -695,21 +699,11 @@ Response ListObjectsV1(S3Api& api, const Request& request, const auth::AuthResul
   list.prefix = QueryValue(request, "prefix");
   list.delimiter = QueryValue(request, "delimiter");
   list.start_after = QueryValue(request, "marker");
-  if (request.HasQuery("max-keys")) {
-    std::string v = QueryValue(request, "max-keys");
-    auto n = ParseU64(v);
-    if (!n)
-      return S3Api::ErrorResponse(
-          InvalidArgument("Provided max-keys not an integer or within integer range", "max-keys",
-                          v),
-          request);
-    list.max_keys = static_cast<int>(std::min<std::uint64_t>(*n, s3::kMaxListKeys));
-  }
-  std::string encoding = QueryValue(request, "encoding-type");
-  if (!encoding.empty() && encoding != "url")
-    return S3Api::ErrorResponse(
-        InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", encoding),
-        request);
+  auto max_keys = MaxValue(request, "max-keys", s3::kMaxListKeys);
+  if (!max_keys) return S3Api::ErrorResponse(max_keys.error(), request);
+  list.max_keys = *max_keys;
+  auto url_encode = UrlEncoding(request);
+  if (!url_encode) return S3Api::ErrorResponse(url_encode.error(), request);
   auto result = api.store().ListObjects(auth.principal, list);
   if (!result) return S3Api::ErrorResponse(result.error(), request);
   protocol::ListV1Page page;
@@ -721,7 +715,7 @@ Response ListObjectsV1(S3Api& api, const Request& request, const auth::AuthResul
   // parameter specified."
   if (result->truncated && !list.delimiter.empty()) page.next_marker = result->next_start_after;
   page.max_keys = list.max_keys;
-  page.url_encode = encoding == "url";
+  page.url_encode = *url_encode;
   page.result = &*result;
   page.owner_ctx = const_cast<auth::AccountStore*>(&api.accounts());
   page.owner_of = OwnerFromCtx;
@@ -805,36 +799,19 @@ Result<CopySource> ParseCopySource(const Request& request) {
     return MakeError(ErrorCode::kInvalidArgument, "Invalid version id specified");
   if (v.starts_with('/')) v.remove_prefix(1);
   std::string decoded;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (v[i] == '%' && i + 2 < v.size()) {
-      auto hex = [](char c) {
-        return c >= '0' && c <= '9' ? c - '0'
-               : c >= 'a' && c <= 'f' ? c - 'a' + 10
-               : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                      : -1;
-      };
-      int hi = hex(v[i + 1]), lo = hex(v[i + 2]);
-      if (hi < 0 || lo < 0) return invalid();
-      decoded.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      decoded.push_back(v[i]);
-    }
-  }
+  if (!protocol::PercentDecode(v, /*plus_is_space=*/false, decoded)) return invalid();
   std::size_t slash = decoded.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == decoded.size()) return invalid();
   return CopySource{decoded.substr(0, slash), decoded.substr(slash + 1)};
 }
 
-// The source object of a copy, after its conditions.
+// The source object of a copy, after its conditions (a copy answers 412 for
+// every failed condition, 304 included).
 Result<s3::ObjectRecord> LoadCopySource(S3Api& api, const Request& request,
-                                        const auth::AuthResult& auth) {
-  auto source = ParseCopySource(request);
-  if (!source) return source.error();
-  auto object = api.store().GetObject(auth.principal, source->bucket, source->key);
+                                        const auth::AuthResult& auth, const CopySource& source) {
+  auto object = api.store().GetObject(auth.principal, source.bucket, source.key);
   if (!object) return object.error();
   if (auto failed = CheckConditions(request, *object, "x-amz-copy-source-")) {
-    (void)failed;  // a copy answers 412 for every failed condition
     bool if_match = request.Header("x-amz-copy-source-if-match") != nullptr;
     bool if_none = request.Header("x-amz-copy-source-if-none-match") != nullptr;
     return PreconditionFailed(
@@ -847,9 +824,10 @@ Result<s3::ObjectRecord> LoadCopySource(S3Api& api, const Request& request,
 
 Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
                     const router::S3Route& route) {
-  auto source = LoadCopySource(api, request, auth);
-  if (!source) return S3Api::ErrorResponse(source.error(), request);
   auto src = ParseCopySource(request);
+  if (!src) return S3Api::ErrorResponse(src.error(), request);
+  auto source = LoadCopySource(api, request, auth, *src);
+  if (!source) return S3Api::ErrorResponse(source.error(), request);
   auto directive = [&](std::string_view name) -> Result<bool> {  // true: REPLACE
     const std::string* v = request.Header(name);
     if (!v || *v == "COPY") return false;
@@ -870,11 +848,10 @@ Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& 
     meta = std::move(*m);
   } else {
     meta = source->meta;
-    if (const std::string* sc = request.Header("x-amz-storage-class")) {
+    if (request.Header("x-amz-storage-class")) {
       auto m = MetadataFromHeaders(request);  // validates the class
       if (!m) return S3Api::ErrorResponse(m.error(), request);
       meta.storage_class = m->storage_class;
-      (void)sc;
     }
   }
   // The data is the same, so a full-object checksum carries over; a
@@ -926,7 +903,9 @@ Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResu
   if (auto upload = api.store().GetUpload(auth.principal, route.bucket, route.key, upload_id);
       !upload)
     return S3Api::ErrorResponse(upload.error(), request);
-  auto source = LoadCopySource(api, request, auth);
+  auto src = ParseCopySource(request);
+  if (!src) return S3Api::ErrorResponse(src.error(), request);
+  auto source = LoadCopySource(api, request, auth, *src);
   if (!source) return S3Api::ErrorResponse(source.error(), request);
   s3::ByteRange range{0, source->size};
   if (const std::string* h = request.Header("x-amz-copy-source-range")) {

@@ -53,6 +53,11 @@ Result<s3::TagSet> TagsFromHeader(const protocol::Request& request);
 
 // The query value or "".
 std::string QueryValue(const protocol::Request& request, std::string_view name);
+// A max-keys / max-parts / max-uploads parameter: `cap` when absent, at most
+// `cap`; InvalidArgument when not a number.
+Result<int> MaxValue(const protocol::Request& request, std::string_view name, int cap);
+// encoding-type: true for "url", false when absent; InvalidArgument otherwise.
+Result<bool> UrlEncoding(const protocol::Request& request);
 
 // Multipart operations other than UploadPart and UploadPartCopy.
 protocol::Response CreateMultipartUpload(S3Api& api, const protocol::Request& request,

@@ -25,17 +25,6 @@ std::string CompositeChecksum(const s3::UploadRecord& upload,
   return sum.FinishBase64() + "-" + std::to_string(parts.size());
 }
 
-Result<int> MaxValue(const Request& request, std::string_view name, int cap) {
-  if (!request.HasQuery(name)) return cap;
-  std::string v = QueryValue(request, name);
-  auto n = ParseU64(v);
-  if (!n)
-    return InvalidArgument("Provided " + std::string(name) +
-                               " not an integer or within integer range",
-                           name, v);
-  return static_cast<int>(std::min<std::uint64_t>(*n, static_cast<std::uint64_t>(cap)));
-}
-
 }  // namespace
 
 Response CreateMultipartUpload(S3Api& api, const Request& request, const auth::AuthResult& auth,
@@ -148,11 +137,8 @@ Response ListMultipartUploads(S3Api& api, const Request& request, const auth::Au
   auto max_uploads = MaxValue(request, "max-uploads", 1000);
   if (!max_uploads) return S3Api::ErrorResponse(max_uploads.error(), request);
   list.max_uploads = *max_uploads;
-  std::string encoding = QueryValue(request, "encoding-type");
-  if (!encoding.empty() && encoding != "url")
-    return S3Api::ErrorResponse(
-        InvalidArgument("Invalid Encoding Method specified in Request", "encoding-type", encoding),
-        request);
+  auto url_encode = UrlEncoding(request);
+  if (!url_encode) return S3Api::ErrorResponse(url_encode.error(), request);
   auto result = api.store().ListUploads(auth.principal, list);
   if (!result) return S3Api::ErrorResponse(result.error(), request);
   protocol::ListUploadsPage page;
@@ -162,7 +148,7 @@ Response ListMultipartUploads(S3Api& api, const Request& request, const auth::Au
   page.key_marker = list.key_marker;
   page.upload_id_marker = list.upload_id_marker;
   page.max_uploads = list.max_uploads;
-  page.url_encode = encoding == "url";
+  page.url_encode = *url_encode;
   page.result = &*result;
   page.owner_ctx = const_cast<auth::AccountStore*>(&api.accounts());
   page.owner_of = OwnerFromCtx;

@@ -16,8 +16,9 @@ int HexValue(char c) {
   return -1;
 }
 
-// Decodes %XX (and '+' as space when plus_is_space); false on a bad escape.
-bool Decode(std::string_view in, bool plus_is_space, std::string& out) {
+}  // namespace
+
+bool PercentDecode(std::string_view in, bool plus_is_space, std::string& out) {
   out.clear();
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -37,8 +38,6 @@ bool Decode(std::string_view in, bool plus_is_space, std::string& out) {
   return true;
 }
 
-}  // namespace
-
 const std::string* Request::Header(std::string_view name) const {
   for (const auto& h : raw.headers)
     if (IEquals(h.name, name)) return &h.value;
@@ -52,7 +51,7 @@ const std::string* Request::Query(std::string_view name) const {
 }
 
 bool ParseTarget(Request& request) {
-  if (!Decode(request.raw.path, /*plus_is_space=*/false, request.path)) return false;
+  if (!PercentDecode(request.raw.path, /*plus_is_space=*/false, request.path)) return false;
   request.query.clear();
   std::string_view q = request.raw.query;
   while (!q.empty()) {
@@ -62,8 +61,8 @@ bool ParseTarget(Request& request) {
     if (part.empty()) continue;
     std::size_t eq = part.find('=');
     std::string k, v;
-    if (!Decode(part.substr(0, eq), true, k)) return false;
-    if (eq != part.npos && !Decode(part.substr(eq + 1), true, v)) return false;
+    if (!PercentDecode(part.substr(0, eq), true, k)) return false;
+    if (eq != part.npos && !PercentDecode(part.substr(eq + 1), true, v)) return false;
     request.query.emplace_back(std::move(k), std::move(v));
   }
   if (const std::string* host = request.Header("host")) {

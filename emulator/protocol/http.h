@@ -35,6 +35,10 @@ struct Request {
   bool HasQuery(std::string_view name) const { return Query(name) != nullptr; }
 };
 
+// Decodes %XX escapes (and '+' as a space when plus_is_space) into out;
+// false on a malformed or truncated escape.
+bool PercentDecode(std::string_view in, bool plus_is_space, std::string& out);
+
 // Fills path, query and host from raw. False when the target cannot be parsed.
 bool ParseTarget(Request& request);
 

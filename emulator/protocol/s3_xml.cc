@@ -7,6 +7,7 @@
 
 #include "client/include/awslab/sigv4.h"
 #include "emulator/base/clock.h"
+#include "emulator/protocol/http.h"
 
 namespace awslab::protocol {
 namespace {
@@ -32,6 +33,37 @@ void Text(pugi::xml_node parent, const char* name, std::string_view value) {
 
 std::string MaybeEncode(const std::string& s, bool url_encode) {
   return url_encode ? sigv4::UriEncode(s, /*encode_slash=*/false) : s;
+}
+
+void AppendOwner(pugi::xml_node parent, const char* name, const Owner& owner) {
+  auto n = parent.append_child(name);
+  Text(n, "ID", owner.id);
+  Text(n, "DisplayName", owner.display_name);
+}
+
+using OwnerOf = Owner (*)(const std::string& account_id, void* ctx);
+
+// The <Contents> of a ListObjects page; with an Owner when owner_of is set.
+void AppendContents(pugi::xml_node root, const std::vector<s3::ObjectRecord>& objects,
+                    bool url_encode, OwnerOf owner_of, void* owner_ctx) {
+  for (const auto& o : objects) {
+    auto c = root.append_child("Contents");
+    Text(c, "Key", MaybeEncode(o.key, url_encode));
+    Text(c, "LastModified", FormatIso8601(o.last_modified));
+    Text(c, "ETag", QuotedEtag(o.etag));
+    if (!o.meta.checksum_algorithm.empty()) Text(c, "ChecksumAlgorithm", o.meta.checksum_algorithm);
+    Text(c, "Size", std::to_string(o.size));
+    if (owner_of) AppendOwner(c, "Owner", owner_of(o.owner_account_id, owner_ctx));
+    Text(c, "StorageClass", o.meta.storage_class.empty() ? "STANDARD" : o.meta.storage_class);
+  }
+}
+
+void AppendCommonPrefixes(pugi::xml_node root, const std::vector<std::string>& prefixes,
+                          bool url_encode) {
+  for (const auto& p : prefixes) {
+    auto c = root.append_child("CommonPrefixes");
+    Text(c, "Prefix", MaybeEncode(p, url_encode));
+  }
 }
 
 }  // namespace
@@ -61,9 +93,7 @@ std::string ErrorXml(const Error& error, std::string_view resource, std::string_
 std::string ListAllMyBucketsXml(const Owner& owner, const std::vector<s3::BucketRecord>& buckets) {
   pugi::xml_document doc;
   auto root = Root(doc, "ListAllMyBucketsResult");
-  auto o = root.append_child("Owner");
-  Text(o, "ID", owner.id);
-  Text(o, "DisplayName", owner.display_name);
+  AppendOwner(root, "Owner", owner);
   auto list = root.append_child("Buckets");
   for (const auto& b : buckets) {
     auto n = list.append_child("Bucket");
@@ -97,25 +127,9 @@ std::string ListBucketV2Xml(const ListV2Page& page) {
   Text(root, "MaxKeys", std::to_string(page.max_keys));
   if (page.url_encode) Text(root, "EncodingType", "url");
   Text(root, "IsTruncated", r.truncated ? "true" : "false");
-  for (const auto& o : r.objects) {
-    auto c = root.append_child("Contents");
-    Text(c, "Key", MaybeEncode(o.key, page.url_encode));
-    Text(c, "LastModified", FormatIso8601(o.last_modified));
-    Text(c, "ETag", QuotedEtag(o.etag));
-    if (!o.meta.checksum_algorithm.empty()) Text(c, "ChecksumAlgorithm", o.meta.checksum_algorithm);
-    Text(c, "Size", std::to_string(o.size));
-    if (page.fetch_owner && page.owner_of) {
-      Owner owner = page.owner_of(o.owner_account_id, page.owner_ctx);
-      auto on = c.append_child("Owner");
-      Text(on, "ID", owner.id);
-      Text(on, "DisplayName", owner.display_name);
-    }
-    Text(c, "StorageClass", o.meta.storage_class.empty() ? "STANDARD" : o.meta.storage_class);
-  }
-  for (const auto& p : r.common_prefixes) {
-    auto c = root.append_child("CommonPrefixes");
-    Text(c, "Prefix", MaybeEncode(p, page.url_encode));
-  }
+  AppendContents(root, r.objects, page.url_encode,
+                 page.fetch_owner ? page.owner_of : nullptr, page.owner_ctx);
+  AppendCommonPrefixes(root, r.common_prefixes, page.url_encode);
   return Serialize(doc);
 }
 
@@ -132,25 +146,8 @@ std::string ListBucketV1Xml(const ListV1Page& page) {
   if (!page.delimiter.empty()) Text(root, "Delimiter", MaybeEncode(page.delimiter, page.url_encode));
   if (page.url_encode) Text(root, "EncodingType", "url");
   Text(root, "IsTruncated", r.truncated ? "true" : "false");
-  for (const auto& o : r.objects) {
-    auto c = root.append_child("Contents");
-    Text(c, "Key", MaybeEncode(o.key, page.url_encode));
-    Text(c, "LastModified", FormatIso8601(o.last_modified));
-    Text(c, "ETag", QuotedEtag(o.etag));
-    if (!o.meta.checksum_algorithm.empty()) Text(c, "ChecksumAlgorithm", o.meta.checksum_algorithm);
-    Text(c, "Size", std::to_string(o.size));
-    if (page.owner_of) {
-      Owner owner = page.owner_of(o.owner_account_id, page.owner_ctx);
-      auto on = c.append_child("Owner");
-      Text(on, "ID", owner.id);
-      Text(on, "DisplayName", owner.display_name);
-    }
-    Text(c, "StorageClass", o.meta.storage_class.empty() ? "STANDARD" : o.meta.storage_class);
-  }
-  for (const auto& p : r.common_prefixes) {
-    auto c = root.append_child("CommonPrefixes");
-    Text(c, "Prefix", MaybeEncode(p, page.url_encode));
-  }
+  AppendContents(root, r.objects, page.url_encode, page.owner_of, page.owner_ctx);
+  AppendCommonPrefixes(root, r.common_prefixes, page.url_encode);
   return Serialize(doc);
 }
 
@@ -174,31 +171,6 @@ std::size_t Utf8Length(std::string_view s) {
   std::size_t n = 0;
   for (unsigned char c : s) n += (c & 0xc0) != 0x80;
   return n;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::optional<std::string> FormDecode(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '+') {
-      out.push_back(' ');
-    } else if (s[i] == '%') {
-      if (i + 2 >= s.size()) return std::nullopt;
-      int hi = HexValue(s[i + 1]), lo = HexValue(s[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
-      out.push_back(static_cast<char>(hi * 16 + lo));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
 }
 
 }  // namespace
@@ -311,11 +283,12 @@ Result<s3::TagSet> ParseTaggingHeader(std::string_view value, int max_tags) {
     value = amp == value.npos ? std::string_view() : value.substr(amp + 1);
     if (pair.empty()) continue;
     std::size_t eq = pair.find('=');
-    auto k = FormDecode(pair.substr(0, eq));
-    auto v = FormDecode(eq == pair.npos ? std::string_view() : pair.substr(eq + 1));
-    if (!k || !v)
+    std::string k, v;
+    if (!PercentDecode(pair.substr(0, eq), /*plus_is_space=*/true, k) ||
+        !PercentDecode(eq == pair.npos ? std::string_view() : pair.substr(eq + 1),
+                       /*plus_is_space=*/true, v))
       return MakeError(ErrorCode::kInvalidArgument, "The header 'x-amz-tagging' shall be encoded as UTF-8 then URLEncoded URL query parameters without tag name duplicates.");
-    tags.emplace_back(std::move(*k), std::move(*v));
+    tags.emplace_back(std::move(k), std::move(v));
   }
   if (Status st = ValidateTags(tags, max_tags); !st) return st.error();
   return tags;
@@ -381,12 +354,8 @@ std::string ListPartsXml(const ListPartsPage& page) {
   Text(root, "NextPartNumberMarker", std::to_string(r.next_part_number_marker));
   Text(root, "MaxParts", std::to_string(page.max_parts));
   Text(root, "IsTruncated", r.truncated ? "true" : "false");
-  auto initiator = root.append_child("Initiator");
-  Text(initiator, "ID", page.owner.id);
-  Text(initiator, "DisplayName", page.owner.display_name);
-  auto owner = root.append_child("Owner");
-  Text(owner, "ID", page.owner.id);
-  Text(owner, "DisplayName", page.owner.display_name);
+  AppendOwner(root, "Initiator", page.owner);
+  AppendOwner(root, "Owner", page.owner);
   Text(root, "StorageClass",
        r.upload.meta.storage_class.empty() ? "STANDARD" : r.upload.meta.storage_class);
   if (!r.upload.meta.checksum_algorithm.empty()) {
@@ -425,20 +394,13 @@ std::string ListMultipartUploadsXml(const ListUploadsPage& page) {
     Text(n, "UploadId", u.upload_id);
     Owner owner = page.owner_of ? page.owner_of(u.owner_account_id, page.owner_ctx)
                                 : Owner{u.owner_account_id, u.owner_account_id};
-    auto initiator = n.append_child("Initiator");
-    Text(initiator, "ID", owner.id);
-    Text(initiator, "DisplayName", owner.display_name);
-    auto o = n.append_child("Owner");
-    Text(o, "ID", owner.id);
-    Text(o, "DisplayName", owner.display_name);
+    AppendOwner(n, "Initiator", owner);
+    AppendOwner(n, "Owner", owner);
     Text(n, "StorageClass", u.meta.storage_class.empty() ? "STANDARD" : u.meta.storage_class);
     Text(n, "Initiated", FormatIso8601(u.initiated));
     if (!u.meta.checksum_algorithm.empty()) Text(n, "ChecksumAlgorithm", u.meta.checksum_algorithm);
   }
-  for (const auto& p : r.common_prefixes) {
-    auto c = root.append_child("CommonPrefixes");
-    Text(c, "Prefix", MaybeEncode(p, page.url_encode));
-  }
+  AppendCommonPrefixes(root, r.common_prefixes, page.url_encode);
   return Serialize(doc);
 }
 
