@@ -203,19 +203,17 @@ Result<ListUploadsResult> S3Store::ListUploads(const Principal& who,
       result.truncated = true;
       break;
     }
-    if (!request.delimiter.empty()) {
-      std::size_t pos = key.find(request.delimiter, request.prefix.size());
-      if (pos != std::string_view::npos) {
-        std::string common(key.substr(0, pos + request.delimiter.size()));
-        result.common_prefixes.push_back(common);
-        result.next_key_marker = common;
-        result.next_upload_id_marker.clear();
-        ++count;
-        std::string skip_to = keys::PrefixEnd(base + common);
-        if (skip_to.empty()) break;
-        it->Seek(skip_to);
-        continue;
-      }
+    if (std::string_view rolled = CommonPrefixOf(key, request.prefix, request.delimiter);
+        !rolled.empty()) {
+      std::string common(rolled);
+      result.common_prefixes.push_back(common);
+      result.next_key_marker = common;
+      result.next_upload_id_marker.clear();
+      ++count;
+      std::string skip_to = keys::PrefixEnd(base + common);
+      if (skip_to.empty()) break;
+      it->Seek(skip_to);
+      continue;
     }
     auto upload = DecodeUpload(std::string_view(it->value().data(), it->value().size()));
     if (!upload) return MakeError(ErrorCode::kInternalError, "corrupt upload record");

@@ -268,11 +268,11 @@ Result<ListObjectsResult> S3Store::ListObjects(const Principal& who,
   std::string start = scan_prefix;
   bool after_prefix = request.start_after_is_prefix;
   std::string after = request.start_after;
-  if (!after_prefix && !request.delimiter.empty() && after.starts_with(request.prefix)) {
+  if (!after_prefix && after.starts_with(request.prefix)) {
     // The marker rolls up into a common prefix: the whole group is behind us.
-    std::size_t pos = after.find(request.delimiter, request.prefix.size());
-    if (pos != std::string::npos) {
-      after.resize(pos + request.delimiter.size());
+    std::string_view common = CommonPrefixOf(after, request.prefix, request.delimiter);
+    if (!common.empty()) {
+      after.resize(common.size());
       after_prefix = true;
     }
   }
@@ -295,21 +295,19 @@ Result<ListObjectsResult> S3Store::ListObjects(const Principal& who,
       result.truncated = true;
       break;
     }
-    if (!request.delimiter.empty()) {
-      std::size_t pos = key.find(request.delimiter, request.prefix.size());
-      if (pos != std::string_view::npos) {
-        // Everything up to and including the delimiter rolls up into one
-        // common prefix; skip past all keys that share it.
-        std::string common(key.substr(0, pos + request.delimiter.size()));
-        result.common_prefixes.push_back(common);
-        result.next_start_after = common;
-        result.next_start_after_is_prefix = true;
-        ++count;
-        std::string skip_to = keys::PrefixEnd(base + common);
-        if (skip_to.empty()) break;
-        it->Seek(skip_to);
-        continue;
-      }
+    if (std::string_view rolled = CommonPrefixOf(key, request.prefix, request.delimiter);
+        !rolled.empty()) {
+      // The key rolls up into one common prefix; skip past all keys that
+      // share it.
+      std::string common(rolled);
+      result.common_prefixes.push_back(common);
+      result.next_start_after = common;
+      result.next_start_after_is_prefix = true;
+      ++count;
+      std::string skip_to = keys::PrefixEnd(base + common);
+      if (skip_to.empty()) break;
+      it->Seek(skip_to);
+      continue;
     }
     auto record = DecodeObject(key, std::string_view(it->value().data(), it->value().size()),
                                /*with_body=*/false);

@@ -52,6 +52,17 @@ struct CreateBucketRequest {
   std::string endpoint_region;
 };
 
+// The common prefix `key` rolls up into with `delimiter` after `prefix`
+// (everything up to and including the first delimiter past the prefix), or
+// "" when it does not roll up. `key` starts with `prefix`.
+inline std::string_view CommonPrefixOf(std::string_view key, std::string_view prefix,
+                                       std::string_view delimiter) {
+  if (delimiter.empty()) return {};
+  std::size_t pos = key.find(delimiter, prefix.size());
+  if (pos == std::string_view::npos) return {};
+  return key.substr(0, pos + delimiter.size());
+}
+
 struct ListObjectsRequest {
   std::string bucket;
   std::string prefix;
