@@ -45,7 +45,9 @@ TEST(KeySchema, TablesDoNotOverlap) {
                                        keys::kPendingBlobPrefix};
   for (auto a : prefixes)
     for (auto b : prefixes)
-      if (a != b) EXPECT_FALSE(a.starts_with(b)) << a << " overlaps " << b;
+      if (a != b) {
+        EXPECT_FALSE(a.starts_with(b)) << a << " overlaps " << b;
+      }
 }
 
 TEST(KeySchema, PrefixEndIsTheFirstKeyPastThePrefix) {

@@ -124,9 +124,13 @@ TEST(Record, RoundTripsAndSkipsUnknownTags) {
   std::vector<std::uint32_t> tags;
   while (r.Next(tag, v)) {
     tags.push_back(tag);
-    if (tag == 1) EXPECT_EQ(v, "one");
-    if (tag == 2) EXPECT_EQ(RecordReader::AsU64(v), 1ull << 40);
-    if (tag == 3) EXPECT_EQ(v, std::string_view("\0bin\xff", 5));
+    if (tag == 1) {
+      EXPECT_EQ(v, "one");
+    } else if (tag == 2) {
+      EXPECT_EQ(RecordReader::AsU64(v), 1ull << 40);
+    } else if (tag == 3) {
+      EXPECT_EQ(v, std::string_view("\0bin\xff", 5));
+    }
   }
   EXPECT_TRUE(r.ok());
   EXPECT_EQ(tags, (std::vector<std::uint32_t>{1, 2, 99, 3}));
