@@ -13,6 +13,7 @@ isolated from the machine's AWS configuration: empty config and credentials
 files, no instance metadata, no proxies, explicit keys and region.
 """
 
+import hashlib
 import os
 import shutil
 import signal
@@ -324,3 +325,38 @@ class ServerTestCase(unittest.TestCase):
         """Runs a client program with the isolated environment; returns CompletedProcess."""
         return subprocess.run(args, env=env or client_env(), input=input, capture_output=True,
                               timeout=timeout, **kw)
+
+
+# ---------------------------------------------------------------------------
+# What the suites compare against: file trees and S3's ETags, computed here.
+
+def tree_files(root):
+    """{relative path: bytes} of every file under root."""
+    out = {}
+    for dirpath, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(dirpath, name)
+            with open(path, "rb") as f:
+                out[os.path.relpath(path, root)] = f.read()
+    return out
+
+
+def write_tree(root, files):
+    """Writes {relative path: bytes} under root."""
+    for rel, data in files.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+
+
+def md5_etag(data):
+    """S3's ETag of an object from one PUT, with its quotes."""
+    return '"%s"' % hashlib.md5(data).hexdigest()
+
+
+def multipart_etag(parts):
+    """S3's ETag of a completed multipart upload, with its quotes: MD5 of the
+    concatenated binary MD5s of the parts, then "-" and the number of parts."""
+    digests = b"".join(hashlib.md5(p).digest() for p in parts)
+    return '"%s-%d"' % (hashlib.md5(digests).hexdigest(), len(parts))

@@ -26,17 +26,6 @@ from harness import AWS_CLI
 MiB = 1024 * 1024
 
 
-def tree_files(root):
-    """{relative path: bytes} of every file under root."""
-    out = {}
-    for dirpath, _, files in os.walk(root):
-        for name in files:
-            path = os.path.join(dirpath, name)
-            with open(path, "rb") as f:
-                out[os.path.relpath(path, root)] = f.read()
-    return out
-
-
 def file_sha256(path):
     digest = hashlib.sha256()
     with open(path, "rb") as f:
@@ -145,7 +134,7 @@ class AwsCliTransferTest(harness.ServerTestCase):
         # Down: the same tree, byte for byte.
         _, out, _ = self.aws("s3", "sync", "--no-progress", "s3://sync-bucket/tree", "down")
         self.assertEqual(len(lines_starting(out, "download: ")), 1000, out[-2000:])
-        self.assertEqual(tree_files(self.path("down")), files)
+        self.assertEqual(harness.tree_files(self.path("down")), files)
         _, out, _ = self.aws("s3", "sync", "--no-progress", "s3://sync-bucket/tree", "down")
         self.assertEqual(out.strip(), "", out[-2000:])
 
@@ -172,7 +161,7 @@ class AwsCliTransferTest(harness.ServerTestCase):
                              "down")
         self.assertEqual(len(lines_starting(out, "delete: ")), 100, out[-2000:])
         self.assertEqual(len(lines_starting(out, "download: ")), 5, out[-2000:])
-        self.assertEqual(tree_files(self.path("down")), files)
+        self.assertEqual(harness.tree_files(self.path("down")), files)
 
     def test_cp_of_a_200_MiB_file_goes_multipart_in_8_MiB_parts(self):
         self.aws("s3", "mb", "s3://big-bucket")

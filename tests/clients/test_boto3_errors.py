@@ -23,10 +23,6 @@ MiB = 1024 * 1024
 UNKNOWN_UPLOAD_ID = "VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA"
 
 
-def md5_etag(data):
-    return '"%s"' % hashlib.md5(data).hexdigest()
-
-
 def pseudo_random(size, seed):
     return random.Random(seed).randbytes(size)
 
@@ -101,7 +97,7 @@ class MultipartErrorTest(ErrorCase):
         parts = [pseudo_random(5 * MiB, 2), b"last part"]
         upload_id, etags = self.start_upload(parts=parts)
         self.assertS3Error("InvalidPart", 400, self.complete, upload_id,
-                           [(1, md5_etag(b"something else")), (2, etags[1])])
+                           [(1, harness.md5_etag(b"something else")), (2, etags[1])])
         self.assertS3Error("InvalidPart", 400, self.complete, upload_id,
                            [(1, etags[0]), (2, etags[1]), (3, etags[1])])
         self.assertS3Error("InvalidPart", 400, self.complete, upload_id,
@@ -127,7 +123,7 @@ class MultipartErrorTest(ErrorCase):
         calls = [
             (self.s3.upload_part, dict(PartNumber=1, Body=b"data")),
             (self.s3.complete_multipart_upload,
-             dict(MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": md5_etag(b"data")}]})),
+             dict(MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": harness.md5_etag(b"data")}]})),
             (self.s3.abort_multipart_upload, {}),
             (self.s3.list_parts, {}),
         ]
@@ -160,7 +156,7 @@ class MultipartErrorTest(ErrorCase):
         self.s3.abort_multipart_upload(Bucket="errors", Key="aborted", UploadId=upload_id)
         self.assertS3Error("NoSuchUpload", 404, self.s3.upload_part, Bucket="errors",
                            Key="aborted", UploadId=upload_id, PartNumber=1, Body=b"x")
-        self.assertS3Error("NoSuchUpload", 404, self.complete, upload_id, [(1, md5_etag(b"x"))],
+        self.assertS3Error("NoSuchUpload", 404, self.complete, upload_id, [(1, harness.md5_etag(b"x"))],
                            key="aborted")
 
     def test_a_part_number_outside_1_to_10000_is_InvalidArgument(self):
@@ -239,10 +235,10 @@ class ConditionalErrorTest(ErrorCase):
 
     def test_if_match_mismatch_is_412_PreconditionFailed(self):
         response = self.assertS3Error("PreconditionFailed", 412, self.s3.get_object,
-                                      Bucket="errors", Key="obj", IfMatch=md5_etag(b"other"))
+                                      Bucket="errors", Key="obj", IfMatch=harness.md5_etag(b"other"))
         self.assertEqual(response["Error"].get("Condition"), "If-Match")
         self.assertS3Error("412", 412, self.s3.head_object, Bucket="errors", Key="obj",
-                           IfMatch=md5_etag(b"other"))
+                           IfMatch=harness.md5_etag(b"other"))
         got = self.s3.get_object(Bucket="errors", Key="obj", IfMatch=self.etag)
         self.assertEqual(got["Body"].read(), self.body)
         self.s3.head_object(Bucket="errors", Key="obj", IfMatch=self.etag)
@@ -266,7 +262,7 @@ class ConditionalErrorTest(ErrorCase):
         self.assertEqual(response["ResponseMetadata"]["HTTPHeaders"].get("etag"), self.etag)
         self.assertS3Error("304", 304, self.s3.head_object, Bucket="errors", Key="obj",
                            IfNoneMatch=self.etag)
-        got = self.s3.get_object(Bucket="errors", Key="obj", IfNoneMatch=md5_etag(b"other"))
+        got = self.s3.get_object(Bucket="errors", Key="obj", IfNoneMatch=harness.md5_etag(b"other"))
         self.assertEqual(got["Body"].read(), self.body)
 
     def test_if_modified_since_in_the_future_is_304_not_modified(self):
@@ -286,7 +282,7 @@ class ConditionalErrorTest(ErrorCase):
     def test_copy_source_conditions_failing_are_412_PreconditionFailed(self):
         source = {"Bucket": "errors", "Key": "obj"}
         failing = [
-            {"CopySourceIfMatch": md5_etag(b"other")},
+            {"CopySourceIfMatch": harness.md5_etag(b"other")},
             {"CopySourceIfNoneMatch": self.etag},
             {"CopySourceIfUnmodifiedSince": self.past},
             {"CopySourceIfModifiedSince": self.future},
@@ -299,7 +295,7 @@ class ConditionalErrorTest(ErrorCase):
         upload_id = self.s3.create_multipart_upload(Bucket="errors", Key="mp")["UploadId"]
         self.assertS3Error("PreconditionFailed", 412, self.s3.upload_part_copy, Bucket="errors",
                            Key="mp", UploadId=upload_id, PartNumber=1, CopySource=source,
-                           CopySourceIfMatch=md5_etag(b"other"))
+                           CopySourceIfMatch=harness.md5_etag(b"other"))
         # Conditions that hold copy.
         self.s3.copy_object(Bucket="errors", Key="copy", CopySource=source,
                             CopySourceIfMatch=self.etag,
@@ -321,7 +317,7 @@ class ConditionalErrorTest(ErrorCase):
                                           PartNumber=1,
                                           CopySource={"Bucket": "errors", "Key": "obj"},
                                           CopySourceRange="bytes=50-99")
-        self.assertEqual(copied["CopyPartResult"]["ETag"], md5_etag(self.body[50:]))
+        self.assertEqual(copied["CopyPartResult"]["ETag"], harness.md5_etag(self.body[50:]))
 
 
 # ---------------------------------------------------------------------------

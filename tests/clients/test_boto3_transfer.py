@@ -35,17 +35,6 @@ def b64(raw):
     return base64.b64encode(raw).decode("ascii")
 
 
-def md5_etag(data):
-    return '"%s"' % hashlib.md5(data).hexdigest()
-
-
-def multipart_etag(parts):
-    """S3's ETag of a completed multipart upload: MD5 of the concatenated binary
-    MD5s of the parts, then "-" and the number of parts."""
-    digests = b"".join(hashlib.md5(p).digest() for p in parts)
-    return '"%s-%d"' % (hashlib.md5(digests).hexdigest(), len(parts))
-
-
 def crc32_raw(data):
     return zlib.crc32(data).to_bytes(4, "big")
 
@@ -137,7 +126,7 @@ class ManagedTransferTest(S3Case):
 
         head = self.s3.head_object(Bucket="transfers", Key="dir/big.bin")
         self.assertEqual(head["ContentLength"], size)
-        self.assertEqual(head["ETag"], multipart_etag(split(data, 5 * MiB)))
+        self.assertEqual(head["ETag"], harness.multipart_etag(split(data, 5 * MiB)))
         self.assertTrue(head["ETag"].endswith('-5"'), head["ETag"])
         self.assertEqual(head["ContentType"], "application/x-test")
         self.assertEqual(head["Metadata"], {"origin": "upload_file"})
@@ -180,7 +169,7 @@ class ManagedTransferTest(S3Case):
                                       for i in range(0, size, 5 * MiB)])
         head = self.s3.head_object(Bucket="transfers-copy", Key="copied.bin")
         self.assertEqual(head["ContentLength"], size)
-        self.assertEqual(head["ETag"], multipart_etag(split(data, 5 * MiB)))
+        self.assertEqual(head["ETag"], harness.multipart_etag(split(data, 5 * MiB)))
         body = self.s3.get_object(Bucket="transfers-copy", Key="copied.bin")["Body"].read()
         self.assertEqual(hashlib.sha256(body).hexdigest(), hashlib.sha256(data).hexdigest())
 
@@ -193,7 +182,7 @@ class ManagedTransferTest(S3Case):
         with open(path, "rb") as f:
             self.s3.upload_fileobj(f, "transfers", "small.bin", Config=config)
         head = self.s3.head_object(Bucket="transfers", Key="small.bin")
-        self.assertEqual(head["ETag"], md5_etag(data))
+        self.assertEqual(head["ETag"], harness.md5_etag(data))
         out = os.path.join(self.work, "small.out")
         with open(out, "wb") as f:
             self.s3.download_fileobj("transfers", "small.bin", f, Config=config)
@@ -245,7 +234,7 @@ class PaginatorTest(unittest.TestCase):
         self.assertEqual(keys, ALL_KEYS)
         sizes = {o["Key"]: o["Size"] for p in pages for o in p["Contents"]}
         self.assertEqual(sizes["dir-123/obj-4"], len("dir-123/obj-4"))
-        self.assertEqual(pages[0]["Contents"][0]["ETag"], md5_etag(ALL_KEYS[0].encode()))
+        self.assertEqual(pages[0]["Contents"][0]["ETag"], harness.md5_etag(ALL_KEYS[0].encode()))
 
     def test_list_objects_v2_paginator_pages_of_100(self):
         pages = self.pages("list_objects_v2", PaginationConfig={"PageSize": 100})
@@ -351,7 +340,7 @@ class MultipartTest(S3Case):
         for number, data in enumerate(parts, 1):
             part = self.s3.upload_part(Bucket="mpu", Key="docs/report.bin", UploadId=upload_id,
                                        PartNumber=number, Body=data)
-            self.assertEqual(part["ETag"], md5_etag(data))
+            self.assertEqual(part["ETag"], harness.md5_etag(data))
             etags.append(part["ETag"])
 
         # Not an object before completion.
@@ -374,7 +363,7 @@ class MultipartTest(S3Case):
             Bucket="mpu", Key="docs/report.bin", UploadId=upload_id,
             MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etags[n - 1]}
                                        for n in (1, 2, 3)]})
-        expected = multipart_etag(parts)
+        expected = harness.multipart_etag(parts)
         self.assertTrue(expected.endswith('-3"'))
         self.assertEqual(done["ETag"], expected)
         self.assertEqual(done["Bucket"], "mpu")
@@ -417,7 +406,7 @@ class MultipartTest(S3Case):
         self.assertEqual(len(pages), 4)
         self.assertEqual([(p["PartNumber"], p["ETag"], p["Size"]) for pg in pages
                           for p in pg["Parts"]],
-                         [(n, md5_etag(b), len(b)) for n, b in bodies.items()])
+                         [(n, harness.md5_etag(b), len(b)) for n, b in bodies.items()])
         self.assertFalse(pages[-1]["IsTruncated"])
 
     def test_list_parts_of_more_than_1000_parts_is_truncated_at_1000(self):
@@ -436,7 +425,7 @@ class MultipartTest(S3Case):
             Bucket="mpu", Key="many", UploadId=upload_id))
         self.assertEqual([len(p["Parts"]) for p in pages], [1000, 5])
         self.assertEqual([p["PartNumber"] for pg in pages for p in pg["Parts"]], numbers)
-        self.assertEqual(pages[1]["Parts"][-1]["ETag"], md5_etag(b"1005"))
+        self.assertEqual(pages[1]["Parts"][-1]["ETag"], harness.md5_etag(b"1005"))
         self.s3.abort_multipart_upload(Bucket="mpu", Key="many", UploadId=upload_id)
 
     def test_uploading_a_part_again_replaces_it(self):
@@ -447,11 +436,11 @@ class MultipartTest(S3Case):
                                    Body=b"second attempt")["ETag"]
         parts = self.s3.list_parts(Bucket="mpu", Key="re", UploadId=upload_id)["Parts"]
         self.assertEqual([(p["PartNumber"], p["ETag"], p["Size"]) for p in parts],
-                         [(1, md5_etag(b"second attempt"), 14)])
+                         [(1, harness.md5_etag(b"second attempt"), 14)])
         done = self.s3.complete_multipart_upload(
             Bucket="mpu", Key="re", UploadId=upload_id,
             MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": etag}]})
-        self.assertEqual(done["ETag"], multipart_etag([b"second attempt"]))
+        self.assertEqual(done["ETag"], harness.multipart_etag([b"second attempt"]))
         self.assertEqual(self.s3.get_object(Bucket="mpu", Key="re")["Body"].read(),
                          b"second attempt")
 
@@ -467,7 +456,7 @@ class MultipartTest(S3Case):
             Bucket="mpu", Key="subset", UploadId=upload_id,
             MultipartUpload={"Parts": [{"PartNumber": n, "ETag": etags[n]} for n in (1, 2, 4)]})
         chosen = [parts[1], parts[2], parts[4]]
-        self.assertEqual(done["ETag"], multipart_etag(chosen))
+        self.assertEqual(done["ETag"], harness.multipart_etag(chosen))
         got = self.s3.get_object(Bucket="mpu", Key="subset")["Body"].read()
         self.assertEqual(got, b"".join(chosen))
 
@@ -486,14 +475,14 @@ class MultipartTest(S3Case):
                 Bucket="mpu", Key="assembled", UploadId=upload_id, PartNumber=number,
                 CopySource={"Bucket": "mpu", "Key": "source.bin"},
                 CopySourceRange="bytes=%d-%d" % (first, last))
-            self.assertEqual(copied["CopyPartResult"]["ETag"], md5_etag(source[first:last + 1]))
+            self.assertEqual(copied["CopyPartResult"]["ETag"], harness.md5_etag(source[first:last + 1]))
             self.assertIsInstance(copied["CopyPartResult"]["LastModified"], datetime.datetime)
             etags.append(copied["CopyPartResult"]["ETag"])
         # A whole object of another bucket as the last part, no range.
         copied = self.s3.upload_part_copy(
             Bucket="mpu", Key="assembled", UploadId=upload_id, PartNumber=3,
             CopySource={"Bucket": "mpu-other", "Key": "tail.bin"})
-        self.assertEqual(copied["CopyPartResult"]["ETag"], md5_etag(other))
+        self.assertEqual(copied["CopyPartResult"]["ETag"], harness.md5_etag(other))
         etags.append(copied["CopyPartResult"]["ETag"])
 
         parts = self.s3.list_parts(Bucket="mpu", Key="assembled", UploadId=upload_id)["Parts"]
@@ -504,7 +493,7 @@ class MultipartTest(S3Case):
             MultipartUpload={"Parts": [{"PartNumber": n, "ETag": e}
                                        for n, e in enumerate(etags, 1)]})
         pieces = [source[:5 * MiB], source[5 * MiB:12 * MiB], other]
-        self.assertEqual(done["ETag"], multipart_etag(pieces))
+        self.assertEqual(done["ETag"], harness.multipart_etag(pieces))
         body = self.s3.get_object(Bucket="mpu", Key="assembled")["Body"].read()
         self.assertEqual(len(body), 14 * MiB)
         self.assertEqual(hashlib.sha256(body).hexdigest(),
@@ -606,14 +595,14 @@ class CopyObjectTest(S3Case):
     def test_copy_in_the_same_bucket_keeps_the_metadata_by_default(self):
         copied = self.s3.copy_object(Bucket="src", Key="copy.bin",
                                      CopySource={"Bucket": "src", "Key": "orig.bin"})
-        self.assertEqual(copied["CopyObjectResult"]["ETag"], md5_etag(self.body))
+        self.assertEqual(copied["CopyObjectResult"]["ETag"], harness.md5_etag(self.body))
         self.assertIsInstance(copied["CopyObjectResult"]["LastModified"], datetime.datetime)
         head = self.s3.head_object(Bucket="src", Key="copy.bin")
         self.assertEqual(head["ContentType"], "image/png")
         self.assertEqual(head["Metadata"], {"color": "blue", "size": "big"})
         self.assertEqual(head["ContentDisposition"], "inline")
         self.assertEqual(head["CacheControl"], "no-store")
-        self.assertEqual(head["ETag"], md5_etag(self.body))
+        self.assertEqual(head["ETag"], harness.md5_etag(self.body))
         self.assertEqual(self.s3.get_object(Bucket="src", Key="copy.bin")["Body"].read(),
                          self.body)
         # The source is untouched.
@@ -635,7 +624,7 @@ class CopyObjectTest(S3Case):
                                      MetadataDirective="REPLACE",
                                      CopySource={"Bucket": "src", "Key": "orig.bin"},
                                      Metadata={"shape": "round"}, ContentType="application/json")
-        self.assertEqual(copied["CopyObjectResult"]["ETag"], md5_etag(self.body))
+        self.assertEqual(copied["CopyObjectResult"]["ETag"], harness.md5_etag(self.body))
         head = self.s3.head_object(Bucket="dst", Key="replaced.bin")
         self.assertEqual(head["Metadata"], {"shape": "round"})
         self.assertEqual(head["ContentType"], "application/json")
@@ -651,7 +640,7 @@ class CopyObjectTest(S3Case):
         head = self.s3.head_object(Bucket="src", Key="orig.bin")
         self.assertEqual(head["Metadata"], {"version": "2"})
         self.assertEqual(head["ContentType"], "text/plain")
-        self.assertEqual(head["ETag"], md5_etag(self.body))
+        self.assertEqual(head["ETag"], harness.md5_etag(self.body))
         self.assertEqual(self.s3.get_object(Bucket="src", Key="orig.bin")["Body"].read(),
                          self.body)
 
@@ -755,7 +744,7 @@ class GetObjectOptionsTest(S3Case):
                 self.assertEqual(got["ContentRange"], "bytes %d-%d/10240" % (first, last))
                 self.assertEqual(got["ContentLength"], last - first + 1)
                 self.assertEqual(got["Body"].read(), self.body[first:last + 1])
-                self.assertEqual(got["ETag"], md5_etag(self.body))
+                self.assertEqual(got["ETag"], harness.md5_etag(self.body))
 
     def test_response_header_overrides(self):
         expires = datetime.datetime(2037, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc)
@@ -851,7 +840,7 @@ class ChecksumTest(S3Case):
         expected = composite_crc32(parts)
         self.assertTrue(expected.endswith("-3"))
         self.assertEqual(done.get("ChecksumCRC32"), expected)
-        self.assertEqual(done["ETag"], multipart_etag(parts))
+        self.assertEqual(done["ETag"], harness.multipart_etag(parts))
         head = self.s3.head_object(Bucket="sums", Key="mp.bin", ChecksumMode="ENABLED")
         self.assertEqual(head.get("ChecksumCRC32"), expected)
         got = self.s3.get_object(Bucket="sums", Key="mp.bin", ChecksumMode="ENABLED")

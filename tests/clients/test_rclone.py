@@ -26,29 +26,6 @@ RCLONE = "/usr/bin/rclone"
 MiB = 1024 * 1024
 
 
-def tree_files(root):
-    out = {}
-    for dirpath, _, files in os.walk(root):
-        for name in files:
-            path = os.path.join(dirpath, name)
-            with open(path, "rb") as f:
-                out[os.path.relpath(path, root)] = f.read()
-    return out
-
-
-def write_tree(root, files):
-    for rel, data in files.items():
-        path = os.path.join(root, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data)
-
-
-def multipart_etag(parts):
-    return '"%s-%d"' % (hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest(),
-                        len(parts))
-
-
 class RcloneTest(harness.ServerTestCase):
     def setUp(self):
         super().setUp()
@@ -99,7 +76,7 @@ class RcloneTest(harness.ServerTestCase):
         self.assertEqual(buckets, ["rc-bucket"])
 
         data = b"hello from rclone\n" * 500
-        write_tree(self.work, {"hello.txt": data})
+        harness.write_tree(self.work, {"hello.txt": data})
         self.rclone("copyto", "hello.txt", "awslab:rc-bucket/docs/hello.txt")
         self.rclone("copyto", "hello.txt", "awslab:rc-bucket/top.txt")
         head = self.s3.head_object(Bucket="rc-bucket", Key="docs/hello.txt")
@@ -132,13 +109,13 @@ class RcloneTest(harness.ServerTestCase):
     def test_multipart_upload_in_5_MiB_chunks(self):
         self.rclone("mkdir", "awslab:rc-mp")
         data = random.Random(11).randbytes(12 * MiB + 777)
-        write_tree(self.work, {"big.bin": data})
+        harness.write_tree(self.work, {"big.bin": data})
         self.rclone("copyto", "--s3-upload-cutoff", "5M", "--s3-chunk-size", "5M",
                     "big.bin", "awslab:rc-mp/big.bin")
         parts = [data[i:i + 5 * MiB] for i in range(0, len(data), 5 * MiB)]
         head = self.s3.head_object(Bucket="rc-mp", Key="big.bin")
         self.assertEqual(head["ContentLength"], len(data))
-        self.assertEqual(head["ETag"], multipart_etag(parts))
+        self.assertEqual(head["ETag"], harness.multipart_etag(parts))
         self.assertTrue(head["ETag"].endswith('-3"'))
         # rclone keeps the whole file's MD5 in metadata for multipart objects.
         self.assertEqual(head["Metadata"].get("md5chksum"),
@@ -164,7 +141,7 @@ class RcloneTest(harness.ServerTestCase):
         head = self.s3.head_object(Bucket="rc-stream", Key="piped.bin")
         self.assertEqual(head["ContentLength"], len(data))
         parts = [data[i:i + 5 * MiB] for i in range(0, len(data), 5 * MiB)]
-        self.assertEqual(head["ETag"], multipart_etag(parts))
+        self.assertEqual(head["ETag"], harness.multipart_etag(parts))
 
         # Server-side: copy to another bucket, then move within it.
         self.rclone("copyto", "awslab:rc-stream/piped.bin", "awslab:rc-other/copy.bin")
@@ -180,7 +157,7 @@ class RcloneTest(harness.ServerTestCase):
                  rng.randbytes(rng.randrange(1, 30000)) for i in range(50)}
         files["with space/and+plus.txt"] = b"quoted names"
         files["empty.txt"] = b""
-        write_tree(self.path("tree"), files)
+        harness.write_tree(self.path("tree"), files)
 
         _, out, err = self.rclone("sync", "-v", "tree", "awslab:rc-sync/tree")
         copied = re.findall(r"INFO\s+:\s+(.+?): Copied \(new\)", err)
@@ -193,7 +170,7 @@ class RcloneTest(harness.ServerTestCase):
         self.assertNotIn("Copied", err, err[-3000:])
 
         self.rclone("sync", "awslab:rc-sync/tree", "down")
-        self.assertEqual(tree_files(self.path("down")), files)
+        self.assertEqual(harness.tree_files(self.path("down")), files)
 
         removed = sorted(files)[:8]
         for rel in removed:
@@ -205,7 +182,7 @@ class RcloneTest(harness.ServerTestCase):
         self.assertEqual(self.remote_sizes("awslab:rc-sync/tree"),
                          {rel: len(d) for rel, d in files.items()})
         self.rclone("sync", "awslab:rc-sync/tree", "down")
-        self.assertEqual(tree_files(self.path("down")), files)
+        self.assertEqual(harness.tree_files(self.path("down")), files)
 
         # delete: every file under a path, the bucket stays.
         self.rclone("delete", "awslab:rc-sync/tree/d1")

@@ -36,29 +36,6 @@ progress_meter = False
 """
 
 
-def tree_files(root):
-    out = {}
-    for dirpath, _, files in os.walk(root):
-        for name in files:
-            path = os.path.join(dirpath, name)
-            with open(path, "rb") as f:
-                out[os.path.relpath(path, root)] = f.read()
-    return out
-
-
-def write_tree(root, files):
-    for rel, data in files.items():
-        path = os.path.join(root, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as f:
-            f.write(data)
-
-
-def multipart_etag(parts):
-    return '%s-%d' % (hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest(),
-                      len(parts))
-
-
 class S3cmdTest(harness.ServerTestCase):
     def setUp(self):
         super().setUp()
@@ -89,7 +66,7 @@ class S3cmdTest(harness.ServerTestCase):
         return os.path.join(self.work, rel)
 
     def write(self, rel, data):
-        write_tree(self.work, {rel: data})
+        harness.write_tree(self.work, {rel: data})
         return self.path(rel)
 
     def listing(self, url, *flags):
@@ -158,7 +135,7 @@ class S3cmdTest(harness.ServerTestCase):
         # What the server stored: a 3-part object, and s3cmd's attributes.
         head = self.s3.head_object(Bucket="s3cmd-mp", Key="big.bin")
         parts = [data[i:i + 5 * MiB] for i in range(0, len(data), 5 * MiB)]
-        self.assertEqual(head["ETag"], '"%s"' % multipart_etag(parts))
+        self.assertEqual(head["ETag"], harness.multipart_etag(parts))
         self.assertEqual(head["ContentLength"], len(data))
         self.assertIn("md5:" + hashlib.md5(data).hexdigest(),
                       head["Metadata"].get("s3cmd-attrs", ""))
@@ -182,7 +159,7 @@ class S3cmdTest(harness.ServerTestCase):
         files = {os.path.join("d%d" % (i % 4), "sub%d" % (i % 3), "f%02d.bin" % i):
                  rng.randbytes(rng.randrange(0, 20000)) for i in range(40)}
         files["with space.txt"] = b"spaced"
-        write_tree(self.path("tree"), files)
+        harness.write_tree(self.path("tree"), files)
 
         _, out, _ = self.s3cmd("sync", "tree/", "s3://s3cmd-sync/tree/")
         self.assertEqual(len(re.findall(r"(?m)^upload: ", out)), len(files), out)
@@ -193,7 +170,7 @@ class S3cmdTest(harness.ServerTestCase):
 
         _, out, _ = self.s3cmd("sync", "s3://s3cmd-sync/tree/", "down/")
         self.assertEqual(len(re.findall(r"(?m)^download: ", out)), len(files), out)
-        self.assertEqual(tree_files(self.path("down")), files)
+        self.assertEqual(harness.tree_files(self.path("down")), files)
 
         removed = sorted(files)[:10]
         for rel in removed:
@@ -205,7 +182,7 @@ class S3cmdTest(harness.ServerTestCase):
         self.assertEqual(self.listing("s3://s3cmd-sync/", "--recursive"),
                          {"s3://s3cmd-sync/tree/" + rel: len(d) for rel, d in files.items()})
         _, out, _ = self.s3cmd("sync", "--delete-removed", "s3://s3cmd-sync/tree/", "down/")
-        self.assertEqual(tree_files(self.path("down")), files)
+        self.assertEqual(harness.tree_files(self.path("down")), files)
 
     def test_recursive_del_and_la(self):
         self.s3cmd("mb", "s3://s3cmd-a")
