@@ -68,6 +68,7 @@
 #include <thread>
 #include <vector>
 
+#include "client/include/awslab/args.h"
 #include "client/include/awslab/crypto.h"
 #include "client/include/awslab/sigv4.h"
 
@@ -479,22 +480,10 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
     bool plain = !a.empty() && a.find_first_of(" \t'\"$\\") == a.npos;
     o.command_line += plain ? a : "'" + a + "'";
   }
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
-    std::string_view name = arg;
+  for (awslab::args::Reader args(argc, argv); args.Next();) {
+    std::string_view name = args.name();
     std::string value;
-    bool has_inline = false;
-    if (auto eq = arg.find('='); arg.starts_with("--") && eq != arg.npos) {
-      name = arg.substr(0, eq);
-      value = std::string(arg.substr(eq + 1));
-      has_inline = true;
-    }
-    auto next = [&]() -> bool {
-      if (has_inline) return true;
-      if (i + 1 >= argc) return false;
-      value = argv[++i];
-      return true;
-    };
+    auto next = [&] { return args.Value(value); };
     auto need = [&](const char* what) -> std::optional<int> {
       return Usage(std::string(name) + " needs " + what);
     };
@@ -601,7 +590,7 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       if (!next()) return need("a file");
       o.json_path = value;
     } else {
-      return Usage("unknown flag " + std::string(arg));
+      return Usage("unknown flag " + std::string(args.arg()));
     }
   }
   if (int n = !o.server.empty() + !o.server_cmd.empty() + o.endpoint_given; n > 1)

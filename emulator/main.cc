@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "client/include/awslab/args.h"
 #include "emulator/api/s3_api.h"
 #include "emulator/auth/accounts.h"
 #include "emulator/auth/authenticator.h"
@@ -87,22 +88,10 @@ static void RaiseFileLimit() {
 int main(int argc, char** argv) {
   RaiseFileLimit();
   Flags flags;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view arg = argv[i];
+  for (awslab::args::Reader args(argc, argv); args.Next();) {
+    std::string_view name = args.name();
     std::string value;
-    std::string_view name = arg;
-    bool has_inline = false;
-    if (auto eq = arg.find('='); arg.starts_with("--") && eq != arg.npos) {
-      name = arg.substr(0, eq);
-      value = std::string(arg.substr(eq + 1));
-      has_inline = true;
-    }
-    auto next = [&]() -> bool {
-      if (has_inline) return true;
-      if (i + 1 >= argc) return false;
-      value = argv[++i];
-      return true;
-    };
+    auto next = [&] { return args.Value(value); };
     long long n = 0;
     if (name == "--help" || name == "-h") {
       std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
@@ -142,7 +131,7 @@ int main(int argc, char** argv) {
       (name == "--idle-timeout" ? flags.server.idle_timeout : flags.server.io_timeout) =
           std::chrono::seconds(n);
     } else {
-      return Fail("unknown flag " + std::string(arg) + " (see --help)");
+      return Fail("unknown flag " + std::string(args.arg()) + " (see --help)");
     }
   }
 

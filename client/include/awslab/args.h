@@ -1,0 +1,58 @@
+// Command-line arguments of the form "--name value" and "--name=value", as
+// awslab-server and s3bench take them.
+//
+// Thread-safety: a Reader belongs to one thread.
+#ifndef AWSLAB_CLIENT_INCLUDE_AWSLAB_ARGS_H_
+#define AWSLAB_CLIENT_INCLUDE_AWSLAB_ARGS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace awslab::args {
+
+class Reader {
+ public:
+  Reader(int argc, char** argv) : argc_(argc), argv_(argv) {}
+
+  // Moves to the next argument; false after the last.
+  bool Next() {
+    if (++index_ >= argc_) return false;
+    arg_ = argv_[index_];
+    name_ = arg_;
+    inline_value_.reset();
+    if (auto eq = arg_.find('='); arg_.starts_with("--") && eq != std::string_view::npos) {
+      name_ = arg_.substr(0, eq);
+      inline_value_ = arg_.substr(eq + 1);
+    }
+    return true;
+  }
+
+  // The argument as given, and its name ("--port" of "--port=80").
+  std::string_view arg() const { return arg_; }
+  std::string_view name() const { return name_; }
+
+  // The argument's value: what follows '=', or else the next argument, which
+  // is then consumed. False when there is none.
+  bool Value(std::string& out) {
+    if (inline_value_) {
+      out = std::string(*inline_value_);
+      return true;
+    }
+    if (index_ + 1 >= argc_) return false;
+    out = argv_[++index_];
+    return true;
+  }
+
+ private:
+  int argc_;
+  char** argv_;
+  int index_ = 0;
+  std::string_view arg_;
+  std::string_view name_;
+  std::optional<std::string_view> inline_value_;
+};
+
+}  // namespace awslab::args
+
+#endif  // AWSLAB_CLIENT_INCLUDE_AWSLAB_ARGS_H_
