@@ -11,6 +11,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 
+import { S3Client } from "@aws-sdk/client-s3";
+
 // ---------------------------------------------------------------------------
 // The server: a fresh data dir, a free port, stopped by its pid.
 
@@ -129,4 +131,27 @@ export function streamOf(data, piece = 16 * 1024) {
   return Readable.from((function* () {
     for (let i = 0; i < data.length; i += piece) yield data.subarray(i, i + piece);
   })());
+}
+
+// An S3 client for `endpoint` with the server's default key, path-style, no
+// retries; it appends {command, headers} of each request as sent (after
+// signing) to `wire`.
+export function wireLoggingClient(endpoint, wire) {
+  const s3 = new S3Client({
+    endpoint,
+    region: "us-east-1",
+    forcePathStyle: true,
+    credentials: { accessKeyId: "test", secretAccessKey: "test" },
+    maxAttempts: 1,
+  });
+  // The deserialize step runs after signing (finalizeRequest), right before
+  // the HTTP handler: these are the headers on the wire.
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      wire.push({ command: context.commandName, headers: { ...args.request.headers } });
+      return next(args);
+    },
+    { step: "deserialize", name: "recordWireHeaders", priority: "low" },
+  );
+  return s3;
 }

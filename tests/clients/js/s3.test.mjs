@@ -27,7 +27,7 @@ import {
 } from "@aws-sdk/client-s3";
 
 import {
-  Server, crc32Base64, isolateEnvironment, md5Etag, sha256, streamOf,
+  Server, crc32Base64, isolateEnvironment, md5Etag, wireLoggingClient, sha256, streamOf,
 } from "./harness.mjs";
 
 // ---------------------------------------------------------------------------
@@ -41,22 +41,7 @@ describe("AWS SDK for JavaScript v3 against awslab-server", () => {
   before(async () => {
     home = isolateEnvironment();
     await server.start();
-    s3 = new S3Client({
-      endpoint: server.endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-      maxAttempts: 1,
-    });
-    // The deserialize step runs after signing (finalizeRequest), right
-    // before the HTTP handler: these are the headers on the wire.
-    s3.middlewareStack.add(
-      (next, context) => async (args) => {
-        wire.push({ command: context.commandName, headers: { ...args.request.headers } });
-        return next(args);
-      },
-      { step: "deserialize", name: "recordWireHeaders", priority: "low" },
-    );
+    s3 = wireLoggingClient(server.endpoint, wire);
     await s3.send(new CreateBucketCommand({ Bucket: "js-bucket" }));
   });
 

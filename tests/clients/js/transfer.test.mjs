@@ -28,13 +28,12 @@ import {
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
-  S3Client,
   paginateListObjectsV2,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 
 import {
-  Server, crc32Raw, isolateEnvironment, md5Etag, sha256, streamOf,
+  Server, crc32Raw, isolateEnvironment, md5Etag, wireLoggingClient, sha256, streamOf,
 } from "./harness.mjs";
 
 const MiB = 1024 * 1024;
@@ -87,20 +86,7 @@ describe("AWS SDK for JavaScript v3 transfers against awslab-server", () => {
   before(async () => {
     home = isolateEnvironment();
     await server.start();
-    s3 = new S3Client({
-      endpoint: server.endpoint,
-      region: "us-east-1",
-      forcePathStyle: true,
-      credentials: { accessKeyId: "test", secretAccessKey: "test" },
-      maxAttempts: 1,
-    });
-    s3.middlewareStack.add(
-      (next, context) => async (args) => {
-        wire.push({ command: context.commandName, headers: { ...args.request.headers } });
-        return next(args);
-      },
-      { step: "deserialize", name: "recordWireHeaders", priority: "low" },
-    );
+    s3 = wireLoggingClient(server.endpoint, wire);
     await s3.send(new CreateBucketCommand({ Bucket: "js-transfer" }));
   });
 
