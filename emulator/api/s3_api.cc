@@ -469,31 +469,54 @@ bool EtagListMatches(std::string_view list, std::string_view etag) {
   return false;
 }
 
-// The conditional headers of GetObject/HeadObject (prefix "") or of a copy's
-// source ("x-amz-copy-source-"), in AWS's precedence: a true If-Match makes
-// If-Unmodified-Since irrelevant, and a false If-None-Match (the ETag
-// matches) answers 304 whatever If-Modified-Since says.
-std::optional<ErrorCode> CheckConditions(const Request& request, const s3::ObjectRecord& o,
-                                         std::string_view prefix) {
-  auto header = [&](std::string_view name) {
-    return request.Header(std::string(prefix) + std::string(name));
-  };
+// The four conditional headers: as looked up, and as named in a
+// PreconditionFailed error's Condition.
+struct ConditionHeader {
+  std::string_view header;
+  std::string_view name;
+};
+struct ConditionHeaders {
+  ConditionHeader if_match, if_unmodified_since, if_none_match, if_modified_since;
+};
+constexpr ConditionHeaders kObjectConditions = {
+    {"if-match", "If-Match"},
+    {"if-unmodified-since", "If-Unmodified-Since"},
+    {"if-none-match", "If-None-Match"},
+    {"if-modified-since", "If-Modified-Since"}};
+constexpr ConditionHeaders kCopySourceConditions = {
+    {"x-amz-copy-source-if-match", "x-amz-copy-source-If-Match"},
+    {"x-amz-copy-source-if-unmodified-since", "x-amz-copy-source-If-Unmodified-Since"},
+    {"x-amz-copy-source-if-none-match", "x-amz-copy-source-If-None-Match"},
+    {"x-amz-copy-source-if-modified-since", "x-amz-copy-source-If-Modified-Since"}};
+
+struct FailedCondition {
+  ErrorCode code;         // kPreconditionFailed or kNotModified
+  std::string_view name;  // the condition that failed
+};
+
+// The conditional headers of GetObject/HeadObject or of a copy's source, in
+// AWS's precedence: a true If-Match makes If-Unmodified-Since irrelevant, and
+// a false If-None-Match (the ETag matches) answers 304 whatever
+// If-Modified-Since says.
+std::optional<FailedCondition> CheckConditions(const Request& request, const s3::ObjectRecord& o,
+                                               const ConditionHeaders& headers) {
   auto seconds = [](TimePoint t) {
     return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
   };
   const long long modified = seconds(o.last_modified);
-  const std::string* if_match = header("if-match");
-  const std::string* if_none_match = header("if-none-match");
-  if (if_match) {
-    if (!EtagListMatches(*if_match, o.etag)) return ErrorCode::kPreconditionFailed;
-  } else if (const std::string* h = header("if-unmodified-since")) {
+  if (const std::string* h = request.Header(headers.if_match.header)) {
+    if (!EtagListMatches(*h, o.etag))
+      return FailedCondition{ErrorCode::kPreconditionFailed, headers.if_match.name};
+  } else if (const std::string* h = request.Header(headers.if_unmodified_since.header)) {
     if (auto t = ParseHttpDate(*h); t && modified > seconds(*t))
-      return ErrorCode::kPreconditionFailed;
+      return FailedCondition{ErrorCode::kPreconditionFailed, headers.if_unmodified_since.name};
   }
-  if (if_none_match) {
-    if (EtagListMatches(*if_none_match, o.etag)) return ErrorCode::kNotModified;
-  } else if (const std::string* h = header("if-modified-since")) {
-    if (auto t = ParseHttpDate(*h); t && modified <= seconds(*t)) return ErrorCode::kNotModified;
+  if (const std::string* h = request.Header(headers.if_none_match.header)) {
+    if (EtagListMatches(*h, o.etag))
+      return FailedCondition{ErrorCode::kNotModified, headers.if_none_match.name};
+  } else if (const std::string* h = request.Header(headers.if_modified_since.header)) {
+    if (auto t = ParseHttpDate(*h); t && modified <= seconds(*t))
+      return FailedCondition{ErrorCode::kNotModified, headers.if_modified_since.name};
   }
   return std::nullopt;
 }
@@ -561,17 +584,15 @@ Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& a
                    const router::S3Route& route, bool head) {
   auto object = api.store().GetObject(auth.principal, route.bucket, route.key);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
-  if (auto failed = CheckConditions(request, *object, "")) {
-    if (*failed == ErrorCode::kNotModified) {
+  if (auto failed = CheckConditions(request, *object, kObjectConditions)) {
+    if (failed->code == ErrorCode::kNotModified) {
       // "304 Not Modified" carries the validators and no body.
       Response r = Empty(304);
       r.SetHeader("ETag", protocol::QuotedEtag(object->etag));
       r.SetHeader("Last-Modified", FormatHttpDate(object->last_modified));
       return r;
     }
-    return S3Api::ErrorResponse(
-        PreconditionFailed(request.Header("if-match") ? "If-Match" : "If-Unmodified-Since"),
-        request);
+    return S3Api::ErrorResponse(PreconditionFailed(failed->name), request);
   }
   bool any_override = false;
   for (const auto& [param, header] : kResponseOverrides) any_override |= request.HasQuery(param);
@@ -811,14 +832,8 @@ Result<s3::ObjectRecord> LoadCopySource(S3Api& api, const Request& request,
                                         const auth::AuthResult& auth, const CopySource& source) {
   auto object = api.store().GetObject(auth.principal, source.bucket, source.key);
   if (!object) return object.error();
-  if (auto failed = CheckConditions(request, *object, "x-amz-copy-source-")) {
-    bool if_match = request.Header("x-amz-copy-source-if-match") != nullptr;
-    bool if_none = request.Header("x-amz-copy-source-if-none-match") != nullptr;
-    return PreconditionFailed(
-        *failed == ErrorCode::kPreconditionFailed
-            ? (if_match ? "x-amz-copy-source-If-Match" : "x-amz-copy-source-If-Unmodified-Since")
-            : (if_none ? "x-amz-copy-source-If-None-Match" : "x-amz-copy-source-If-Modified-Since"));
-  }
+  if (auto failed = CheckConditions(request, *object, kCopySourceConditions))
+    return PreconditionFailed(failed->name);
   return object;
 }
 
