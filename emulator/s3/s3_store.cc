@@ -225,10 +225,14 @@ Result<ObjectRecord> S3Store::CommitObject(std::string_view bucket, std::string_
 
 Result<ObjectRecord> S3Store::GetObject(const Principal& who, std::string_view bucket,
                                         std::string_view key) {
-  auto data = storage_.Get(keys::Object(bucket, key));
-  if (!data) return data.error();
   auto b = GetBucket(who, bucket);
   if (!b) return b.error();
+  return LoadObject(bucket, key);
+}
+
+Result<ObjectRecord> S3Store::LoadObject(std::string_view bucket, std::string_view key) const {
+  auto data = storage_.Get(keys::Object(bucket, key));
+  if (!data) return data.error();
   if (!*data) {
     Error e = MakeError(ErrorCode::kNoSuchKey, {}, std::string(key));
     e.details.emplace_back("Key", std::string(key));
@@ -428,18 +432,10 @@ Status S3Store::PutObjectTagging(const Principal& who, std::string_view bucket,
   auto b = GetBucket(who, bucket);
   if (!b) return b.error();
   std::lock_guard key_lock(KeyLock(bucket, key));
-  std::string object_key = keys::Object(bucket, key);
-  auto data = storage_.Get(object_key);
-  if (!data) return data.error();
-  if (!*data) {
-    Error e = MakeError(ErrorCode::kNoSuchKey, {}, std::string(key));
-    e.details.emplace_back("Key", std::string(key));
-    return e;
-  }
-  auto record = DecodeObject(key, **data);
-  if (!record) return MakeError(ErrorCode::kInternalError, "corrupt object record");
+  auto record = LoadObject(bucket, key);
+  if (!record) return record.error();
   record->tags = std::move(tags);
-  return storage_.Put(object_key, EncodeObject(*record));
+  return storage_.Put(keys::Object(bucket, key), EncodeObject(*record));
 }
 
 Status S3Store::PutBucketTagging(const Principal& who, std::string_view bucket,

@@ -206,6 +206,8 @@ class S3Store {
 
  private:
   Result<BucketRecord> LoadBucket(std::string_view bucket) const;
+  // The object with its inline body; NoSuchKey when absent.
+  Result<ObjectRecord> LoadObject(std::string_view bucket, std::string_view key) const;
   // Every request reads its bucket's record: they are kept in memory. Callers
   // that write a bucket record hold buckets_mu_ exclusively and call this
   // after the write.
