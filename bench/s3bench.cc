@@ -153,17 +153,6 @@ double Round(double v, int digits) {
   return std::round(v * f) / f;
 }
 
-std::vector<std::string> SplitComma(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    std::size_t comma = s.find(',');
-    if (comma != 0) out.emplace_back(s.substr(0, comma));
-    if (comma == s.npos) break;
-    s.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 // "a b  c" -> {"a", "b", "c"}.
 std::vector<std::string> SplitAtSpaces(std::string_view s) {
   std::vector<std::string> out;
@@ -528,7 +517,7 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
     } else if (name == "--phases") {
       if (!next()) return need("a list");
       o.phases.clear();
-      for (auto& p : SplitComma(value)) {
+      for (auto& p : awslab::args::SplitComma(value)) {
         if (p != "startup" && p != "idle" && p != "small" && p != "big" && p != "list" &&
             p != "wrk" && p != "seeded")
           return Usage("unknown phase " + p);
@@ -545,7 +534,7 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
     } else if (name == "--concurrency") {
       if (!next()) return need("a list");
       o.concurrency.clear();
-      for (auto& c : SplitComma(value)) {
+      for (auto& c : awslab::args::SplitComma(value)) {
         auto v = ParseSize(c);
         if (!v || *v < 1 || *v > 4096) return need("numbers from 1 to 4096");
         o.concurrency.push_back(static_cast<int>(*v));

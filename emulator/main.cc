@@ -61,17 +61,6 @@ int Fail(const std::string& message) {
   return 2;
 }
 
-std::vector<std::string> SplitComma(std::string_view s) {
-  std::vector<std::string> out;
-  while (!s.empty()) {
-    std::size_t comma = s.find(',');
-    if (comma != 0) out.emplace_back(s.substr(0, comma));
-    if (comma == s.npos) break;
-    s.remove_prefix(comma + 1);
-  }
-  return out;
-}
-
 }  // namespace
 
 // A GET of an object made of many parts holds one descriptor per part, and
@@ -125,7 +114,7 @@ int main(int argc, char** argv) {
       flags.server.access_log = false;
     } else if (name == "--virtual-host-domains") {
       if (!next()) return Fail("--virtual-host-domains needs a value");
-      flags.vhost_domains = SplitComma(value);
+      flags.vhost_domains = awslab::args::SplitComma(value);
     } else if (name == "--idle-timeout" || name == "--io-timeout") {
       if (!next() || !ParseInt(value, n) || n < 1) return Fail(std::string(name) + " needs seconds");
       (name == "--idle-timeout" ? flags.server.idle_timeout : flags.server.io_timeout) =

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace awslab::args {
 
@@ -52,6 +53,19 @@ class Reader {
   std::string_view name_;
   std::optional<std::string_view> inline_value_;
 };
+
+// "a,b,,c" -> {"a", "b", "c"}: a comma-separated flag value, empty items
+// dropped.
+inline std::vector<std::string> SplitComma(std::string_view s) {
+  std::vector<std::string> out;
+  while (!s.empty()) {
+    std::size_t comma = s.find(',');
+    if (comma != 0) out.emplace_back(s.substr(0, comma));
+    if (comma == s.npos) break;
+    s.remove_prefix(comma + 1);
+  }
+  return out;
+}
 
 }  // namespace awslab::args
 
