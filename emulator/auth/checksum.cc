@@ -52,31 +52,12 @@ inline std::uint64_t LoadLe64(const unsigned char* p) {
   return v;
 }
 
-// Raw (non-inverted) slicing-by-8 update of a 32-bit reflected CRC.
-inline std::uint32_t Slice8Update32(const SliceTables<std::uint32_t>& t, std::uint32_t crc,
-                                    const unsigned char* p, std::size_t n) {
+// Raw (non-inverted) slicing-by-8 update of a reflected CRC (32 or 64 bits:
+// each step xors the next 8 bytes into the low bits of the state).
+template <class Crc>
+inline Crc Slice8Update(const SliceTables<Crc>& t, Crc crc, const unsigned char* p,
+                        std::size_t n) {
   // Head: single bytes up to an 8-byte boundary, so the loads are aligned.
-  while (n > 0 && (reinterpret_cast<std::uintptr_t>(p) & 7) != 0) {
-    crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
-    --n;
-  }
-  while (n >= 8) {
-    const std::uint64_t v = LoadLe64(p) ^ crc;
-    crc = t[7][v & 0xff] ^ t[6][(v >> 8) & 0xff] ^ t[5][(v >> 16) & 0xff] ^
-          t[4][(v >> 24) & 0xff] ^ t[3][(v >> 32) & 0xff] ^ t[2][(v >> 40) & 0xff] ^
-          t[1][(v >> 48) & 0xff] ^ t[0][v >> 56];
-    p += 8;
-    n -= 8;
-  }
-  while (n > 0) {
-    crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
-    --n;
-  }
-  return crc;
-}
-
-inline std::uint64_t Slice8Update64(const SliceTables<std::uint64_t>& t, std::uint64_t crc,
-                                    const unsigned char* p, std::size_t n) {
   while (n > 0 && (reinterpret_cast<std::uintptr_t>(p) & 7) != 0) {
     crc = (crc >> 8) ^ t[0][(crc ^ *p++) & 0xff];
     --n;
@@ -173,7 +154,7 @@ constexpr std::string_view kHeaderPrefix = "x-amz-checksum-";
 }  // namespace
 
 std::uint32_t Crc32(std::uint32_t crc, const void* data, std::size_t size) {
-  return ~Slice8Update32(kCrc32Tables, ~crc, static_cast<const unsigned char*>(data), size);
+  return ~Slice8Update(kCrc32Tables, ~crc, static_cast<const unsigned char*>(data), size);
 }
 
 std::uint32_t Crc32c(std::uint32_t crc, const void* data, std::size_t size) {
@@ -181,11 +162,11 @@ std::uint32_t Crc32c(std::uint32_t crc, const void* data, std::size_t size) {
 #if defined(__x86_64__)
   if (kHaveSse42) return ~Crc32cHardware(~crc, p, size);
 #endif
-  return ~Slice8Update32(kCrc32cTables, ~crc, p, size);
+  return ~Slice8Update(kCrc32cTables, ~crc, p, size);
 }
 
 std::uint64_t Crc64Nvme(std::uint64_t crc, const void* data, std::size_t size) {
-  return ~Slice8Update64(kCrc64NvmeTables, ~crc, static_cast<const unsigned char*>(data), size);
+  return ~Slice8Update(kCrc64NvmeTables, ~crc, static_cast<const unsigned char*>(data), size);
 }
 
 std::optional<ChecksumAlgorithm> ParseChecksumAlgorithm(std::string_view name) {
