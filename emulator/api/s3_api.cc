@@ -1,7 +1,7 @@
 #include "emulator/api/s3_api.h"
+#include "emulator/base/strings.h"
 #include "emulator/api/s3_internal.h"
 
-#include <strings.h>
 
 #include <charconv>
 #include <functional>
@@ -108,9 +108,6 @@ Result<s3::TagSet> TagsFromHeader(const Request& request) {
 }
 
 namespace {
-bool IStartsWith(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && ::strncasecmp(s.data(), prefix.data(), prefix.size()) == 0;
-}
 
 constexpr std::string_view kStorageClasses[] = {
     "STANDARD",   "REDUCED_REDUNDANCY", "STANDARD_IA",  "ONEZONE_IA", "INTELLIGENT_TIERING",
@@ -127,8 +124,7 @@ std::string StoredContentEncoding(std::string_view value) {
     value = comma == value.npos ? std::string_view() : value.substr(comma + 1);
     while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
     while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-    if (token.empty() || (token.size() == 11 &&
-                          ::strncasecmp(token.data(), "aws-chunked", token.size()) == 0))
+    if (token.empty() || IEquals(token, "aws-chunked"))
       continue;
     if (!out.empty()) out.push_back(',');
     out.append(token);
@@ -143,9 +139,7 @@ Result<s3::ObjectMetadata> MetadataFromHeaders(const Request& request) {
   std::size_t user_bytes = 0;
   for (const auto& h : request.raw.headers) {
     std::string_view name = h.name;
-    auto is = [&](std::string_view n) {
-      return name.size() == n.size() && ::strncasecmp(name.data(), n.data(), n.size()) == 0;
-    };
+    auto is = [&](std::string_view n) { return IEquals(name, n); };
     if (is("content-type")) meta.content_type = h.value;
     else if (is("content-encoding")) meta.content_encoding = StoredContentEncoding(h.value);
     else if (is("content-disposition")) meta.content_disposition = h.value;
@@ -431,7 +425,7 @@ void AddObjectHeaders(Response& r, const s3::ObjectRecord& o, const Request& req
   if (!m.storage_class.empty()) r.SetHeader("x-amz-storage-class", m.storage_class);
   // "x-amz-checksum-mode: To retrieve the checksum, this mode must be enabled."
   if (const std::string* mode = request.Header("x-amz-checksum-mode");
-      mode && ::strcasecmp(mode->c_str(), "ENABLED") == 0 && !m.checksum_algorithm.empty() &&
+      mode && IEquals(*mode, "ENABLED") && !m.checksum_algorithm.empty() &&
       !m.checksum_value.empty()) {
     if (auto alg = auth::ParseChecksumAlgorithm(m.checksum_algorithm)) {
       r.SetHeader(std::string(auth::ChecksumHeaderName(*alg)), m.checksum_value);
@@ -445,7 +439,7 @@ void AddObjectHeaders(Response& r, const s3::ObjectRecord& o, const Request& req
 // Sets a header, replacing one of the same name.
 void ReplaceHeader(Response& r, std::string_view name, std::string value) {
   for (auto& [n, v] : r.headers) {
-    if (n.size() == name.size() && ::strncasecmp(n.data(), name.data(), name.size()) == 0) {
+    if (IEquals(n, name)) {
       v = std::move(value);
       return;
     }

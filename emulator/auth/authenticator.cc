@@ -1,15 +1,12 @@
 #include "emulator/auth/authenticator.h"
+#include "emulator/base/strings.h"
 
-#include <strings.h>
 
 #include <vector>
 
 namespace awslab::auth {
 namespace {
 
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 // The decoded value of a query parameter, nullptr-like empty optional when absent.
 std::optional<std::string> QueryParam(std::string_view query, std::string_view name) {

@@ -1,13 +1,9 @@
 #include "emulator/protocol/http.h"
+#include "emulator/base/strings.h"
 
-#include <strings.h>
 
 namespace awslab::protocol {
 namespace {
-
-bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && ::strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

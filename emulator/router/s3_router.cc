@@ -1,7 +1,7 @@
 #include "emulator/router/s3_router.h"
+#include "emulator/base/strings.h"
 
 #include <array>
-#include <strings.h>
 
 namespace awslab::router {
 namespace {
@@ -57,10 +57,6 @@ constexpr Row kRows[] = {
     {"DELETE", Level::kObject, "", S3Op::kDeleteObject},
 };
 
-bool IEndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() &&
-         ::strncasecmp(s.data() + s.size() - suffix.size(), suffix.data(), suffix.size()) == 0;
-}
 
 }  // namespace
 
