@@ -1174,6 +1174,24 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
       exchange = Fixed(Empty(204));
       break;
     }
+    case S3Op::kGetBucketAcl:
+    case S3Op::kPutBucketAcl:
+    case S3Op::kGetObjectAcl:
+    case S3Op::kPutObjectAcl:
+    case S3Op::kGetBucketPolicy:
+    case S3Op::kPutBucketPolicy:
+    case S3Op::kDeleteBucketPolicy:
+    case S3Op::kGetBucketPolicyStatus:
+    case S3Op::kGetPublicAccessBlock:
+    case S3Op::kPutPublicAccessBlock:
+    case S3Op::kDeletePublicAccessBlock:
+    case S3Op::kGetBucketOwnershipControls:
+    case S3Op::kPutBucketOwnershipControls:
+    case S3Op::kDeleteBucketOwnershipControls:
+    case S3Op::kGetBucketCors:
+    case S3Op::kPutBucketCors:
+    case S3Op::kDeleteBucketCors:
+    case S3Op::kPreflight:
     case S3Op::kNotImplemented:
       return fail(MakeError(ErrorCode::kNotImplemented,
                             "This operation is not implemented by awslab yet."));

@@ -72,8 +72,19 @@ enum class ErrorCode {
   kNoSuchTagSet,
   kInvalidTag,
   kBadRequest,
+  // Access control: ACLs, policies, Block Public Access, ownership, CORS.
+  kMalformedACLError,
+  kUnresolvableGrantByEmailAddress,
+  kAccessControlListNotSupported,
+  kInvalidBucketAclWithObjectOwnership,
+  kMalformedPolicy,
+  kNoSuchBucketPolicy,
+  kNoSuchPublicAccessBlockConfiguration,
+  kOwnershipControlsNotFoundError,
+  kNoSuchCORSConfiguration,
+  kAccessForbidden,  // a CORS preflight that no rule allows
   // Keep last: the table's size is checked against it.
-  kLastErrorCode = kBadRequest,
+  kLastErrorCode = kAccessForbidden,
 };
 
 // What AWS calls the error and how it is sent.

@@ -20,16 +20,42 @@ struct Row {
 // Sub-resources of S3 this server does not implement yet: a request naming
 // one must not fall through to the plain operation (a PUT ?acl is not a
 // PutObject). https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
-constexpr std::array<std::string_view, 27> kUnimplementedSubresources = {
-    "accelerate", "acl",        "analytics",    "attributes",  "cors",
+// Rows below come first: a sub-resource in this list is NotImplemented only
+// when no row handles the request.
+constexpr std::array<std::string_view, 21> kUnimplementedSubresources = {
+    "accelerate", "analytics",    "attributes",  
     "encryption", "intelligent-tiering", "inventory", "legal-hold",
     "lifecycle",  "logging",    "metrics",      "notification", "object-lock",
-    "ownershipControls", "policy", "policyStatus", "publicAccessBlock",
     "replication", "requestPayment", "restore", "retention", "select",
     "torrent",    "versioning", "versions",   "website"};
 
+// Sub-resources that select an operation of their own: a request naming one
+// never falls through to a plain row (DELETE ?acl is not DeleteBucket).
+constexpr std::string_view kSelectingSubresources[] = {
+    "acl", "cors", "delete", "location", "ownershipControls", "policy", "policyStatus",
+    "publicAccessBlock", "tagging", "uploadId", "uploads"};
+
 constexpr Row kRows[] = {
     {"GET", Level::kService, "", S3Op::kListBuckets},
+    {"GET", Level::kBucket, "acl", S3Op::kGetBucketAcl},
+    {"PUT", Level::kBucket, "acl", S3Op::kPutBucketAcl},
+    {"GET", Level::kObject, "acl", S3Op::kGetObjectAcl},
+    {"PUT", Level::kObject, "acl", S3Op::kPutObjectAcl},
+    {"GET", Level::kBucket, "policyStatus", S3Op::kGetBucketPolicyStatus},
+    {"GET", Level::kBucket, "policy", S3Op::kGetBucketPolicy},
+    {"PUT", Level::kBucket, "policy", S3Op::kPutBucketPolicy},
+    {"DELETE", Level::kBucket, "policy", S3Op::kDeleteBucketPolicy},
+    {"GET", Level::kBucket, "publicAccessBlock", S3Op::kGetPublicAccessBlock},
+    {"PUT", Level::kBucket, "publicAccessBlock", S3Op::kPutPublicAccessBlock},
+    {"DELETE", Level::kBucket, "publicAccessBlock", S3Op::kDeletePublicAccessBlock},
+    {"GET", Level::kBucket, "ownershipControls", S3Op::kGetBucketOwnershipControls},
+    {"PUT", Level::kBucket, "ownershipControls", S3Op::kPutBucketOwnershipControls},
+    {"DELETE", Level::kBucket, "ownershipControls", S3Op::kDeleteBucketOwnershipControls},
+    {"GET", Level::kBucket, "cors", S3Op::kGetBucketCors},
+    {"PUT", Level::kBucket, "cors", S3Op::kPutBucketCors},
+    {"DELETE", Level::kBucket, "cors", S3Op::kDeleteBucketCors},
+    {"OPTIONS", Level::kBucket, "", S3Op::kPreflight},
+    {"OPTIONS", Level::kObject, "", S3Op::kPreflight},
     {"GET", Level::kBucket, "tagging", S3Op::kGetBucketTagging},
     {"PUT", Level::kBucket, "tagging", S3Op::kPutBucketTagging},
     {"DELETE", Level::kBucket, "tagging", S3Op::kDeleteBucketTagging},
@@ -88,6 +114,24 @@ std::string_view S3OpName(S3Op op) {
     case S3Op::kAbortMultipartUpload: return "AbortMultipartUpload";
     case S3Op::kListParts: return "ListParts";
     case S3Op::kListMultipartUploads: return "ListMultipartUploads";
+    case S3Op::kGetBucketAcl: return "GetBucketAcl";
+    case S3Op::kPutBucketAcl: return "PutBucketAcl";
+    case S3Op::kGetObjectAcl: return "GetObjectAcl";
+    case S3Op::kPutObjectAcl: return "PutObjectAcl";
+    case S3Op::kGetBucketPolicy: return "GetBucketPolicy";
+    case S3Op::kPutBucketPolicy: return "PutBucketPolicy";
+    case S3Op::kDeleteBucketPolicy: return "DeleteBucketPolicy";
+    case S3Op::kGetBucketPolicyStatus: return "GetBucketPolicyStatus";
+    case S3Op::kGetPublicAccessBlock: return "GetPublicAccessBlock";
+    case S3Op::kPutPublicAccessBlock: return "PutPublicAccessBlock";
+    case S3Op::kDeletePublicAccessBlock: return "DeletePublicAccessBlock";
+    case S3Op::kGetBucketOwnershipControls: return "GetBucketOwnershipControls";
+    case S3Op::kPutBucketOwnershipControls: return "PutBucketOwnershipControls";
+    case S3Op::kDeleteBucketOwnershipControls: return "DeleteBucketOwnershipControls";
+    case S3Op::kGetBucketCors: return "GetBucketCors";
+    case S3Op::kPutBucketCors: return "PutBucketCors";
+    case S3Op::kDeleteBucketCors: return "DeleteBucketCors";
+    case S3Op::kPreflight: return "PreflightRequest";
     case S3Op::kNotImplemented: return "NotImplemented";
     case S3Op::kMethodNotAllowed: return "MethodNotAllowed";
   }
@@ -128,9 +172,12 @@ S3Route RouteS3(const protocol::Request& request, const S3Addressing& addressing
       return route;
     }
   }
+  bool selecting = false;
+  for (auto sub : kSelectingSubresources) selecting = selecting || request.HasQuery(sub);
   for (const Row& row : kRows) {
     if (row.method != request.raw.method || row.level != level) continue;
     if (!row.subresource.empty() && !request.HasQuery(row.subresource)) continue;
+    if (row.subresource.empty() && selecting) continue;
     if (!row.header.empty() && !request.Header(row.header)) continue;
     route.op = row.op;
     return route;

@@ -43,6 +43,26 @@ enum class S3Op {
   kAbortMultipartUpload,
   kListParts,
   kListMultipartUploads,
+  // Access control (issue 4).
+  kGetBucketAcl,
+  kPutBucketAcl,
+  kGetObjectAcl,
+  kPutObjectAcl,
+  kGetBucketPolicy,
+  kPutBucketPolicy,
+  kDeleteBucketPolicy,
+  kGetBucketPolicyStatus,
+  kGetPublicAccessBlock,
+  kPutPublicAccessBlock,
+  kDeletePublicAccessBlock,
+  kGetBucketOwnershipControls,
+  kPutBucketOwnershipControls,
+  kDeleteBucketOwnershipControls,
+  kGetBucketCors,
+  kPutBucketCors,
+  kDeleteBucketCors,
+  // OPTIONS on a bucket or object: a CORS preflight.
+  kPreflight,
   // A known S3 operation this server does not implement yet: 501 NotImplemented.
   kNotImplemented,
   // No S3 operation has this method at this level: 405 MethodNotAllowed.
