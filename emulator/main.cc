@@ -31,6 +31,9 @@ A local AWS: S3 on one port, state in a LevelDB data directory.
   --region NAME            the server's default region (default us-east-1)
   --threads N              I/O threads (default: one per core)
   --accounts FILE          add the accounts and keys of a JSON file
+  --rules classic|current  which era of AWS to imitate (default classic, the
+                           course's: new buckets without Block Public Access,
+                           ACLs on; current: AWS since April 2023)
   --fsync                  make acknowledged writes survive a machine crash
   --virtual-host-domains D comma-separated base domains for virtual-hosted
                            buckets (default localhost,s3.localhost,s3.amazonaws.com)
@@ -48,6 +51,7 @@ struct Flags {
   std::string accounts_file;
   std::string port_file;
   bool fsync = false;
+  awslab::Rules rules = awslab::Rules::kClassic;
   std::vector<std::string> vhost_domains;
 };
 
@@ -108,6 +112,9 @@ int main(int argc, char** argv) {
     } else if (name == "--port-file") {
       if (!next()) return Fail("--port-file needs a file");
       flags.port_file = value;
+    } else if (name == "--rules") {
+      if (!next() || !awslab::ParseRules(value)) return Fail("--rules needs classic or current");
+      flags.rules = *awslab::ParseRules(value);
     } else if (name == "--fsync") {
       flags.fsync = true;
     } else if (name == "--quiet") {
@@ -136,6 +143,7 @@ int main(int argc, char** argv) {
   SimulationClock sim_clock;
   SystemClock wall_clock;
   s3::S3Store store(**storage, sim_clock);
+  store.set_rules(flags.rules);
   auth::Authenticator authenticator(**accounts, wall_clock);
   api::S3ApiOptions api_options;
   api_options.region = flags.region;

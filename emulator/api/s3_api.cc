@@ -11,6 +11,7 @@
 #include "emulator/auth/aws_chunked.h"
 #include "emulator/auth/checksum.h"
 #include "emulator/base/clock.h"
+#include "emulator/protocol/acl_xml.h"
 #include "emulator/protocol/s3_xml.h"
 #include "emulator/storage/staged_body.h"
 
@@ -92,8 +93,9 @@ Result<bool> UrlEncoding(const Request& request) {
 }
 
 protocol::Owner OwnerOf(const auth::AccountStore& accounts, const std::string& account_id) {
+  if (account_id.empty()) return {std::string(s3::kAnonymousCanonicalId), ""};  // the anonymous user
   auto account = accounts.FindAccount(account_id);
-  if (!account) return {auth::Account{account_id, account_id, false}.CanonicalUserId(), account_id};
+  if (!account) return {auth::Account{account_id, account_id, false, {}}.CanonicalUserId(), account_id};
   return {account->CanonicalUserId(), account->name};
 }
 
@@ -206,6 +208,11 @@ class PutObjectExchange final : public Exchange {
   Status Prepare() {
     using auth::PayloadMode;
     const auto mode = auth_.payload_mode;
+    if (!part_) {
+      auto acl = AclSpecFromHeaders(api_, request_);
+      if (!acl) return acl.error();
+      acl_ = std::move(*acl);
+    }
     if (mode == PayloadMode::kSha256) sha256_.emplace(crypto::Digest::Kind::kSha256);
 
     if (const std::string* md5 = request_.Header("content-md5")) {
@@ -300,10 +307,10 @@ class PutObjectExchange final : public Exchange {
       meta_.checksum_value = computed_checksum_;
     }
     if (part_) return FinishPart();
-    auto stored = api_.store().PutObject(auth_.principal, route_.bucket, route_.key,
+    auto stored = api_.store().PutObject(CallerOf(request_, auth_), route_.bucket, route_.key,
                                          std::move(meta_), std::move(body_),
                                          crypto::Hex(md5_raw_.data(), md5_raw_.size()),
-                                         std::move(tags_));
+                                         std::move(tags_), acl_);
     if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
     Response r = Empty(200);
     r.SetHeader("ETag", protocol::QuotedEtag(stored->etag));
@@ -320,7 +327,7 @@ class PutObjectExchange final : public Exchange {
     part.part_number = part_->part_number;
     part.etag = crypto::Hex(md5_raw_.data(), md5_raw_.size());
     part.checksum_value = meta_.checksum_value;
-    auto stored = api_.store().PutPart(auth_.principal, route_.bucket, route_.key,
+    auto stored = api_.store().PutPart(CallerOf(request_, auth_), route_.bucket, route_.key,
                                        part_->upload_id, std::move(part), std::move(body_));
     if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
     Response r = Empty(200);
@@ -331,6 +338,8 @@ class PutObjectExchange final : public Exchange {
     }
     return r;
   }
+
+  s3::AclSpec acl_;
 
   Error TooLarge(std::uint64_t size) {
     Error e = MakeError(ErrorCode::kEntityTooLarge);
@@ -576,7 +585,7 @@ constexpr std::pair<std::string_view, std::string_view> kResponseOverrides[] = {
 
 Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
                    const router::S3Route& route, bool head) {
-  auto object = api.store().GetObject(auth.principal, route.bucket, route.key);
+  auto object = api.store().GetObject(CallerOf(request, auth), route.bucket, route.key);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
   if (auto failed = CheckConditions(request, *object, kObjectConditions)) {
     if (failed->code == ErrorCode::kNotModified) {
@@ -686,7 +695,7 @@ Response ListObjectsV2(S3Api& api, const Request& request, const auth::AuthResul
   } else {
     list.start_after = start_after;
   }
-  auto result = api.store().ListObjects(auth.principal, list);
+  auto result = api.store().ListObjects(CallerOf(request, auth), list);
   if (!result) return S3Api::ErrorResponse(result.error(), request);
 
   protocol::ListV2Page page;
@@ -719,7 +728,7 @@ Response ListObjectsV1(S3Api& api, const Request& request, const auth::AuthResul
   list.max_keys = *max_keys;
   auto url_encode = UrlEncoding(request);
   if (!url_encode) return S3Api::ErrorResponse(url_encode.error(), request);
-  auto result = api.store().ListObjects(auth.principal, list);
+  auto result = api.store().ListObjects(CallerOf(request, auth), list);
   if (!result) return S3Api::ErrorResponse(result.error(), request);
   protocol::ListV1Page page;
   page.bucket = route.bucket;
@@ -773,14 +782,18 @@ Response DeleteObjects(S3Api& api, const Request& request, const auth::AuthResul
   }
   auto parsed = protocol::ParseDeleteRequest(body);
   if (!parsed) return S3Api::ErrorResponse(parsed.error(), request);
-  if (auto b = api.store().GetBucket(auth.principal, route.bucket); !b)
+  const s3::Caller caller = CallerOf(request, auth);
+  // A missing bucket fails the request; a refusal is per key (a policy may
+  // allow some keys and not others).
+  if (auto b = api.store().GetBucket(caller, route.bucket, s3::action::kDeleteObject);
+      !b && b.error().code != ErrorCode::kAccessDenied)
     return S3Api::ErrorResponse(b.error(), request);
   std::vector<Error> errors;
   errors.reserve(parsed->keys.size());
   std::vector<protocol::DeleteOutcome> outcomes;
   for (const std::string& key : parsed->keys) {
     protocol::DeleteOutcome outcome{key, nullptr};
-    if (Status st = api.store().DeleteObject(auth.principal, route.bucket, key); !st) {
+    if (Status st = api.store().DeleteObject(caller, route.bucket, key); !st) {
       errors.push_back(st.error());
       outcome.error = &errors.back();
     }
@@ -824,7 +837,7 @@ Result<CopySource> ParseCopySource(const Request& request) {
 // every failed condition, 304 included).
 Result<s3::ObjectRecord> LoadCopySource(S3Api& api, const Request& request,
                                         const auth::AuthResult& auth, const CopySource& source) {
-  auto object = api.store().GetObject(auth.principal, source.bucket, source.key);
+  auto object = api.store().GetObject(CallerOf(request, auth), source.bucket, source.key);
   if (!object) return object.error();
   if (auto failed = CheckConditions(request, *object, kCopySourceConditions))
     return PreconditionFailed(failed->name);
@@ -886,8 +899,11 @@ Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& 
                   "without changing the object's metadata, storage class, website redirect "
                   "location or encryption attributes."),
         request);
-  auto copied = api.store().CopyObject(auth.principal, *source, route.bucket, route.key,
-                                       std::move(meta), std::move(tags));
+  // "The copy gets the default ACL (private) unless x-amz-acl says otherwise."
+  auto acl = AclSpecFromHeaders(api, request);
+  if (!acl) return S3Api::ErrorResponse(acl.error(), request);
+  auto copied = api.store().CopyObject(CallerOf(request, auth), *source, route.bucket, route.key,
+                                       std::move(meta), std::move(tags), *acl);
   if (!copied) return S3Api::ErrorResponse(copied.error(), request);
   return Xml(200, protocol::CopyResultXml("CopyObjectResult", copied->etag,
                                           copied->last_modified, copied->meta.checksum_algorithm,
@@ -909,7 +925,7 @@ Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResu
   auto part_number = PartNumberOf(request);
   if (!part_number) return S3Api::ErrorResponse(part_number.error(), request);
   std::string upload_id = QueryValue(request, "uploadId");
-  if (auto upload = api.store().GetUpload(auth.principal, route.bucket, route.key, upload_id);
+  if (auto upload = api.store().GetUpload(CallerOf(request, auth), route.bucket, route.key, upload_id);
       !upload)
     return S3Api::ErrorResponse(upload.error(), request);
   auto src = ParseCopySource(request);
@@ -946,7 +962,7 @@ Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResu
     e.details.emplace_back("MaxSizeAllowed", std::to_string(s3::kMaxPartSize));
     return S3Api::ErrorResponse(e, request);
   }
-  auto part = api.store().CopyPart(auth.principal, *source, range, route.bucket, route.key,
+  auto part = api.store().CopyPart(CallerOf(request, auth), *source, range, route.bucket, route.key,
                                    upload_id, *part_number);
   if (!part) return S3Api::ErrorResponse(part.error(), request);
   return Xml(200, protocol::CopyResultXml("CopyPartResult", part->etag, part->last_modified, "",
@@ -955,14 +971,16 @@ Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResu
 
 Response GetObjectTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,
                           const router::S3Route& route) {
-  auto object = api.store().GetObject(auth.principal, route.bucket, route.key);
+  auto object = api.store().GetObject(CallerOf(request, auth), route.bucket, route.key,
+                                      s3::action::kGetObjectTagging);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
   return Xml(200, protocol::TaggingXml(object->tags));
 }
 
 Response GetBucketTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,
                           const router::S3Route& route) {
-  auto bucket = api.store().GetBucket(auth.principal, route.bucket);
+  auto bucket = api.store().GetBucket(CallerOf(request, auth), route.bucket,
+                                      s3::action::kGetBucketTagging);
   if (!bucket) return S3Api::ErrorResponse(bucket.error(), request);
   if (!bucket->has_tags) {
     Error e = MakeError(ErrorCode::kNoSuchTagSet);
@@ -1024,7 +1042,7 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
   std::unique_ptr<Exchange> exchange;
   switch (route.op) {
     case S3Op::kListBuckets: {
-      auto buckets = store_.ListBuckets(auth.principal);
+      auto buckets = store_.ListBuckets(CallerOf(request, auth));
       if (!buckets) return fail(buckets.error());
       exchange = Fixed(Xml(200, protocol::ListAllMyBucketsXml(
                                     OwnerOf(accounts_, auth.principal.account_id), *buckets)));
@@ -1032,11 +1050,23 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
     }
     case S3Op::kCreateBucket: {
       std::string endpoint_region = auth.region.empty() ? options_.region : auth.region;
+      auto acl = AclSpecFromHeaders(*this, request);
+      if (!acl) return fail(acl.error());
+      std::optional<s3::ObjectOwnership> ownership;
+      if (const std::string* o = request.Header("x-amz-object-ownership")) {
+        ownership = protocol::ParseObjectOwnership(*o);
+        if (!ownership)
+          return fail(InvalidArgument("Invalid x-amz-object-ownership header",
+                                      "x-amz-object-ownership", *o));
+      }
       exchange = std::make_unique<BufferedExchange>(
-          request, [this, holder, auth, route, endpoint_region](const std::string& body) {
+          request, [this, holder, auth, route, endpoint_region, acl = *acl,
+                    ownership](const std::string& body) {
             auto lc = protocol::ParseCreateBucketConfiguration(body);
             if (!lc) return ErrorResponse(lc.error(), holder->request);
-            auto created = store_.CreateBucket(auth.principal, {route.bucket, *lc, endpoint_region});
+            auto created = store_.CreateBucket(
+                CallerOf(holder->request, auth),
+                {route.bucket, *lc, endpoint_region, acl, ownership});
             if (!created) return ErrorResponse(created.error(), holder->request);
             Response r = Empty(200);
             r.SetHeader("Location", "/" + route.bucket);
@@ -1045,13 +1075,13 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
       break;
     }
     case S3Op::kDeleteBucket: {
-      if (Status st = store_.DeleteBucket(auth.principal, route.bucket); !st)
+      if (Status st = store_.DeleteBucket(CallerOf(request, auth), route.bucket); !st)
         return fail(st.error());
       exchange = Fixed(Empty(204));
       break;
     }
     case S3Op::kHeadBucket: {
-      auto bucket = store_.GetBucket(auth.principal, route.bucket);
+      auto bucket = store_.GetBucket(CallerOf(request, auth), route.bucket, s3::action::kListBucket);
       if (!bucket) return fail(bucket.error());
       Response r = Empty(200);
       r.SetHeader("x-amz-bucket-region", bucket->region);
@@ -1060,7 +1090,8 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
       break;
     }
     case S3Op::kGetBucketLocation: {
-      auto bucket = store_.GetBucket(auth.principal, route.bucket);
+      auto bucket = store_.GetBucket(CallerOf(request, auth), route.bucket,
+                                     s3::action::kGetBucketLocation);
       if (!bucket) return fail(bucket.error());
       exchange = Fixed(Xml(200, protocol::LocationConstraintXml(bucket->region)));
       break;
@@ -1073,6 +1104,12 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
       if (!meta) return fail(meta.error());
       auto tags = TagsFromHeader(request);
       if (!tags) return fail(tags.error());
+      // Refused before the body is read, as S3 does (with Expect: 100-continue
+      // the client sends nothing); checked again when the object is stored.
+      if (auto b = store_.GetBucket(CallerOf(request, auth), route.bucket, s3::action::kPutObject,
+                                    route.key);
+          !b)
+        return fail(b.error());
       auto put = std::make_unique<PutObjectExchange>(*this, request, std::move(auth), route,
                                                      std::move(*meta), std::move(*tags));
       if (Status st = put->Prepare(); !st) return fail(st.error());
@@ -1084,7 +1121,8 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
       if (!part_number) return fail(part_number.error());
       std::string upload_id = QueryValue(request, "uploadId");
       // Refuse an unknown upload before its body arrives.
-      auto upload = store_.GetUpload(auth.principal, route.bucket, route.key, upload_id);
+      auto upload = store_.GetUpload(CallerOf(request, auth), route.bucket, route.key, upload_id,
+                                     s3::action::kPutObject);
       if (!upload) return fail(upload.error());
       auto put = std::make_unique<PutObjectExchange>(
           *this, request, std::move(auth), route, s3::ObjectMetadata{}, s3::TagSet{},
@@ -1113,7 +1151,7 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
           request, [this, holder, auth, route](const std::string& body) {
             auto tags = protocol::ParseTagging(body, s3::kMaxObjectTags);
             if (!tags) return ErrorResponse(tags.error(), holder->request);
-            if (Status st = store_.PutObjectTagging(auth.principal, route.bucket, route.key,
+            if (Status st = store_.PutObjectTagging(CallerOf(holder->request, auth), route.bucket, route.key,
                                                     std::move(*tags));
                 !st)
               return ErrorResponse(st.error(), holder->request);
@@ -1121,7 +1159,9 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
           });
       break;
     case S3Op::kDeleteObjectTagging: {
-      if (Status st = store_.PutObjectTagging(auth.principal, route.bucket, route.key, {}); !st)
+      if (Status st = store_.PutObjectTagging(CallerOf(request, auth), route.bucket, route.key, {},
+                                              s3::action::kDeleteObjectTagging);
+          !st)
         return fail(st.error());
       exchange = Fixed(Empty(204));
       break;
@@ -1134,14 +1174,14 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
           request, [this, holder, auth, route](const std::string& body) {
             auto tags = protocol::ParseTagging(body, s3::kMaxBucketTags);
             if (!tags) return ErrorResponse(tags.error(), holder->request);
-            if (Status st = store_.PutBucketTagging(auth.principal, route.bucket, std::move(*tags));
+            if (Status st = store_.PutBucketTagging(CallerOf(holder->request, auth), route.bucket, std::move(*tags));
                 !st)
               return ErrorResponse(st.error(), holder->request);
             return Empty(204);
           });
       break;
     case S3Op::kDeleteBucketTagging: {
-      if (Status st = store_.PutBucketTagging(auth.principal, route.bucket, std::nullopt); !st)
+      if (Status st = store_.PutBucketTagging(CallerOf(request, auth), route.bucket, std::nullopt); !st)
         return fail(st.error());
       exchange = Fixed(Empty(204));
       break;
@@ -1169,7 +1209,7 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
       exchange = Fixed(GetObject(*this, request, auth, route, route.op == S3Op::kHeadObject));
       break;
     case S3Op::kDeleteObject: {
-      if (Status st = store_.DeleteObject(auth.principal, route.bucket, route.key); !st)
+      if (Status st = store_.DeleteObject(CallerOf(request, auth), route.bucket, route.key); !st)
         return fail(st.error());
       exchange = Fixed(Empty(204));
       break;
@@ -1188,6 +1228,8 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
     case S3Op::kGetBucketOwnershipControls:
     case S3Op::kPutBucketOwnershipControls:
     case S3Op::kDeleteBucketOwnershipControls:
+      exchange = internal::AccessControl(*this, request, auth, route);
+      break;
     case S3Op::kGetBucketCors:
     case S3Op::kPutBucketCors:
     case S3Op::kDeleteBucketCors:

@@ -42,6 +42,19 @@ std::optional<std::uint64_t> ParseU64(std::string_view s);
 // An InvalidArgument naming the argument, as S3 reports bad query values.
 Error InvalidArgument(std::string message, std::string_view name, std::string_view value);
 
+// Who asks, with the facts about the request that bucket policies test.
+s3::Caller CallerOf(const protocol::Request& request, const auth::AuthResult& auth);
+// The ACL asked for by x-amz-acl or the x-amz-grant-* headers (not given
+// when neither is sent). InvalidArgument for an unknown canned ACL or grantee,
+// UnresolvableGrantByEmailAddress, InvalidRequest for both kinds at once.
+Result<s3::AclSpec> AclSpecFromHeaders(const S3Api& api, const protocol::Request& request);
+
+// The access-control operations (s3_access_api.cc); nullptr when `route.op`
+// is none of them.
+std::unique_ptr<Exchange> AccessControl(S3Api& api, const protocol::Request& request,
+                                        const auth::AuthResult& auth,
+                                        const router::S3Route& route);
+
 protocol::Owner OwnerOf(const auth::AccountStore& accounts, const std::string& account_id);
 protocol::Owner OwnerFromCtx(const std::string& account_id, void* ctx);
 

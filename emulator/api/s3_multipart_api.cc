@@ -50,8 +50,10 @@ Response CreateMultipartUpload(S3Api& api, const Request& request, const auth::A
                   "Only the COMPOSITE checksum type is implemented by awslab for multipart "
                   "uploads."),
         request);
-  auto upload = api.store().CreateMultipartUpload(auth.principal, route.bucket, route.key,
-                                                  std::move(*meta), std::move(*tags));
+  auto acl = AclSpecFromHeaders(api, request);
+  if (!acl) return S3Api::ErrorResponse(acl.error(), request);
+  auto upload = api.store().CreateMultipartUpload(CallerOf(request, auth), route.bucket, route.key,
+                                                  std::move(*meta), std::move(*tags), *acl);
   if (!upload) return S3Api::ErrorResponse(upload.error(), request);
   Response r = Xml(200, protocol::InitiateMultipartUploadXml(route.bucket, route.key,
                                                              upload->upload_id));
@@ -67,7 +69,7 @@ std::unique_ptr<Exchange> CompleteMultipartUpload(S3Api& api, const Request& req
                                                   const router::S3Route& route) {
   std::string upload_id = QueryValue(request, "uploadId");
   // An unknown upload is refused before its body.
-  auto upload = api.store().GetUpload(auth.principal, route.bucket, route.key, upload_id);
+  auto upload = api.store().GetUpload(CallerOf(request, auth), route.bucket, route.key, upload_id);
   if (!upload) return Fixed(S3Api::ErrorResponse(upload.error(), request));
   std::string checksum_element;
   if (!upload->meta.checksum_algorithm.empty())
@@ -76,7 +78,7 @@ std::unique_ptr<Exchange> CompleteMultipartUpload(S3Api& api, const Request& req
       request, [&api, &request, auth, route, upload_id, checksum_element](const std::string& body) {
         auto parts = protocol::ParseCompleteMultipartUpload(body, checksum_element);
         if (!parts) return S3Api::ErrorResponse(parts.error(), request);
-        auto object = api.store().CompleteUpload(auth.principal, route.bucket, route.key,
+        auto object = api.store().CompleteUpload(CallerOf(request, auth), route.bucket, route.key,
                                                  upload_id, *parts, CompositeChecksum);
         if (!object) return S3Api::ErrorResponse(object.error(), request);
         std::string host = request.Header("host") ? *request.Header("host") : "localhost";
@@ -92,7 +94,7 @@ std::unique_ptr<Exchange> CompleteMultipartUpload(S3Api& api, const Request& req
 Response AbortMultipartUpload(S3Api& api, const Request& request, const auth::AuthResult& auth,
                               const router::S3Route& route) {
   std::string upload_id = QueryValue(request, "uploadId");
-  if (Status st = api.store().AbortUpload(auth.principal, route.bucket, route.key, upload_id);
+  if (Status st = api.store().AbortUpload(CallerOf(request, auth), route.bucket, route.key, upload_id);
       !st)
     return S3Api::ErrorResponse(st.error(), request);
   return Empty(204);
@@ -115,7 +117,7 @@ Response ListParts(S3Api& api, const Request& request, const auth::AuthResult& a
     marker = static_cast<int>(*n);
   }
   auto result =
-      api.store().ListParts(auth.principal, route.bucket, route.key, upload_id, marker, *max_parts);
+      api.store().ListParts(CallerOf(request, auth), route.bucket, route.key, upload_id, marker, *max_parts);
   if (!result) return S3Api::ErrorResponse(result.error(), request);
   protocol::ListPartsPage page;
   page.bucket = route.bucket;
@@ -139,7 +141,7 @@ Response ListMultipartUploads(S3Api& api, const Request& request, const auth::Au
   list.max_uploads = *max_uploads;
   auto url_encode = UrlEncoding(request);
   if (!url_encode) return S3Api::ErrorResponse(url_encode.error(), request);
-  auto result = api.store().ListUploads(auth.principal, list);
+  auto result = api.store().ListUploads(CallerOf(request, auth), list);
   if (!result) return S3Api::ErrorResponse(result.error(), request);
   protocol::ListUploadsPage page;
   page.bucket = route.bucket;

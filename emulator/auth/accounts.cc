@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "client/include/awslab/crypto.h"
+#include "emulator/base/strings.h"
 #include "emulator/storage/key_schema.h"
 #include "emulator/storage/record.h"
 
@@ -18,7 +19,7 @@ using storage::RecordWriter;
 
 namespace {
 
-enum AccountTag : std::uint32_t { kAName = 1, kAAdmin = 2 };
+enum AccountTag : std::uint32_t { kAName = 1, kAAdmin = 2, kAEmail = 3 };
 enum KeyTag : std::uint32_t { kKSecret = 1, kKAccount = 2 };
 
 bool IsAccountId(std::string_view id) {
@@ -48,6 +49,7 @@ Result<std::unique_ptr<AccountStore>> AccountStore::Open(storage::Storage& stora
     while (r.Next(tag, v)) {
       if (tag == kAName) a.name = v;
       if (tag == kAAdmin) a.admin = RecordReader::AsU64(v) != 0;
+      if (tag == kAEmail) a.email = v;
     }
     store->accounts_[a.id] = a;
   }
@@ -79,6 +81,7 @@ Status AccountStore::Upsert(const Account& account, const std::vector<AccessKey>
   RecordWriter w;
   w.Put(kAName, account.name);
   w.PutBool(kAAdmin, account.admin);
+  if (!account.email.empty()) w.Put(kAEmail, account.email);
   batch.Put(keys::Account(account.id), w.data());
   for (const auto& key : keys_in) {
     RecordWriter kw;
@@ -125,6 +128,8 @@ Status AccountStore::LoadJson(std::string_view json) {
       account.name = account.id;
     if (const auto* admin = obj->if_contains("admin"); admin && admin->is_bool())
       account.admin = admin->get_bool();
+    if (const auto* email = obj->if_contains("email"); email && email->is_string())
+      account.email = email->get_string();
     std::vector<AccessKey> keys_in;
     if (const auto* ks = obj->if_contains("access_keys")) {
       if (!ks->is_array()) return bad("\"access_keys\" must be an array");
@@ -160,6 +165,20 @@ std::optional<Account> AccountStore::FindAccount(std::string_view account_id) co
   auto it = accounts_.find(account_id);
   if (it == accounts_.end()) return std::nullopt;
   return it->second;
+}
+
+std::optional<Account> AccountStore::FindByCanonicalId(std::string_view canonical_id) const {
+  std::shared_lock lock(mu_);
+  for (const auto& [id, a] : accounts_)
+    if (a.CanonicalUserId() == canonical_id) return a;
+  return std::nullopt;
+}
+
+std::optional<Account> AccountStore::FindByEmail(std::string_view email) const {
+  std::shared_lock lock(mu_);
+  for (const auto& [id, a] : accounts_)
+    if (!a.email.empty() && IEquals(a.email, email)) return a;
+  return std::nullopt;
 }
 
 std::vector<Account> AccountStore::ListAccounts() const {

@@ -5,6 +5,7 @@
 // well-known key test/test, an admin, so every client works with no set-up.
 // A classroom's accounts come from a JSON file (--accounts):
 //   {"accounts": [{"id": "111122223333", "name": "alice", "admin": false,
+//     "email": "alice@example.com",
 //     "access_keys": [{"id": "AKIAALICEEXAMPLE0001", "secret": "alice-secret"}]}]}
 //
 // Thread-safety: every method may be called from any thread.
@@ -33,6 +34,7 @@ struct Account {
   std::string id;    // 12 digits
   std::string name;  // S3's DisplayName
   bool admin = false;
+  std::string email;  // for ACL grants by e-mail address; may be empty
   // S3's canonical user id: 64 hex characters, derived from the id.
   std::string CanonicalUserId() const;
 };
@@ -54,6 +56,9 @@ class AccountStore {
 
   std::optional<AccessKey> FindKey(std::string_view access_key_id) const;
   std::optional<Account> FindAccount(std::string_view account_id) const;
+  // The account whose canonical user id or e-mail address (any case) this is.
+  std::optional<Account> FindByCanonicalId(std::string_view canonical_id) const;
+  std::optional<Account> FindByEmail(std::string_view email) const;
   std::vector<Account> ListAccounts() const;
 
  private:

@@ -149,6 +149,8 @@ constexpr Row kTable[] = {
      {"NoSuchCORSConfiguration", 404, "The CORS configuration does not exist"}},
     {ErrorCode::kAccessForbidden,
      {"AccessForbidden", 403, "CORSResponse: This CORS request is not allowed."}},
+    {ErrorCode::kUnexpectedContent,
+     {"UnexpectedContent", 400, "This request does not support content"}},
 };
 
 constexpr std::size_t kCodeCount = static_cast<std::size_t>(ErrorCode::kLastErrorCode) + 1;

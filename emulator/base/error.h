@@ -83,8 +83,9 @@ enum class ErrorCode {
   kOwnershipControlsNotFoundError,
   kNoSuchCORSConfiguration,
   kAccessForbidden,  // a CORS preflight that no rule allows
+  kUnexpectedContent,
   // Keep last: the table's size is checked against it.
-  kLastErrorCode = kAccessForbidden,
+  kLastErrorCode = kUnexpectedContent,
 };
 
 // What AWS calls the error and how it is sent.

@@ -7,6 +7,7 @@
 // dropped. No data is copied.
 #include <leveldb/write_batch.h>
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
@@ -59,20 +60,23 @@ Result<UploadRecord> S3Store::LoadUpload(std::string_view bucket, std::string_vi
   return *record;
 }
 
-Result<UploadRecord> S3Store::CreateMultipartUpload(const Principal& who,
+Result<UploadRecord> S3Store::CreateMultipartUpload(const Caller& who,
                                                     std::string_view bucket,
                                                     std::string_view key, ObjectMetadata meta,
-                                                    TagSet tags) {
+                                                    TagSet tags, const AclSpec& acl) {
   if (key.size() > kMaxKeyBytes) return MakeError(ErrorCode::kKeyTooLongError);
   std::shared_lock buckets(buckets_mu_);
-  auto b = GetBucket(who, bucket);
+  auto b = GetBucket(who, bucket, action::kPutObject, key);
   if (!b) return b.error();
   UploadRecord upload;
+  std::string object_owner;
+  if (Status st = ResolveObjectAcl(who, *b, acl, object_owner, upload.acl); !st)
+    return st.error();
   upload.bucket = bucket;
   upload.key = key;
   upload.initiated = clock_.Now();
   upload.upload_id = NewUploadId(upload.initiated);
-  upload.owner_account_id = who.account_id;
+  upload.owner_account_id = who.account_id();
   upload.meta = std::move(meta);
   upload.tags = std::move(tags);
   if (auto st = storage_.Put(keys::Upload(bucket, key, upload.upload_id), EncodeUpload(upload));
@@ -81,18 +85,26 @@ Result<UploadRecord> S3Store::CreateMultipartUpload(const Principal& who,
   return upload;
 }
 
-Result<UploadRecord> S3Store::GetUpload(const Principal& who, std::string_view bucket,
-                                        std::string_view key, std::string_view upload_id) {
-  auto b = GetBucket(who, bucket);
+Result<UploadRecord> S3Store::GetUpload(const Caller& who, std::string_view bucket,
+                                        std::string_view key, std::string_view upload_id,
+                                        const Action& action) {
+  auto b = LoadBucket(bucket);
   if (!b) return b.error();
-  return LoadUpload(bucket, key, upload_id);
+  auto upload = LoadUpload(bucket, key, upload_id);
+  if (!upload) {
+    if (Status st = Authorize({who, *b, action, key}); !st) return st.error();
+    return upload;
+  }
+  ObjectAccess access{upload->owner_account_id, &upload->acl};
+  if (Status st = Authorize({who, *b, action, key, &access}); !st) return st.error();
+  return upload;
 }
 
-Result<PartRecord> S3Store::PutPart(const Principal& who, std::string_view bucket,
+Result<PartRecord> S3Store::PutPart(const Caller& who, std::string_view bucket,
                                     std::string_view key, std::string_view upload_id,
                                     PartRecord part, storage::StagedBody body) {
   std::shared_lock buckets(buckets_mu_);
-  auto b = GetBucket(who, bucket);
+  auto b = GetBucket(who, bucket, action::kPutObject, key);
   if (!b) return b.error();
   std::lock_guard upload_lock(UploadLock(upload_id));
   // The upload may have been completed or aborted while the body arrived.
@@ -124,7 +136,7 @@ Result<PartRecord> S3Store::PutPart(const Principal& who, std::string_view bucke
   return part;
 }
 
-Result<PartRecord> S3Store::CopyPart(const Principal& who, const ObjectRecord& source,
+Result<PartRecord> S3Store::CopyPart(const Caller& who, const ObjectRecord& source,
                                      ByteRange range, std::string_view bucket,
                                      std::string_view key, std::string_view upload_id,
                                      int part_number) {
@@ -141,10 +153,10 @@ Result<PartRecord> S3Store::CopyPart(const Principal& who, const ObjectRecord& s
   return PutPart(who, bucket, key, upload_id, std::move(part), std::move(*body));
 }
 
-Result<ListPartsResult> S3Store::ListParts(const Principal& who, std::string_view bucket,
+Result<ListPartsResult> S3Store::ListParts(const Caller& who, std::string_view bucket,
                                            std::string_view key, std::string_view upload_id,
                                            int part_number_marker, int max_parts) {
-  auto upload = GetUpload(who, bucket, key, upload_id);
+  auto upload = GetUpload(who, bucket, key, upload_id, action::kListMultipartUploadParts);
   if (!upload) return upload.error();
   ListPartsResult result;
   result.upload = std::move(*upload);
@@ -164,9 +176,9 @@ Result<ListPartsResult> S3Store::ListParts(const Principal& who, std::string_vie
   return result;
 }
 
-Result<ListUploadsResult> S3Store::ListUploads(const Principal& who,
+Result<ListUploadsResult> S3Store::ListUploads(const Caller& who,
                                                const ListUploadsRequest& request) {
-  auto b = GetBucket(who, request.bucket);
+  auto b = GetBucket(who, request.bucket, action::kListBucketMultipartUploads);
   if (!b) return b.error();
   ListUploadsResult result;
   if (request.max_uploads <= 0) return result;
@@ -226,13 +238,11 @@ Result<ListUploadsResult> S3Store::ListUploads(const Principal& who,
   return result;
 }
 
-Status S3Store::AbortUpload(const Principal& who, std::string_view bucket, std::string_view key,
+Status S3Store::AbortUpload(const Caller& who, std::string_view bucket, std::string_view key,
                             std::string_view upload_id) {
   std::shared_lock buckets(buckets_mu_);
-  auto b = GetBucket(who, bucket);
-  if (!b) return b.error();
   std::lock_guard upload_lock(UploadLock(upload_id));
-  auto upload = LoadUpload(bucket, key, upload_id);
+  auto upload = GetUpload(who, bucket, key, upload_id, action::kAbortMultipartUpload);
   if (!upload) return upload.error();
   leveldb::WriteBatch batch;
   std::vector<std::string> dropped;
@@ -247,12 +257,12 @@ Status S3Store::AbortUpload(const Principal& who, std::string_view bucket, std::
   return storage_.Commit(batch, {}, dropped);
 }
 
-Result<ObjectRecord> S3Store::CompleteUpload(const Principal& who, std::string_view bucket,
+Result<ObjectRecord> S3Store::CompleteUpload(const Caller& who, std::string_view bucket,
                                              std::string_view key, std::string_view upload_id,
                                              const std::vector<CompletedPart>& wanted,
                                              const PartsChecksum& checksum) {
   std::shared_lock buckets(buckets_mu_);
-  auto b = GetBucket(who, bucket);
+  auto b = GetBucket(who, bucket, action::kPutObject, key);
   if (!b) return b.error();
   std::lock_guard upload_lock(UploadLock(upload_id));
   auto upload = LoadUpload(bucket, key, upload_id);
@@ -307,7 +317,17 @@ Result<ObjectRecord> S3Store::CompleteUpload(const Principal& who, std::string_v
 
   ObjectRecord record;
   record.key = key;
-  record.owner_account_id = upload->owner_account_id;
+  // The object belongs to the upload's initiator, or to the bucket owner
+  // when Object Ownership says so (BucketOwnerPreferred: when the upload
+  // asked for bucket-owner-full-control, which left that grant in its ACL).
+  bool bucket_owner_full_control =
+      upload->acl && std::find(upload->acl->begin(), upload->acl->end(),
+                               Grant{GranteeType::kAccount, b->owner_account_id,
+                                     Permission::kFullControl}) != upload->acl->end();
+  record.owner_account_id =
+      ObjectOwnerFor(*b, Caller(Principal{upload->owner_account_id, {}, false}),
+                     bucket_owner_full_control ? "bucket-owner-full-control" : "");
+  record.acl = upload->acl;
   record.meta = upload->meta;
   record.tags = upload->tags;
   record.last_modified = clock_.Now();

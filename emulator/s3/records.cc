@@ -15,6 +15,12 @@ enum BucketTag : std::uint32_t {
   kBCreatedNs = 3,
   kBTag = 4,  // nested: kPairKey, kPairValue
   kBHasTags = 5,
+  // 6-9 are left for other bucket settings (CORS).
+  kBAclGrant = 10,  // nested: kGrant*
+  kBAclEmpty = 11,  // an ACL with no grants at all
+  kBPolicy = 12,
+  kBPublicAccessBlock = 13,  // bits: 1 BlockPublicAcls, 2 IgnorePublicAcls, 4 BlockPublicPolicy, 8 RestrictPublicBuckets
+  kBOwnership = 14,
 };
 enum ObjectTag : std::uint32_t {
   kOSize = 1,
@@ -36,7 +42,10 @@ enum ObjectTag : std::uint32_t {
   kOBlobId = 17,
   kOTag = 18,   // nested: kPairKey, kPairValue
   kOPart = 19,  // nested: kPartRefBlob, kPartRefSize
+  kOAclGrant = 20,  // nested: kGrant*
+  kOAclEmpty = 21,
 };
+enum GrantTag : std::uint32_t { kGrantType = 1, kGrantAccount = 2, kGrantPermission = 3 };
 enum PairTag : std::uint32_t { kPairKey = 1, kPairValue = 2 };
 enum PartRefTag : std::uint32_t { kPartRefBlob = 1, kPartRefSize = 2 };
 enum UploadTag : std::uint32_t {
@@ -46,6 +55,8 @@ enum UploadTag : std::uint32_t {
   kUInitiatedNs = 104,
   kUOwner = 105,
   kUTag = 106,
+  kUAclGrant = 107,
+  kUAclEmpty = 108,
   // Metadata fields use the object's tags (kOContentType ...).
 };
 enum PartTag : std::uint32_t {
@@ -105,6 +116,35 @@ void EncodeMeta(RecordWriter& w, const ObjectMetadata& m) {
   PutIf(w, kOChecksumValue, m.checksum_value);
 }
 
+void EncodeAcl(RecordWriter& w, std::uint32_t grant_tag, std::uint32_t empty_tag,
+               const StoredAcl& acl) {
+  if (!acl) return;
+  if (acl->empty()) w.PutBool(empty_tag, true);
+  for (const Grant& g : *acl) {
+    RecordWriter n;
+    n.PutU64(kGrantType, static_cast<std::uint64_t>(g.type));
+    if (!g.account_id.empty()) n.Put(kGrantAccount, g.account_id);
+    n.PutU64(kGrantPermission, static_cast<std::uint64_t>(g.permission));
+    w.Put(grant_tag, n.data());
+  }
+}
+
+bool ReadGrant(std::string_view data, StoredAcl& acl) {
+  RecordReader r(data);
+  std::uint32_t tag;
+  std::string_view v;
+  Grant g;
+  while (r.Next(tag, v)) {
+    if (tag == kGrantType) g.type = static_cast<GranteeType>(RecordReader::AsU64(v));
+    else if (tag == kGrantAccount) g.account_id = v;
+    else if (tag == kGrantPermission) g.permission = static_cast<Permission>(RecordReader::AsU64(v));
+  }
+  if (!r.ok()) return false;
+  if (!acl) acl.emplace();
+  acl->push_back(std::move(g));
+  return true;
+}
+
 // True when `tag` is a metadata field (and stores it).
 bool DecodeMetaField(std::uint32_t tag, std::string_view v, ObjectMetadata& m) {
   switch (tag) {
@@ -134,6 +174,14 @@ std::string EncodeBucket(const BucketRecord& b) {
   w.PutI64(kBCreatedNs, ToNs(b.created));
   if (b.has_tags) w.PutBool(kBHasTags, true);
   for (const auto& [k, v] : b.tags) PutPair(w, kBTag, k, v);
+  EncodeAcl(w, kBAclGrant, kBAclEmpty, b.acl);
+  PutIf(w, kBPolicy, b.policy);
+  if (const auto& p = b.public_access_block)
+    w.PutU64(kBPublicAccessBlock, (p->block_public_acls ? 1 : 0) | (p->ignore_public_acls ? 2 : 0) |
+                                      (p->block_public_policy ? 4 : 0) |
+                                      (p->restrict_public_buckets ? 8 : 0));
+  if (b.ownership != ObjectOwnership::kUnset)
+    w.PutU64(kBOwnership, static_cast<std::uint64_t>(b.ownership));
   return w.Release();
 }
 
@@ -152,6 +200,20 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
       case kBTag:
         if (!ReadPair(v, b.tags)) return std::nullopt;
         break;
+      case kBAclGrant:
+        if (!ReadGrant(v, b.acl)) return std::nullopt;
+        break;
+      case kBAclEmpty:
+        if (!b.acl) b.acl.emplace();
+        break;
+      case kBPolicy: b.policy = v; break;
+      case kBPublicAccessBlock: {
+        std::uint64_t bits = RecordReader::AsU64(v);
+        b.public_access_block =
+            PublicAccessBlock{(bits & 1) != 0, (bits & 2) != 0, (bits & 4) != 0, (bits & 8) != 0};
+        break;
+      }
+      case kBOwnership: b.ownership = static_cast<ObjectOwnership>(RecordReader::AsU64(v)); break;
       default: break;
     }
   }
@@ -173,6 +235,7 @@ std::string EncodeObject(const ObjectRecord& o) {
     n.PutU64(kPartRefSize, part.size);
     w.Put(kOPart, n.data());
   }
+  EncodeAcl(w, kOAclGrant, kOAclEmpty, o.acl);
   // The body goes last so that a metadata-only decode can stop early.
   if (!o.blob_id.empty()) w.Put(kOBlobId, o.blob_id);
   else if (o.parts.empty()) w.Put(kOInlineBody, o.inline_body);
@@ -209,6 +272,12 @@ std::optional<ObjectRecord> DecodeObject(std::string_view key, std::string_view 
         o.parts.push_back(std::move(part));
         break;
       }
+      case kOAclGrant:
+        if (!ReadGrant(v, o.acl)) return std::nullopt;
+        break;
+      case kOAclEmpty:
+        if (!o.acl) o.acl.emplace();
+        break;
       case kOInlineBody:
         if (with_body) o.inline_body = v;
         break;
@@ -218,6 +287,11 @@ std::optional<ObjectRecord> DecodeObject(std::string_view key, std::string_view 
   }
   if (!r.ok()) return std::nullopt;
   return o;
+}
+
+Grants EffectiveGrants(const StoredAcl& acl, std::string_view owner) {
+  if (acl) return *acl;
+  return {Grant{GranteeType::kAccount, std::string(owner), Permission::kFullControl}};
 }
 
 std::vector<std::string> ObjectRecord::BlobIds() const {
@@ -237,6 +311,7 @@ std::string EncodeUpload(const UploadRecord& u) {
   w.Put(kUOwner, u.owner_account_id);
   EncodeMeta(w, u.meta);
   for (const auto& [k, v] : u.tags) PutPair(w, kUTag, k, v);
+  EncodeAcl(w, kUAclGrant, kUAclEmpty, u.acl);
   return w.Release();
 }
 
@@ -254,6 +329,12 @@ std::optional<UploadRecord> DecodeUpload(std::string_view data) {
       case kUOwner: u.owner_account_id = v; break;
       case kUTag:
         if (!ReadPair(v, u.tags)) return std::nullopt;
+        break;
+      case kUAclGrant:
+        if (!ReadGrant(v, u.acl)) return std::nullopt;
+        break;
+      case kUAclEmpty:
+        if (!u.acl) u.acl.emplace();
         break;
       default: DecodeMetaField(tag, v, u.meta); break;
     }

@@ -3,6 +3,7 @@
 #define AWSLAB_EMULATOR_S3_RECORDS_H_
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,11 +11,39 @@
 #include <vector>
 
 #include "emulator/base/clock.h"
+#include "emulator/s3/acl.h"
 
 namespace awslab::s3 {
 
+class BucketPolicy;  // policy.h
+
 // Tags as (key, value) pairs in the order given.
 using TagSet = std::vector<std::pair<std::string, std::string>>;
+
+// Block Public Access for a bucket.
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html
+struct PublicAccessBlock {
+  bool block_public_acls = false;
+  bool ignore_public_acls = false;
+  bool block_public_policy = false;
+  bool restrict_public_buckets = false;
+  bool operator==(const PublicAccessBlock&) const = default;
+};
+
+// Object Ownership; kUnset: no ownership controls (objects belong to their
+// writer, as ObjectWriter).
+enum class ObjectOwnership : std::uint8_t {
+  kUnset = 0,
+  kObjectWriter = 1,
+  kBucketOwnerPreferred = 2,
+  kBucketOwnerEnforced = 3,
+};
+
+// An ACL as stored: nullopt is the default, `private` (the owner has
+// FULL_CONTROL, nobody else anything), which most resources keep.
+using StoredAcl = std::optional<Grants>;
+// The grants of a stored ACL, the default spelled out.
+Grants EffectiveGrants(const StoredAcl& acl, std::string_view owner);
 
 struct BucketRecord {
   std::string name;
@@ -23,6 +52,12 @@ struct BucketRecord {
   TimePoint created;
   TagSet tags;
   bool has_tags = false;  // a TagSet was put (possibly empty)
+  StoredAcl acl;
+  std::string policy;  // the bucket policy's JSON as put; empty: none
+  std::optional<PublicAccessBlock> public_access_block;
+  ObjectOwnership ownership = ObjectOwnership::kUnset;
+  // `policy` parsed; not stored: S3Store fills it when it loads the record.
+  std::shared_ptr<const BucketPolicy> parsed_policy;
 };
 
 // Headers stored with an object and returned on GET and HEAD.
@@ -46,9 +81,10 @@ struct ObjectRecord {
   std::uint64_t size = 0;
   std::string etag;  // without quotes: hex MD5, or hex MD5 of MD5s then "-N"
   TimePoint last_modified;
-  std::string owner_account_id;
+  std::string owner_account_id;  // "" when written anonymously
   ObjectMetadata meta;
   TagSet tags;
+  StoredAcl acl;
   // The body: inline bytes, the id of a blob file, or (for an object made by
   // CompleteMultipartUpload) the parts' blobs in order.
   std::string inline_body;
@@ -69,9 +105,10 @@ struct UploadRecord {
   std::string key;
   std::string upload_id;
   TimePoint initiated;
-  std::string owner_account_id;
+  std::string owner_account_id;  // the initiator
   ObjectMetadata meta;  // checksum_algorithm: the algorithm asked for at creation
   TagSet tags;
+  StoredAcl acl;  // the ACL the object gets when the upload completes
 };
 
 // One uploaded part of a multipart upload.

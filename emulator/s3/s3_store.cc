@@ -10,6 +10,7 @@
 #include "client/include/awslab/crypto.h"
 
 #include "emulator/s3/bucket_name.h"
+#include "emulator/s3/policy.h"
 #include "emulator/storage/key_schema.h"
 
 namespace awslab::s3 {
@@ -51,6 +52,12 @@ Result<BucketRecord> S3Store::LoadBucket(std::string_view bucket) const {
   if (!*data) return NoSuchBucket(bucket);
   auto record = DecodeBucket(bucket, **data);
   if (!record) return MakeError(ErrorCode::kInternalError, "corrupt bucket record");
+  if (!record->policy.empty()) {
+    // Stored only after it parsed; a policy that no longer parses is kept
+    // (GetBucketPolicy returns it) but grants and denies nothing.
+    auto parsed = BucketPolicy::Parse(record->policy, bucket);
+    if (parsed) record->parsed_policy = std::make_shared<const BucketPolicy>(std::move(*parsed));
+  }
   std::unique_lock lock(bucket_cache_mu_);
   if (generation == bucket_cache_generation_) {
     // A bound for a server with very many buckets; refilled on demand.
@@ -71,7 +78,7 @@ std::mutex& S3Store::KeyLock(std::string_view bucket, std::string_view key) {
   return key_mu_[h % key_mu_.size()];
 }
 
-Result<std::vector<BucketRecord>> S3Store::ListBuckets(const Principal& who) {
+Result<std::vector<BucketRecord>> S3Store::ListBuckets(const Caller& who) {
   if (who.anonymous()) return MakeError(ErrorCode::kAccessDenied);
   std::vector<BucketRecord> out;
   auto it = storage_.NewIterator();
@@ -80,12 +87,12 @@ Result<std::vector<BucketRecord>> S3Store::ListBuckets(const Principal& who) {
     if (!k.starts_with(keys::kBucketPrefix)) break;
     auto b = DecodeBucket(k.substr(keys::kBucketPrefix.size()),
                           std::string_view(it->value().data(), it->value().size()));
-    if (b && b->owner_account_id == who.account_id) out.push_back(std::move(*b));
+    if (b && b->owner_account_id == who.account_id()) out.push_back(std::move(*b));
   }
   return out;
 }
 
-Result<BucketRecord> S3Store::CreateBucket(const Principal& who,
+Result<BucketRecord> S3Store::CreateBucket(const Caller& who,
                                            const CreateBucketRequest& request) {
   if (who.anonymous()) return MakeError(ErrorCode::kAccessDenied);
   if (std::string problem = BucketNameProblem(request.name); !problem.empty()) {
@@ -119,7 +126,7 @@ Result<BucketRecord> S3Store::CreateBucket(const Principal& who,
   std::unique_lock lock(buckets_mu_);
   auto existing = LoadBucket(request.name);
   if (existing) {
-    if (existing->owner_account_id != who.account_id) {
+    if (existing->owner_account_id != who.account_id()) {
       Error e = MakeError(ErrorCode::kBucketAlreadyExists, {}, request.name);
       e.details.emplace_back("BucketName", request.name);
       return e;
@@ -132,24 +139,64 @@ Result<BucketRecord> S3Store::CreateBucket(const Principal& who,
     return e;
   }
   if (existing.error().code != ErrorCode::kNoSuchBucket) return existing.error();
-  BucketRecord record{request.name, who.account_id, region, clock_.Now(), {}, false};
+  BucketRecord record{request.name, who.account_id(), region, clock_.Now(), {}, false};
+  // Since April 2023 "S3 Block Public Access and ... ACLs disabled are
+  // enabled by default for all new buckets"; the course's S3 had neither.
+  record.ownership = request.ownership.value_or(
+      rules_ == Rules::kCurrent ? ObjectOwnership::kBucketOwnerEnforced : ObjectOwnership::kUnset);
+  if (rules_ == Rules::kCurrent) record.public_access_block = PublicAccessBlock{true, true, true, true};
+  record.acl = ResolveAcl(request.acl, who.account_id(), who.account_id());
+  if (record.acl && record.ownership == ObjectOwnership::kBucketOwnerEnforced)
+    return MakeError(ErrorCode::kInvalidBucketAclWithObjectOwnership);
+  if (record.acl && record.public_access_block && record.public_access_block->block_public_acls &&
+      IsPublic(*record.acl))
+    return MakeError(ErrorCode::kAccessDenied);
   auto st = storage_.Put(keys::Bucket(request.name), EncodeBucket(record));
   ForgetBucket(request.name);
   if (!st) return st.error();
   return record;
 }
 
-Result<BucketRecord> S3Store::GetBucket(const Principal& who, std::string_view bucket) {
+Result<BucketRecord> S3Store::GetBucket(const Caller& who, std::string_view bucket,
+                                        const Action& action, std::string_view key,
+                                        const Conditions* conditions) {
   auto record = LoadBucket(bucket);
   if (!record) return record;
-  if (who.anonymous() || record->owner_account_id != who.account_id)
-    return MakeError(ErrorCode::kAccessDenied);
+  if (Status st = Authorize({who, *record, action, key, nullptr, conditions}); !st)
+    return st.error();
   return record;
 }
 
-Status S3Store::DeleteBucket(const Principal& who, std::string_view bucket) {
+Status S3Store::UpdateBucket(const Caller& who, std::string_view bucket, const Action& action,
+                             const std::function<Status(BucketRecord&)>& change) {
   std::unique_lock lock(buckets_mu_);
-  auto record = GetBucket(who, bucket);
+  auto record = GetBucket(who, bucket, action);
+  if (!record) return record.error();
+  if (Status st = change(*record); !st) return st;
+  auto st = storage_.Put(keys::Bucket(bucket), EncodeBucket(*record));
+  ForgetBucket(bucket);
+  return st;
+}
+
+Status S3Store::ResolveObjectAcl(const Caller& who, const BucketRecord& bucket,
+                                 const AclSpec& spec, std::string& owner,
+                                 StoredAcl& acl) const {
+  owner = ObjectOwnerFor(bucket, who, spec.canned_name);
+  acl = ResolveAcl(spec, owner, bucket.owner_account_id);
+  // "Requests that set ACLs other than bucket-owner-full-control (or its
+  // equivalent) fail with AccessControlListNotSupported" when ACLs are disabled.
+  if (acl && bucket.ownership == ObjectOwnership::kBucketOwnerEnforced)
+    return MakeError(ErrorCode::kAccessControlListNotSupported);
+  // BlockPublicAcls: "PUT Object calls fail if the request includes a public ACL."
+  if (acl && bucket.public_access_block && bucket.public_access_block->block_public_acls &&
+      IsPublic(*acl))
+    return MakeError(ErrorCode::kAccessDenied);
+  return Ok();
+}
+
+Status S3Store::DeleteBucket(const Caller& who, std::string_view bucket) {
+  std::unique_lock lock(buckets_mu_);
+  auto record = GetBucket(who, bucket, action::kDeleteBucket);
   if (!record) return record.error();
   auto it = storage_.NewIterator();
   std::string prefix = keys::ObjectsOf(bucket);
@@ -172,22 +219,23 @@ Status S3Store::DeleteBucket(const Principal& who, std::string_view bucket) {
   return st;
 }
 
-Result<ObjectRecord> S3Store::PutObject(const Principal& who, std::string_view bucket,
+Result<ObjectRecord> S3Store::PutObject(const Caller& who, std::string_view bucket,
                                         std::string_view key, ObjectMetadata meta,
                                         storage::StagedBody body, std::string md5_hex,
-                                        TagSet tags) {
+                                        TagSet tags, const AclSpec& acl) {
   // `body` is owned here: returning early aborts its blob.
   if (key.size() > kMaxKeyBytes) return MakeError(ErrorCode::kKeyTooLongError);
   std::shared_lock buckets(buckets_mu_);
-  auto b = GetBucket(who, bucket);
+  auto b = GetBucket(who, bucket, action::kPutObject, key);
   if (!b) return b.error();
 
   ObjectRecord record;
+  if (Status st = ResolveObjectAcl(who, *b, acl, record.owner_account_id, record.acl); !st)
+    return st.error();
   record.key = key;
   record.size = body.size();
   record.etag = std::move(md5_hex);
   record.last_modified = clock_.Now();
-  record.owner_account_id = who.account_id;
   record.meta = std::move(meta);
   record.tags = std::move(tags);
   std::vector<std::string> linked;
@@ -223,11 +271,22 @@ Result<ObjectRecord> S3Store::CommitObject(std::string_view bucket, std::string_
   return record;
 }
 
-Result<ObjectRecord> S3Store::GetObject(const Principal& who, std::string_view bucket,
-                                        std::string_view key) {
-  auto b = GetBucket(who, bucket);
+Result<ObjectRecord> S3Store::GetObject(const Caller& who, std::string_view bucket,
+                                        std::string_view key, const Action& action) {
+  auto b = LoadBucket(bucket);
   if (!b) return b.error();
-  return LoadObject(bucket, key);
+  auto object = LoadObject(bucket, key);
+  if (!object) {
+    // "If you don't have the s3:ListBucket permission, Amazon S3 returns
+    // HTTP status code 403 Access Denied" for a key that does not exist.
+    if (object.error().code == ErrorCode::kNoSuchKey) {
+      if (Status st = Authorize({who, *b, action::kListBucket}); !st) return st.error();
+    }
+    return object;
+  }
+  ObjectAccess access{object->owner_account_id, &object->acl};
+  if (Status st = Authorize({who, *b, action, key, &access}); !st) return st.error();
+  return object;
 }
 
 Result<ObjectRecord> S3Store::LoadObject(std::string_view bucket, std::string_view key) const {
@@ -243,10 +302,10 @@ Result<ObjectRecord> S3Store::LoadObject(std::string_view bucket, std::string_vi
   return *record;
 }
 
-Status S3Store::DeleteObject(const Principal& who, std::string_view bucket,
+Status S3Store::DeleteObject(const Caller& who, std::string_view bucket,
                              std::string_view key) {
   std::shared_lock buckets(buckets_mu_);
-  auto b = GetBucket(who, bucket);
+  auto b = GetBucket(who, bucket, action::kDeleteObject, key);
   if (!b) return b.error();
   std::lock_guard key_lock(KeyLock(bucket, key));
   std::string object_key = keys::Object(bucket, key);
@@ -261,9 +320,13 @@ Status S3Store::DeleteObject(const Principal& who, std::string_view bucket,
   return storage_.Commit(batch, {}, dropped);
 }
 
-Result<ListObjectsResult> S3Store::ListObjects(const Principal& who,
+Result<ListObjectsResult> S3Store::ListObjects(const Caller& who,
                                                const ListObjectsRequest& request) {
-  auto b = GetBucket(who, request.bucket);
+  Conditions conditions;
+  if (!request.prefix.empty()) conditions.emplace_back("s3:prefix", request.prefix);
+  if (!request.delimiter.empty()) conditions.emplace_back("s3:delimiter", request.delimiter);
+  conditions.emplace_back("s3:max-keys", std::to_string(request.max_keys));
+  auto b = GetBucket(who, request.bucket, action::kListBucket, {}, &conditions);
   if (!b) return b.error();
   ListObjectsResult result;
   if (request.max_keys <= 0) return result;
@@ -394,13 +457,16 @@ Result<std::vector<S3Store::Segment>> S3Store::OpenSegments(const ObjectRecord& 
   return out;
 }
 
-Result<ObjectRecord> S3Store::CopyObject(const Principal& who, const ObjectRecord& source,
+Result<ObjectRecord> S3Store::CopyObject(const Caller& who, const ObjectRecord& source,
                                          std::string_view bucket, std::string_view key,
-                                         ObjectMetadata meta, TagSet tags) {
+                                         ObjectMetadata meta, TagSet tags, const AclSpec& acl) {
   if (key.size() > kMaxKeyBytes) return MakeError(ErrorCode::kKeyTooLongError);
   std::shared_lock buckets(buckets_mu_);
-  auto b = GetBucket(who, bucket);
+  auto b = GetBucket(who, bucket, action::kPutObject, key);
   if (!b) return b.error();
+  std::string owner;
+  StoredAcl object_acl;
+  if (Status st = ResolveObjectAcl(who, *b, acl, owner, object_acl); !st) return st.error();
   std::string md5_hex;
   auto body = CopyBody(source, {0, source.size}, storage::kDefaultInlineThreshold, md5_hex);
   if (!body) return body.error();
@@ -410,7 +476,8 @@ Result<ObjectRecord> S3Store::CopyObject(const Principal& who, const ObjectRecor
   // A copy of a multipart object is one part: its ETag is the MD5 of the data.
   record.etag = std::move(md5_hex);
   record.last_modified = clock_.Now();
-  record.owner_account_id = who.account_id;
+  record.owner_account_id = std::move(owner);
+  record.acl = std::move(object_acl);
   record.meta = std::move(meta);
   record.tags = std::move(tags);
   std::vector<std::string> linked;
@@ -426,28 +493,23 @@ Result<ObjectRecord> S3Store::CopyObject(const Principal& who, const ObjectRecor
   return committed;
 }
 
-Status S3Store::PutObjectTagging(const Principal& who, std::string_view bucket,
-                                 std::string_view key, TagSet tags) {
+Status S3Store::PutObjectTagging(const Caller& who, std::string_view bucket,
+                                 std::string_view key, TagSet tags, const Action& action) {
   std::shared_lock buckets(buckets_mu_);
-  auto b = GetBucket(who, bucket);
-  if (!b) return b.error();
   std::lock_guard key_lock(KeyLock(bucket, key));
-  auto record = LoadObject(bucket, key);
+  auto record = GetObject(who, bucket, key, action);
   if (!record) return record.error();
   record->tags = std::move(tags);
   return storage_.Put(keys::Object(bucket, key), EncodeObject(*record));
 }
 
-Status S3Store::PutBucketTagging(const Principal& who, std::string_view bucket,
+Status S3Store::PutBucketTagging(const Caller& who, std::string_view bucket,
                                  std::optional<TagSet> tags) {
-  std::unique_lock lock(buckets_mu_);
-  auto record = GetBucket(who, bucket);
-  if (!record) return record.error();
-  record->has_tags = tags.has_value();
-  record->tags = tags ? std::move(*tags) : TagSet();
-  auto st = storage_.Put(keys::Bucket(bucket), EncodeBucket(*record));
-  ForgetBucket(bucket);
-  return st;
+  return UpdateBucket(who, bucket, action::kPutBucketTagging, [&](BucketRecord& record) {
+    record.has_tags = tags.has_value();
+    record.tags = tags ? std::move(*tags) : TagSet();
+    return Ok();
+  });
 }
 
 }  // namespace awslab::s3

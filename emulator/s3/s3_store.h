@@ -1,9 +1,9 @@
 // The S3 model: buckets and objects, with the rules AWS applies to them. No
 // HTTP and no XML here: callers pass plain values and get records or Errors.
 //
-// Access in this version: a bucket and its objects belong to the account that
-// created the bucket; other accounts and anonymous callers get AccessDenied.
-// (ACLs and bucket policies come with the access-control work.)
+// Every method checks that the caller may do what it asks (access.h):
+// AccessDenied otherwise; a missing object is NoSuchKey only for a caller who
+// may list the bucket, AccessDenied for others, as in S3.
 //
 // Thread-safety: every method may be called from any thread. Bucket creation
 // and deletion exclude object writes; writes to one key are serialized.
@@ -24,6 +24,8 @@
 #include "emulator/base/clock.h"
 #include "emulator/base/error.h"
 #include "emulator/base/principal.h"
+#include "emulator/base/rules.h"
+#include "emulator/s3/access.h"
 #include "emulator/s3/records.h"
 #include "emulator/storage/staged_body.h"
 #include <leveldb/write_batch.h>
@@ -50,6 +52,9 @@ struct CreateBucketRequest {
   std::string location_constraint;
   // The region the request was sent to (its signature's region).
   std::string endpoint_region;
+  AclSpec acl;
+  // x-amz-object-ownership; nullopt: the rules' default.
+  std::optional<ObjectOwnership> ownership;
 };
 
 // The common prefix `key` rolls up into with `delimiter` after `prefix`
@@ -127,65 +132,84 @@ class S3Store {
  public:
   S3Store(storage::Storage& storage, const Clock& clock) : storage_(storage), clock_(clock) {}
 
-  Result<std::vector<BucketRecord>> ListBuckets(const Principal& who);
+  Result<std::vector<BucketRecord>> ListBuckets(const Caller& who);
   // Ok() also for the owner re-creating a us-east-1 bucket (legacy behaviour);
   // `created` tells whether anything was created.
-  Result<BucketRecord> CreateBucket(const Principal& who, const CreateBucketRequest& request);
-  // The bucket, when `who` may use it.
-  Result<BucketRecord> GetBucket(const Principal& who, std::string_view bucket);
-  Status DeleteBucket(const Principal& who, std::string_view bucket);
+  Result<BucketRecord> CreateBucket(const Caller& who, const CreateBucketRequest& request);
+  // The bucket, when `who` may do `action` on it.
+  Result<BucketRecord> GetBucket(const Caller& who, std::string_view bucket,
+                                 const Action& action, std::string_view key = {},
+                                 const Conditions* conditions = nullptr);
+  Status DeleteBucket(const Caller& who, std::string_view bucket);
 
   // Stores an object whose body was staged; the staged blob is linked or
   // aborted, never left behind.
-  Result<ObjectRecord> PutObject(const Principal& who, std::string_view bucket,
+  Result<ObjectRecord> PutObject(const Caller& who, std::string_view bucket,
                                  std::string_view key, ObjectMetadata meta,
                                  storage::StagedBody body, std::string md5_hex,
-                                 TagSet tags = {});
-  // The object with its inline body (or blob id).
-  Result<ObjectRecord> GetObject(const Principal& who, std::string_view bucket,
-                                 std::string_view key);
+                                 TagSet tags = {}, const AclSpec& acl = {});
+  // The object with its inline body (or blob id), when `who` may do `action` on it.
+  Result<ObjectRecord> GetObject(const Caller& who, std::string_view bucket,
+                                 std::string_view key,
+                                 const Action& action = action::kGetObject);
   // Deleting a key that does not exist succeeds, as in S3.
-  Status DeleteObject(const Principal& who, std::string_view bucket, std::string_view key);
-  Result<ListObjectsResult> ListObjects(const Principal& who, const ListObjectsRequest& request);
+  Status DeleteObject(const Caller& who, std::string_view bucket, std::string_view key);
+  Result<ListObjectsResult> ListObjects(const Caller& who, const ListObjectsRequest& request);
 
   // Copies `range` of `source` (a record from GetObject, with its inline
   // body) into a new object; `record` carries the new object's metadata,
   // tags and owner-independent fields. The data is copied.
-  Result<ObjectRecord> CopyObject(const Principal& who, const ObjectRecord& source,
+  Result<ObjectRecord> CopyObject(const Caller& who, const ObjectRecord& source,
                                   std::string_view bucket, std::string_view key,
-                                  ObjectMetadata meta, TagSet tags);
-  // Replaces an object's tags (an empty set deletes them).
-  Status PutObjectTagging(const Principal& who, std::string_view bucket, std::string_view key,
-                          TagSet tags);
+                                  ObjectMetadata meta, TagSet tags, const AclSpec& acl = {});
+  // Replaces an object's tags (an empty set deletes them: `action` is
+  // s3:PutObjectTagging or s3:DeleteObjectTagging).
+  Status PutObjectTagging(const Caller& who, std::string_view bucket, std::string_view key,
+                          TagSet tags, const Action& action = action::kPutObjectTagging);
   // Sets (or, with nullopt, deletes) a bucket's tags.
-  Status PutBucketTagging(const Principal& who, std::string_view bucket,
+  Status PutBucketTagging(const Caller& who, std::string_view bucket,
                           std::optional<TagSet> tags);
 
+  // Access control (access_store.cc).
+  Status PutBucketAcl(const Caller& who, std::string_view bucket, const AclSpec& acl);
+  Status PutObjectAcl(const Caller& who, std::string_view bucket, std::string_view key,
+                      const AclSpec& acl);
+  // Sets (or, with nullopt, deletes) the bucket policy; MalformedPolicy.
+  Status PutBucketPolicy(const Caller& who, std::string_view bucket,
+                         std::optional<std::string> policy);
+  Status PutPublicAccessBlock(const Caller& who, std::string_view bucket,
+                              std::optional<PublicAccessBlock> block);
+  // kUnset deletes the ownership controls.
+  Status PutOwnershipControls(const Caller& who, std::string_view bucket,
+                              ObjectOwnership ownership);
+
   // Multipart uploads (multipart.cc).
-  Result<UploadRecord> CreateMultipartUpload(const Principal& who, std::string_view bucket,
+  Result<UploadRecord> CreateMultipartUpload(const Caller& who, std::string_view bucket,
                                              std::string_view key, ObjectMetadata meta,
-                                             TagSet tags);
-  Result<UploadRecord> GetUpload(const Principal& who, std::string_view bucket,
-                                 std::string_view key, std::string_view upload_id);
+                                             TagSet tags, const AclSpec& acl = {});
+  // The upload, when `who` may do `action` on it.
+  Result<UploadRecord> GetUpload(const Caller& who, std::string_view bucket,
+                                 std::string_view key, std::string_view upload_id,
+                                 const Action& action = action::kPutObject);
   // Stores a part; replaces an earlier part of the same number.
-  Result<PartRecord> PutPart(const Principal& who, std::string_view bucket, std::string_view key,
+  Result<PartRecord> PutPart(const Caller& who, std::string_view bucket, std::string_view key,
                              std::string_view upload_id, PartRecord part,
                              storage::StagedBody body);
   // Copies `range` of `source` into a part.
-  Result<PartRecord> CopyPart(const Principal& who, const ObjectRecord& source, ByteRange range,
+  Result<PartRecord> CopyPart(const Caller& who, const ObjectRecord& source, ByteRange range,
                               std::string_view bucket, std::string_view key,
                               std::string_view upload_id, int part_number);
-  Result<ListPartsResult> ListParts(const Principal& who, std::string_view bucket,
+  Result<ListPartsResult> ListParts(const Caller& who, std::string_view bucket,
                                     std::string_view key, std::string_view upload_id,
                                     int part_number_marker, int max_parts);
-  Result<ListUploadsResult> ListUploads(const Principal& who, const ListUploadsRequest& request);
-  Status AbortUpload(const Principal& who, std::string_view bucket, std::string_view key,
+  Result<ListUploadsResult> ListUploads(const Caller& who, const ListUploadsRequest& request);
+  Status AbortUpload(const Caller& who, std::string_view bucket, std::string_view key,
                      std::string_view upload_id);
   // Makes the object from the listed parts without copying data. `checksum`
   // computes the object's checksum from the parts used (may be null).
   using PartsChecksum = std::function<std::string(const UploadRecord&,
                                                   const std::vector<PartRecord>&)>;
-  Result<ObjectRecord> CompleteUpload(const Principal& who, std::string_view bucket,
+  Result<ObjectRecord> CompleteUpload(const Caller& who, std::string_view bucket,
                                       std::string_view key, std::string_view upload_id,
                                       const std::vector<CompletedPart>& parts,
                                       const PartsChecksum& checksum);
@@ -199,6 +223,10 @@ class S3Store {
   };
   Result<std::vector<Segment>> OpenSegments(const ObjectRecord& object, ByteRange range);
 
+  // The rules new buckets follow (base/rules.h).
+  void set_rules(Rules rules) { rules_ = rules; }
+  Rules rules() const { return rules_; }
+
   // Overrides the minimum part size (tests).
   void set_min_part_size(std::uint64_t n) { min_part_size_ = n; }
 
@@ -206,6 +234,15 @@ class S3Store {
 
  private:
   Result<BucketRecord> LoadBucket(std::string_view bucket) const;
+  // Loads, authorizes, lets `change` edit and stores a bucket record,
+  // holding buckets_mu_ exclusively.
+  Status UpdateBucket(const Caller& who, std::string_view bucket, const Action& action,
+                      const std::function<Status(BucketRecord&)>& change);
+  // The ACL a write of `spec` by `who` gives a new object in `bucket`, and
+  // its owner; AccessControlListNotSupported or AccessDenied when the
+  // bucket's settings refuse it.
+  Status ResolveObjectAcl(const Caller& who, const BucketRecord& bucket, const AclSpec& spec,
+                          std::string& owner, StoredAcl& acl) const;
   // The object with its inline body; NoSuchKey when absent.
   Result<ObjectRecord> LoadObject(std::string_view bucket, std::string_view key) const;
   // Every request reads its bucket's record: they are kept in memory. Callers
@@ -241,6 +278,7 @@ class S3Store {
   // Serializes part commits against completion and abort of one upload.
   std::array<std::mutex, 64> upload_mu_;
   std::uint64_t min_part_size_ = kMinPartSize;
+  Rules rules_ = Rules::kClassic;
 };
 
 }  // namespace awslab::s3

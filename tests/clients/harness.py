@@ -39,9 +39,9 @@ BOB_KEY = ("AKIABOBEXAMPLE000001", "bob-secret")
 
 ACCOUNTS_JSON = """{
   "accounts": [
-    {"id": "%s", "name": "alice",
+    {"id": "%s", "name": "alice", "email": "alice@example.com",
      "access_keys": [{"id": "%s", "secret": "%s"}]},
-    {"id": "%s", "name": "bob",
+    {"id": "%s", "name": "bob", "email": "bob@example.com",
      "access_keys": [{"id": "%s", "secret": "%s"}]}
   ]
 }

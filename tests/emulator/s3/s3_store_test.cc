@@ -44,17 +44,17 @@ class S3StoreTest : public ::testing::Test {
 };
 
 TEST_F(S3StoreTest, BucketNamesAreUniqueAcrossAccounts) {
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"shared-name", "", "us-east-1"}));
-  auto again = store_->CreateBucket(bob_, {"shared-name", "", "us-east-1"});
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"shared-name", "", "us-east-1", {}, std::nullopt}));
+  auto again = store_->CreateBucket(bob_, {"shared-name", "", "us-east-1", {}, std::nullopt});
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::kBucketAlreadyExists);
 }
 
 TEST_F(S3StoreTest, OwnerRecreatingAUsEast1BucketGetsOkElsewhereAnError) {
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"east", "", "us-east-1"}));
-  EXPECT_TRUE(store_->CreateBucket(alice_, {"east", "", "us-east-1"}));
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"west", "us-west-2", "us-west-2"}));
-  auto again = store_->CreateBucket(alice_, {"west", "us-west-2", "us-west-2"});
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"east", "", "us-east-1", {}, std::nullopt}));
+  EXPECT_TRUE(store_->CreateBucket(alice_, {"east", "", "us-east-1", {}, std::nullopt}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"west", "us-west-2", "us-west-2", {}, std::nullopt}));
+  auto again = store_->CreateBucket(alice_, {"west", "us-west-2", "us-west-2", {}, std::nullopt});
   ASSERT_FALSE(again);
   EXPECT_EQ(again.error().code, ErrorCode::kBucketAlreadyOwnedByYou);
 }
@@ -78,7 +78,7 @@ TEST_F(S3StoreTest, LocationConstraintRules) {
   int i = 0;
   for (const auto& c : kCases) {
     std::string name = "bucket-" + std::to_string(i++);
-    auto r = store_->CreateBucket(alice_, {name, c.constraint, c.endpoint});
+    auto r = store_->CreateBucket(alice_, {name, c.constraint, c.endpoint, {}, std::nullopt});
     ASSERT_EQ(static_cast<bool>(r), c.ok) << c.constraint << " at " << c.endpoint;
     if (c.ok) EXPECT_EQ(r->region, c.region);
     else EXPECT_EQ(r.error().code, c.code) << c.constraint << " at " << c.endpoint;
@@ -86,7 +86,7 @@ TEST_F(S3StoreTest, LocationConstraintRules) {
 }
 
 TEST_F(S3StoreTest, OnlyTheOwnerMayUseABucket) {
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"alices", "", "us-east-1"}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"alices", "", "us-east-1", {}, std::nullopt}));
   ASSERT_TRUE(Put(alice_, "alices", "k", "v"));
   EXPECT_EQ(Put(bob_, "alices", "k", "v").error().code, ErrorCode::kAccessDenied);
   EXPECT_EQ(store_->GetObject(bob_, "alices", "k").error().code, ErrorCode::kAccessDenied);
@@ -99,16 +99,16 @@ TEST_F(S3StoreTest, OnlyTheOwnerMayUseABucket) {
 }
 
 TEST_F(S3StoreTest, ABucketWithObjectsCannotBeDeleted) {
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"full", "", "us-east-1"}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"full", "", "us-east-1", {}, std::nullopt}));
   ASSERT_TRUE(Put(alice_, "full", "k", "v"));
   EXPECT_EQ(CodeOf(store_->DeleteBucket(alice_, "full")), ErrorCode::kBucketNotEmpty);
   ASSERT_TRUE(store_->DeleteObject(alice_, "full", "k"));
   EXPECT_TRUE(store_->DeleteBucket(alice_, "full"));
-  EXPECT_EQ(store_->GetBucket(alice_, "full").error().code, ErrorCode::kNoSuchBucket);
+  EXPECT_EQ(store_->GetBucket(alice_, "full", action::kListBucket).error().code, ErrorCode::kNoSuchBucket);
 }
 
 TEST_F(S3StoreTest, OverwriteAndDeleteFreeTheOldBlob) {
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"blobs", "", "us-east-1"}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"blobs", "", "us-east-1", {}, std::nullopt}));
   ASSERT_TRUE(Put(alice_, "blobs", "k", std::string(100, 'a'), 10));
   ASSERT_EQ(storage_->ListBlobFiles().size(), 1u);
   ASSERT_TRUE(Put(alice_, "blobs", "k", std::string(100, 'b'), 10));
@@ -125,14 +125,14 @@ TEST_F(S3StoreTest, OverwriteAndDeleteFreeTheOldBlob) {
 }
 
 TEST_F(S3StoreTest, KeysLongerThan1024BytesAreRefused) {
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"keys", "", "us-east-1"}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"keys", "", "us-east-1", {}, std::nullopt}));
   EXPECT_TRUE(Put(alice_, "keys", std::string(1024, 'k'), "v"));
   EXPECT_EQ(Put(alice_, "keys", std::string(1025, 'k'), "v").error().code,
             ErrorCode::kKeyTooLongError);
 }
 
 TEST_F(S3StoreTest, ListingRollsUpCommonPrefixesAndPagesWithoutRepeats) {
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"list", "", "us-east-1"}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"list", "", "us-east-1", {}, std::nullopt}));
   for (std::string k : {"a.txt", "photos/2016/a.jpg", "photos/2016/b.jpg", "photos/2017/c.jpg",
                         "photos/top.jpg", "z.txt", "photos/"})
     ASSERT_TRUE(Put(alice_, "list", k, "x"));
@@ -176,7 +176,7 @@ class MultipartTest : public S3StoreTest {
   void SetUp() override {
     S3StoreTest::SetUp();
     store_->set_min_part_size(4);
-    ASSERT_TRUE(store_->CreateBucket(alice_, {"mpu", "", "us-east-1"}));
+    ASSERT_TRUE(store_->CreateBucket(alice_, {"mpu", "", "us-east-1", {}, std::nullopt}));
   }
   Result<PartRecord> PutPart(const std::string& upload_id, int n, const std::string& body,
                              std::string etag) {
@@ -309,8 +309,8 @@ TEST_F(MultipartTest, ListUploadsOrdersByKeyThenInitiationAndPages) {
 }
 
 TEST_F(S3StoreTest, CopyCopiesTheDataAndSurvivesTheSourceBeingDeleted) {
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"src", "", "us-east-1"}));
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"dst", "", "us-east-1"}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"src", "", "us-east-1", {}, std::nullopt}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"dst", "", "us-east-1", {}, std::nullopt}));
   std::string body(100000, 'z');  // above the inline threshold
   ASSERT_TRUE(Put(alice_, "src", "k", body, /*threshold=*/10));
   auto source = store_->GetObject(alice_, "src", "k");
@@ -336,7 +336,7 @@ TEST_F(S3StoreTest, CopyCopiesTheDataAndSurvivesTheSourceBeingDeleted) {
 }
 
 TEST_F(S3StoreTest, AMarkerInsideACommonPrefixSkipsThatPrefix) {
-  ASSERT_TRUE(store_->CreateBucket(alice_, {"mkr", "", "us-east-1"}));
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"mkr", "", "us-east-1", {}, std::nullopt}));
   for (const char* k : {"a/1", "a/2", "b", "c/1"}) ASSERT_TRUE(Put(alice_, "mkr", k, "x"));
   ListObjectsRequest req;
   req.bucket = "mkr";
