@@ -124,7 +124,7 @@ struct AccessRequest {
   const Caller& caller;
   const BucketRecord& bucket;
   const Action& action;
-  std::string_view key;                  // object-level actions
+  std::string_view key = {};             // object-level actions
   const ObjectAccess* object = nullptr;  // object-level actions on an existing resource
   const Conditions* conditions = nullptr;
 };

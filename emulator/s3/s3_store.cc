@@ -139,7 +139,11 @@ Result<BucketRecord> S3Store::CreateBucket(const Caller& who,
     return e;
   }
   if (existing.error().code != ErrorCode::kNoSuchBucket) return existing.error();
-  BucketRecord record{request.name, who.account_id(), region, clock_.Now(), {}, false};
+  BucketRecord record;
+  record.name = request.name;
+  record.owner_account_id = who.account_id();
+  record.region = region;
+  record.created = clock_.Now();
   // Since April 2023 "S3 Block Public Access and ... ACLs disabled are
   // enabled by default for all new buckets"; the course's S3 had neither.
   record.ownership = request.ownership.value_or(
