@@ -15,6 +15,7 @@ enum BucketTag : std::uint32_t {
   kBCreatedNs = 3,
   kBTag = 4,  // nested: kPairKey, kPairValue
   kBHasTags = 5,
+  kBCors = 6,  // nested: EncodeCors
 };
 enum ObjectTag : std::uint32_t {
   kOSize = 1,
@@ -134,6 +135,7 @@ std::string EncodeBucket(const BucketRecord& b) {
   w.PutI64(kBCreatedNs, ToNs(b.created));
   if (b.has_tags) w.PutBool(kBHasTags, true);
   for (const auto& [k, v] : b.tags) PutPair(w, kBTag, k, v);
+  if (b.cors) w.Put(kBCors, EncodeCors(*b.cors));
   return w.Release();
 }
 
@@ -151,6 +153,10 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
       case kBHasTags: b.has_tags = RecordReader::AsU64(v) != 0; break;
       case kBTag:
         if (!ReadPair(v, b.tags)) return std::nullopt;
+        break;
+      case kBCors:
+        b.cors = DecodeCors(v);
+        if (!b.cors) return std::nullopt;
         break;
       default: break;
     }

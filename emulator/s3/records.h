@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "emulator/base/clock.h"
+#include "emulator/s3/cors.h"
 
 namespace awslab::s3 {
 
@@ -23,6 +24,7 @@ struct BucketRecord {
   TimePoint created;
   TagSet tags;
   bool has_tags = false;  // a TagSet was put (possibly empty)
+  std::optional<CorsConfiguration> cors = std::nullopt;  // PutBucketCors; absent: no CORS
 };
 
 // Headers stored with an object and returned on GET and HEAD.

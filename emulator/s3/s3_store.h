@@ -161,6 +161,20 @@ class S3Store {
   Status PutBucketTagging(const Principal& who, std::string_view bucket,
                           std::optional<TagSet> tags);
 
+  // A bucket's CORS configuration (s3_store_cors.cc). Put replaces it (or,
+  // with nullopt, deletes it; deleting none succeeds); Get answers
+  // NoSuchCORSConfiguration when there is none.
+  Status PutBucketCors(const Principal& who, std::string_view bucket,
+                       std::optional<CorsConfiguration> cors);
+  Result<CorsConfiguration> GetBucketCors(const Principal& who, std::string_view bucket);
+  Status DeleteBucketCors(const Principal& who, std::string_view bucket) {
+    return PutBucketCors(who, bucket, std::nullopt);
+  }
+  // The configuration that S3 evaluates a cross-origin request against,
+  // whoever sends it (a preflight is anonymous): NoSuchBucket when the bucket
+  // does not exist, nullopt when it has no configuration.
+  Result<std::optional<CorsConfiguration>> CorsForEvaluation(std::string_view bucket) const;
+
   // Multipart uploads (multipart.cc).
   Result<UploadRecord> CreateMultipartUpload(const Principal& who, std::string_view bucket,
                                              std::string_view key, ObjectMetadata meta,
