@@ -1006,7 +1006,14 @@ Response S3Api::ErrorResponse(const Error& error, const Request& request) {
   return r;
 }
 
-std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
+std::unique_ptr<Exchange> S3Api::Begin(Request request) {
+  // Every S3 answer, errors included, carries the headers of the bucket's
+  // CORS rule that matches the request's Origin (s3_cors_api.cc).
+  ResponseHeaders cors = CorsHeadersFor(*this, request);
+  return WithHeaders(Dispatch(std::move(request)), std::move(cors));
+}
+
+std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
   // The exchange keeps the request; handlers refer to it there.
   struct Holder {
     Request request;
@@ -1015,10 +1022,12 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
   const Request& request = holder->request;
   auto fail = [&](const Error& e) { return Fixed(ErrorResponse(e, request)); };
 
+  router::S3Route route = router::RouteS3(request, options_.addressing);
+  // A CORS preflight is answered for anyone, before and without a signature check.
+  if (route.op == S3Op::kPreflight) return Fixed(internal::Preflight(*this, request, route));
   auto authenticated = auth_.Authenticate(request.raw);
   if (!authenticated) return fail(authenticated.error());
   auth::AuthResult auth = std::move(*authenticated);
-  router::S3Route route = router::RouteS3(request, options_.addressing);
 
   // Every exchange below captures `holder` so the request outlives it.
   std::unique_ptr<Exchange> exchange;
@@ -1174,6 +1183,17 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
       exchange = Fixed(Empty(204));
       break;
     }
+    case S3Op::kGetBucketCors:
+      exchange = Fixed(internal::GetBucketCors(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketCors:
+      exchange = internal::PutBucketCors(*this, request, auth, route);
+      break;
+    case S3Op::kDeleteBucketCors:
+      exchange = Fixed(internal::DeleteBucketCors(*this, request, auth, route));
+      break;
+    case S3Op::kPreflight:  // answered above, before authentication
+      return Fixed(internal::Preflight(*this, request, route));
     case S3Op::kGetBucketAcl:
     case S3Op::kPutBucketAcl:
     case S3Op::kGetObjectAcl:
@@ -1188,10 +1208,6 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
     case S3Op::kGetBucketOwnershipControls:
     case S3Op::kPutBucketOwnershipControls:
     case S3Op::kDeleteBucketOwnershipControls:
-    case S3Op::kGetBucketCors:
-    case S3Op::kPutBucketCors:
-    case S3Op::kDeleteBucketCors:
-    case S3Op::kPreflight:
     case S3Op::kNotImplemented:
       return fail(MakeError(ErrorCode::kNotImplemented,
                             "This operation is not implemented by awslab yet."));
