@@ -92,6 +92,37 @@ Result<bool> UrlEncoding(const Request& request) {
   return encoding == "url";
 }
 
+Status CheckRequiredBodyDigest(const Request& request, std::string_view body) {
+  // PutBucketCors and DeleteObjects: "Content-MD5 ... must be used as a
+  // message integrity check"; SDKs that use flexible checksums send
+  // x-amz-checksum-* instead, which S3 accepts.
+  const std::string* md5 = request.Header("content-md5");
+  bool has_checksum = false;
+  for (const auto& h : request.raw.headers)
+    has_checksum |= auth::ChecksumAlgorithmFromHeader(h.name).has_value();
+  if (!md5 && !has_checksum)
+    return MakeError(ErrorCode::kInvalidRequest,
+                     "Missing required header for this request: Content-MD5");
+  if (md5) {
+    auto raw = crypto::Base64Decode(*md5);
+    if (!raw || raw->size() != 16) return MakeError(ErrorCode::kInvalidDigest);
+    crypto::Digest d(crypto::Digest::Kind::kMd5);
+    d.Update(body);
+    if (d.Finish() != *raw) return MakeError(ErrorCode::kBadDigest);
+  }
+  for (const auto& h : request.raw.headers) {
+    if (auto alg = auth::ChecksumAlgorithmFromHeader(h.name)) {
+      auth::Checksum c(*alg);
+      c.Update(body);
+      if (c.FinishBase64() != h.value)
+        return MakeError(ErrorCode::kBadDigest,
+                         "The " + std::string(auth::ChecksumAlgorithmName(*alg)) +
+                             " you specified did not match the calculated checksum.");
+    }
+  }
+  return Ok();
+}
+
 protocol::Owner OwnerOf(const auth::AccountStore& accounts, const std::string& account_id) {
   if (account_id.empty()) return {std::string(s3::kAnonymousCanonicalId), ""};  // the anonymous user
   auto account = accounts.FindAccount(account_id);
@@ -748,38 +779,11 @@ Response ListObjectsV1(S3Api& api, const Request& request, const auth::AuthResul
 
 // DeleteObjects needs Content-MD5 or an x-amz-checksum-* header; the MD5 is
 // checked.
+
 Response DeleteObjects(S3Api& api, const Request& request, const auth::AuthResult& auth,
                        const router::S3Route& route, const std::string& body) {
-  const std::string* md5 = request.Header("content-md5");
-  bool has_checksum = false;
-  for (const auto& h : request.raw.headers)
-    has_checksum |= auth::ChecksumAlgorithmFromHeader(h.name).has_value();
-  if (!md5 && !has_checksum)
-    return S3Api::ErrorResponse(
-        MakeError(ErrorCode::kInvalidRequest,
-                  "Missing required header for this request: Content-MD5"),
-        request);
-  if (md5) {
-    auto raw = crypto::Base64Decode(*md5);
-    if (!raw || raw->size() != 16)
-      return S3Api::ErrorResponse(MakeError(ErrorCode::kInvalidDigest), request);
-    crypto::Digest d(crypto::Digest::Kind::kMd5);
-    d.Update(body);
-    if (d.Finish() != *raw)
-      return S3Api::ErrorResponse(MakeError(ErrorCode::kBadDigest), request);
-  }
-  for (const auto& h : request.raw.headers) {
-    if (auto alg = auth::ChecksumAlgorithmFromHeader(h.name)) {
-      auth::Checksum c(*alg);
-      c.Update(body);
-      if (c.FinishBase64() != h.value)
-        return S3Api::ErrorResponse(
-            MakeError(ErrorCode::kBadDigest,
-                      "The " + std::string(auth::ChecksumAlgorithmName(*alg)) +
-                          " you specified did not match the calculated checksum."),
-            request);
-    }
-  }
+  if (Status st = CheckRequiredBodyDigest(request, body); !st)
+    return S3Api::ErrorResponse(st.error(), request);
   auto parsed = protocol::ParseDeleteRequest(body);
   if (!parsed) return S3Api::ErrorResponse(parsed.error(), request);
   const s3::Caller caller = CallerOf(request, auth);
@@ -1024,7 +1028,14 @@ Response S3Api::ErrorResponse(const Error& error, const Request& request) {
   return r;
 }
 
-std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
+std::unique_ptr<Exchange> S3Api::Begin(Request request) {
+  // Every S3 answer, errors included, carries the headers of the bucket's
+  // CORS rule that matches the request's Origin (s3_cors_api.cc).
+  ResponseHeaders cors = CorsHeadersFor(*this, request);
+  return WithHeaders(Dispatch(std::move(request)), std::move(cors));
+}
+
+std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
   // The exchange keeps the request; handlers refer to it there.
   struct Holder {
     Request request;
@@ -1033,10 +1044,12 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
   const Request& request = holder->request;
   auto fail = [&](const Error& e) { return Fixed(ErrorResponse(e, request)); };
 
+  router::S3Route route = router::RouteS3(request, options_.addressing);
+  // A CORS preflight is answered for anyone, before and without a signature check.
+  if (route.op == S3Op::kPreflight) return Fixed(internal::Preflight(*this, request, route));
   auto authenticated = auth_.Authenticate(request.raw);
   if (!authenticated) return fail(authenticated.error());
   auth::AuthResult auth = std::move(*authenticated);
-  router::S3Route route = router::RouteS3(request, options_.addressing);
 
   // Every exchange below captures `holder` so the request outlives it.
   std::unique_ptr<Exchange> exchange;
@@ -1214,6 +1227,17 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
       exchange = Fixed(Empty(204));
       break;
     }
+    case S3Op::kGetBucketCors:
+      exchange = Fixed(internal::GetBucketCors(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketCors:
+      exchange = internal::PutBucketCors(*this, request, auth, route);
+      break;
+    case S3Op::kDeleteBucketCors:
+      exchange = Fixed(internal::DeleteBucketCors(*this, request, auth, route));
+      break;
+    case S3Op::kPreflight:  // answered above, before authentication
+      return Fixed(internal::Preflight(*this, request, route));
     case S3Op::kGetBucketAcl:
     case S3Op::kPutBucketAcl:
     case S3Op::kGetObjectAcl:
@@ -1230,10 +1254,6 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
     case S3Op::kDeleteBucketOwnershipControls:
       exchange = internal::AccessControl(*this, request, auth, route);
       break;
-    case S3Op::kGetBucketCors:
-    case S3Op::kPutBucketCors:
-    case S3Op::kDeleteBucketCors:
-    case S3Op::kPreflight:
     case S3Op::kNotImplemented:
       return fail(MakeError(ErrorCode::kNotImplemented,
                             "This operation is not implemented by awslab yet."));

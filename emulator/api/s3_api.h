@@ -40,6 +40,10 @@ class S3Api final : public Service {
   const S3ApiOptions& options() const { return options_; }
 
  private:
+  // Routes, authenticates and starts one operation; Begin adds the CORS
+  // headers to whatever it answers.
+  std::unique_ptr<Exchange> Dispatch(protocol::Request request);
+
   s3::S3Store& store_;
   const auth::AccountStore& accounts_;
   const auth::Authenticator& auth_;

@@ -9,6 +9,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "emulator/api/exchange.h"
 #include "emulator/api/s3_api.h"
@@ -87,6 +89,32 @@ protocol::Response ListParts(S3Api& api, const protocol::Request& request,
 protocol::Response ListMultipartUploads(S3Api& api, const protocol::Request& request,
                                         const auth::AuthResult& auth,
                                         const router::S3Route& route);
+
+// A body whose integrity S3 requires to be declared (PutBucketCors):
+// Content-MD5 or an x-amz-checksum-* header must be sent, and is checked.
+// InvalidRequest "Missing required header for this request: Content-MD5",
+// InvalidDigest, BadDigest. (DeleteObjects applies the same rule inline.)
+Status CheckRequiredBodyDigest(const protocol::Request& request, std::string_view body);
+
+// CORS (s3_cors_api.cc).
+std::unique_ptr<Exchange> PutBucketCors(S3Api& api, const protocol::Request& request,
+                                        const auth::AuthResult& auth,
+                                        const router::S3Route& route);
+protocol::Response GetBucketCors(S3Api& api, const protocol::Request& request,
+                                 const auth::AuthResult& auth, const router::S3Route& route);
+protocol::Response DeleteBucketCors(S3Api& api, const protocol::Request& request,
+                                    const auth::AuthResult& auth, const router::S3Route& route);
+// OPTIONS on a bucket or object: answered from the bucket's CORS
+// configuration, for anyone (no authentication).
+protocol::Response Preflight(S3Api& api, const protocol::Request& request,
+                             const router::S3Route& route);
+// The Access-Control-* and Vary headers that the bucket's CORS rules give
+// the response to `request` (not a preflight), errors included; empty when
+// the request has no Origin or no rule matches.
+using ResponseHeaders = std::vector<std::pair<std::string, std::string>>;
+ResponseHeaders CorsHeadersFor(S3Api& api, const protocol::Request& request);
+// Adds `headers` to whatever `exchange` answers.
+std::unique_ptr<Exchange> WithHeaders(std::unique_ptr<Exchange> exchange, ResponseHeaders headers);
 
 }  // namespace awslab::api::internal
 

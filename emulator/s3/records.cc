@@ -15,12 +15,12 @@ enum BucketTag : std::uint32_t {
   kBCreatedNs = 3,
   kBTag = 4,  // nested: kPairKey, kPairValue
   kBHasTags = 5,
-  // 6-9 are left for other bucket settings (CORS).
   kBAclGrant = 10,  // nested: kGrant*
   kBAclEmpty = 11,  // an ACL with no grants at all
   kBPolicy = 12,
   kBPublicAccessBlock = 13,  // bits: 1 BlockPublicAcls, 2 IgnorePublicAcls, 4 BlockPublicPolicy, 8 RestrictPublicBuckets
   kBOwnership = 14,
+  kBCors = 6,  // nested: EncodeCors
 };
 enum ObjectTag : std::uint32_t {
   kOSize = 1,
@@ -182,6 +182,7 @@ std::string EncodeBucket(const BucketRecord& b) {
                                       (p->restrict_public_buckets ? 8 : 0));
   if (b.ownership != ObjectOwnership::kUnset)
     w.PutU64(kBOwnership, static_cast<std::uint64_t>(b.ownership));
+  if (b.cors) w.Put(kBCors, EncodeCors(*b.cors));
   return w.Release();
 }
 
@@ -214,6 +215,10 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
         break;
       }
       case kBOwnership: b.ownership = static_cast<ObjectOwnership>(RecordReader::AsU64(v)); break;
+      case kBCors:
+        b.cors = DecodeCors(v);
+        if (!b.cors) return std::nullopt;
+        break;
       default: break;
     }
   }

@@ -12,6 +12,7 @@
 
 #include "emulator/base/clock.h"
 #include "emulator/s3/acl.h"
+#include "emulator/s3/cors.h"
 
 namespace awslab::s3 {
 
@@ -58,6 +59,7 @@ struct BucketRecord {
   ObjectOwnership ownership = ObjectOwnership::kUnset;
   // `policy` parsed; not stored: S3Store fills it when it loads the record.
   std::shared_ptr<const BucketPolicy> parsed_policy;
+  std::optional<CorsConfiguration> cors = std::nullopt;  // PutBucketCors; absent: no CORS
 };
 
 // Headers stored with an object and returned on GET and HEAD.

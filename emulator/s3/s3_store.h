@@ -170,7 +170,7 @@ class S3Store {
   Status PutBucketTagging(const Caller& who, std::string_view bucket,
                           std::optional<TagSet> tags);
 
-  // Access control (access_store.cc).
+  // Access control (access_control.cc).
   Status PutBucketAcl(const Caller& who, std::string_view bucket, const AclSpec& acl);
   Status PutObjectAcl(const Caller& who, std::string_view bucket, std::string_view key,
                       const AclSpec& acl);
@@ -182,6 +182,19 @@ class S3Store {
   // kUnset deletes the ownership controls.
   Status PutOwnershipControls(const Caller& who, std::string_view bucket,
                               ObjectOwnership ownership);
+  // A bucket's CORS configuration (s3_store_cors.cc). Put replaces it (or,
+  // with nullopt, deletes it; deleting none succeeds); Get answers
+  // NoSuchCORSConfiguration when there is none.
+  Status PutBucketCors(const Caller& who, std::string_view bucket,
+                       std::optional<CorsConfiguration> cors);
+  Result<CorsConfiguration> GetBucketCors(const Caller& who, std::string_view bucket);
+  Status DeleteBucketCors(const Caller& who, std::string_view bucket) {
+    return PutBucketCors(who, bucket, std::nullopt);
+  }
+  // The configuration that S3 evaluates a cross-origin request against,
+  // whoever sends it (a preflight is anonymous): NoSuchBucket when the bucket
+  // does not exist, nullopt when it has no configuration.
+  Result<std::optional<CorsConfiguration>> CorsForEvaluation(std::string_view bucket) const;
 
   // Multipart uploads (multipart.cc).
   Result<UploadRecord> CreateMultipartUpload(const Caller& who, std::string_view bucket,
