@@ -1015,10 +1015,12 @@ std::unique_ptr<Exchange> S3Api::Begin(Request request_in) {
   const Request& request = holder->request;
   auto fail = [&](const Error& e) { return Fixed(ErrorResponse(e, request)); };
 
-  auto authenticated = auth_.Authenticate(request.raw);
+  // Routed first: SigV2 signs the bucket a virtual-hosted request names.
+  router::S3Route route = router::RouteS3(request, options_.addressing);
+  auto authenticated = auth_.Authenticate(
+      request.raw, route.virtual_hosted ? std::string_view(route.bucket) : std::string_view());
   if (!authenticated) return fail(authenticated.error());
   auth::AuthResult auth = std::move(*authenticated);
-  router::S3Route route = router::RouteS3(request, options_.addressing);
 
   // Every exchange below captures `holder` so the request outlives it.
   std::unique_ptr<Exchange> exchange;
