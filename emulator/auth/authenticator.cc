@@ -47,7 +47,8 @@ std::string Bytes(std::string_view s) {
 // 0001-01-01T00:00:00Z in seconds since the epoch.
 constexpr std::int64_t kFirstDayOfYearOne = -62135596800;
 
-constexpr std::string_view kNoDate = "AWS authentication requires a valid Date or x-amz-date header";
+constexpr std::string_view kNoDate =
+    "AWS authentication requires a valid Date or x-amz-date header";
 
 // InvalidArgument naming the Authorization header, as S3 refuses a header it
 // cannot read.
@@ -112,7 +113,8 @@ Result<AuthResult> Authenticator::Authenticate(const sigv4::HttpRequest& request
   if (authz && (v4_query || v2_query))
     return InvalidAuthorization(std::string(kOneMechanism), *authz);
   if (authz) {
-    if (IStartsWith(*authz, "AWS ")) return AuthenticateV2Header(request, *authz, virtual_host_bucket);
+    if (IStartsWith(*authz, "AWS "))
+      return AuthenticateV2Header(request, *authz, virtual_host_bucket);
     return AuthenticateHeader(request, *authz);
   }
   if (v4_query && v2_query) {

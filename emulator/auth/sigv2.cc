@@ -1,9 +1,9 @@
 #include "emulator/auth/sigv2.h"
 
 #include <algorithm>
-#include <iterator>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <map>
 #include <utility>
 #include <vector>
@@ -93,7 +93,7 @@ std::string CanonicalValue(std::string_view v) {
     }
     std::size_t end = i;
     bool folded = false;
-    while (end < v.size() && IsSpace(v[end])) folded |= v[end] == '\r' || v[end] == '\n', ++end;
+    for (; end < v.size() && IsSpace(v[end]); ++end) folded |= v[end] == '\r' || v[end] == '\n';
     if (folded) {
       out.push_back(' ');
     } else {

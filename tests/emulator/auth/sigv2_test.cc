@@ -94,7 +94,8 @@ TEST(SigV2, ReproducesTheDocumentedExamples) {
        "/static.johnsmith.net/db-backup.dat.gz",
        "ilyl83RwaSoYIEdixDQcA4OnAnc="},
       {"List all my buckets",
-       Make("GET", "/", {{"Host", "s3.amazonaws.com"}, {"Date", "Wed, 28 Mar 2007 01:29:59 +0000"}}),
+       Make("GET", "/",
+            {{"Host", "s3.amazonaws.com"}, {"Date", "Wed, 28 Mar 2007 01:29:59 +0000"}}),
        "", "Wed, 28 Mar 2007 01:29:59 +0000", "GET\n\n\nWed, 28 Mar 2007 01:29:59 +0000\n/",
        "qGdzdERIC03wnaRNKh6OqZehG9s="},
       {"Unicode keys (signed as sent, escapes and their case kept)",
@@ -297,7 +298,8 @@ TEST_F(SigV2AuthTest, AWrongSignatureNamesTheStringToSign) {
   EXPECT_EQ(r.error().details[0].first, "AWSAccessKeyId");
   EXPECT_EQ(r.error().details[0].second, kKeyId);
   EXPECT_EQ(r.error().details[1].first, "StringToSign");
-  EXPECT_EQ(r.error().details[1].second, "GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/photos/puppy.jpg");
+  EXPECT_EQ(r.error().details[1].second,
+            "GET\n\n\nTue, 27 Mar 2007 19:36:42 +0000\n/photos/puppy.jpg");
   EXPECT_EQ(r.error().details[2].first, "SignatureProvided");
   EXPECT_EQ(r.error().details[2].second, "bWq2s1WEIj+Ydj0vQ697zp+IXMU=");
   EXPECT_EQ(r.error().details[3].first, "StringToSignBytes");
