@@ -122,6 +122,17 @@ Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
   return out;
 }
 
+Sha1Digest HmacSha1(std::string_view key, std::string_view data) {
+  // One HMAC per SigV2 request: the one-shot call is enough, no template.
+  Sha1Digest out{};
+  unsigned int len = 0;
+  static const unsigned char kEmpty = 0;
+  const void* k = key.empty() ? &kEmpty : static_cast<const void*>(key.data());
+  HMAC(Sha1Md(), k, static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
+  return out;
+}
+
 std::string Hex(const void* data, std::size_t size) {
   const auto* p = static_cast<const unsigned char*>(data);
   std::string out(size * 2, '\0');

@@ -1044,10 +1044,12 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
   const Request& request = holder->request;
   auto fail = [&](const Error& e) { return Fixed(ErrorResponse(e, request)); };
 
+  // Routed first: SigV2 signs the bucket a virtual-hosted request names.
   router::S3Route route = router::RouteS3(request, options_.addressing);
   // A CORS preflight is answered for anyone, before and without a signature check.
   if (route.op == S3Op::kPreflight) return Fixed(internal::Preflight(*this, request, route));
-  auto authenticated = auth_.Authenticate(request.raw);
+  auto authenticated = auth_.Authenticate(
+      request.raw, route.virtual_hosted ? std::string_view(route.bucket) : std::string_view());
   if (!authenticated) return fail(authenticated.error());
   auth::AuthResult auth = std::move(*authenticated);
 

@@ -68,7 +68,7 @@ Result<std::unique_ptr<AccountStore>> AccountStore::Open(storage::Storage& stora
     store->keys_[key.id] = key;
   }
   if (store->accounts_.empty()) {
-    Account def{std::string(kDefaultAccountId), "default", true};
+    Account def{std::string(kDefaultAccountId), "default", true, {}};
     AccessKey key{std::string(kDefaultAccessKeyId), std::string(kDefaultSecretKey),
                   def.id};
     if (auto st = store->Upsert(def, {key}); !st) return st.error();

@@ -1,8 +1,11 @@
 #include "emulator/auth/authenticator.h"
-#include "emulator/base/strings.h"
 
-
+#include <algorithm>
+#include <cstdint>
 #include <vector>
+
+#include "emulator/auth/sigv2.h"
+#include "emulator/base/strings.h"
 
 namespace awslab::auth {
 namespace {
@@ -41,6 +44,51 @@ std::string Bytes(std::string_view s) {
   return out;
 }
 
+// 0001-01-01T00:00:00Z in seconds since the epoch.
+constexpr std::int64_t kFirstDayOfYearOne = -62135596800;
+
+constexpr std::string_view kNoDate =
+    "AWS authentication requires a valid Date or x-amz-date header";
+
+// InvalidArgument naming the Authorization header, as S3 refuses a header it
+// cannot read.
+Error InvalidAuthorization(std::string message, std::string_view authorization) {
+  Error e = MakeError(ErrorCode::kInvalidArgument, std::move(message));
+  e.details.emplace_back("ArgumentName", "Authorization");
+  e.details.emplace_back("ArgumentValue", std::string(authorization));
+  return e;
+}
+
+Error UnknownKey(std::string_view access_key_id) {
+  Error e = MakeError(ErrorCode::kInvalidAccessKeyId);
+  e.details.emplace_back("AWSAccessKeyId", std::string(access_key_id));
+  return e;
+}
+
+// A SigV2 query's Expires: seconds since the epoch, optionally signed, read
+// as S3 reads it: a 64-bit number below 2^31 (2147483647 is a date,
+// 2147483648 is not; negative ones are dates long past). nullopt otherwise.
+std::optional<std::int64_t> ParseExpires(std::string_view s) {
+  bool negative = false;
+  if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return std::nullopt;
+  for (char c : s)
+    if (c < '0' || c > '9') return std::nullopt;
+  while (s.size() > 1 && s.front() == '0') s.remove_prefix(1);
+  if (s.size() > 19) return std::nullopt;
+  unsigned long long v = 0;
+  for (char c : s) v = v * 10 + static_cast<unsigned>(c - '0');  // < 10^19 < 2^64
+  if (negative) {
+    if (v > (1ULL << 63)) return std::nullopt;
+    return v == (1ULL << 63) ? INT64_MIN : -static_cast<std::int64_t>(v);
+  }
+  if (v >= (1ULL << 31)) return std::nullopt;
+  return static_cast<std::int64_t>(v);
+}
+
 }  // namespace
 
 const std::string* FindHeader(const sigv4::HttpRequest& request, std::string_view name) {
@@ -49,38 +97,157 @@ const std::string* FindHeader(const sigv4::HttpRequest& request, std::string_vie
   return nullptr;
 }
 
-Result<AuthResult> Authenticator::Authenticate(const sigv4::HttpRequest& request) const {
-  if (const std::string* authz = FindHeader(request, "authorization"))
+Result<AuthResult> Authenticator::Authenticate(const sigv4::HttpRequest& request,
+                                               std::string_view virtual_host_bucket) const {
+  const std::string* authz = FindHeader(request, "authorization");
+  const bool v4_query = request.query.find("X-Amz-Algorithm=") != std::string::npos ||
+                        request.query.find("X-Amz-Credential=") != std::string::npos;
+  // A SigV2 query is one with a Signature; an AWSAccessKeyId alone is not a
+  // signature, and S3 serves such a request as anonymous.
+  const bool v2_query = QueryParam(request.query, "Signature").has_value();
+  // "Only one auth mechanism allowed": S3 refuses a header beside either
+  // query form before reading any of them.
+  static constexpr std::string_view kOneMechanism =
+      "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter, Signature "
+      "query string parameter or the Authorization header should be specified";
+  if (authz && (v4_query || v2_query))
+    return InvalidAuthorization(std::string(kOneMechanism), *authz);
+  if (authz) {
+    if (IStartsWith(*authz, "AWS "))
+      return AuthenticateV2Header(request, *authz, virtual_host_bucket);
     return AuthenticateHeader(request, *authz);
-  if (request.query.find("X-Amz-Algorithm=") != std::string::npos ||
-      request.query.find("X-Amz-Credential=") != std::string::npos)
-    return AuthenticateQuery(request);
+  }
+  if (v4_query && v2_query) {
+    Error e = MakeError(ErrorCode::kInvalidArgument, std::string(kOneMechanism));
+    e.details.emplace_back("ArgumentName", "Authorization");
+    return e;
+  }
+  if (v4_query) return AuthenticateQuery(request);
+  if (v2_query) return AuthenticateV2Query(request, virtual_host_bucket);
   return AuthResult{};  // anonymous
+}
+
+// Authorization: AWS AWSAccessKeyId:Signature
+// Checked in S3's order: the header's form, the date, the clock skew, the
+// key, the signature.
+Result<AuthResult> Authenticator::AuthenticateV2Header(
+    const sigv4::HttpRequest& request, std::string_view authorization,
+    std::string_view virtual_host_bucket) const {
+  std::string_view rest = authorization.substr(4);  // after "AWS "
+  if (rest.starts_with(' '))
+    return InvalidAuthorization(
+        "Authorization header is invalid -- one and only one ' ' (space) required",
+        authorization);
+  std::size_t colon = rest.find(':');
+  if (colon == rest.npos || colon + 1 == rest.size() || rest.find(':', colon + 1) != rest.npos)
+    return InvalidAuthorization(
+        "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature", authorization);
+  std::string_view access_key_id = rest.substr(0, colon);
+  std::string_view signature = rest.substr(colon + 1);
+
+  // "When an x-amz-date header is present in a request, the system will
+  // ignore any Date header when computing the request signature. Therefore,
+  // if you include the x-amz-date header, use the empty string for the Date
+  // when constructing the StringToSign."
+  const std::string* amz_date = FindHeader(request, "x-amz-date");
+  const std::string* date = amz_date ? amz_date : FindHeader(request, "date");
+  std::optional<TimePoint> signed_at = date ? sigv2::ParseDate(*date) : std::nullopt;
+  if (!signed_at) return MakeError(ErrorCode::kAccessDenied, std::string(kNoDate));
+  TimePoint now = wall_clock_.Now();
+  auto skew = now > *signed_at ? now - *signed_at : *signed_at - now;
+  if (skew > kMaxClockSkew) {
+    Error e = MakeError(ErrorCode::kRequestTimeTooSkewed);
+    e.details.emplace_back("RequestTime", *date);
+    e.details.emplace_back("ServerTime", FormatIso8601Seconds(now));
+    e.details.emplace_back("MaxAllowedSkewMilliseconds", "900000");
+    return e;
+  }
+  auto key = accounts_.FindKey(access_key_id);
+  if (!key) return UnknownKey(access_key_id);
+  std::string string_to_sign = sigv2::StringToSign(request, amz_date ? std::string_view() : *date,
+                                                   virtual_host_bucket, /*query_auth=*/false);
+  return VerifyV2(*key, string_to_sign, signature, /*presigned=*/false);
+}
+
+// ?AWSAccessKeyId=...&Expires=...&Signature=... (boto 2's generate_url).
+// Checked in S3's order: the three parameters, Expires' form, the expiry,
+// the key, the signature. A query has no clock-skew check: Expires is the
+// client's to choose.
+Result<AuthResult> Authenticator::AuthenticateV2Query(const sigv4::HttpRequest& request,
+                                                      std::string_view virtual_host_bucket) const {
+  auto access_key_id = QueryParam(request.query, "AWSAccessKeyId");
+  auto expires = QueryParam(request.query, "Expires");
+  auto signature = QueryParam(request.query, "Signature");
+  if (!access_key_id || !expires || !signature)
+    return MakeError(ErrorCode::kAccessDenied,
+                     "Query-string authentication requires the Signature, Expires and "
+                     "AWSAccessKeyId parameters");
+  auto expires_s = ParseExpires(*expires);
+  if (!expires_s)
+    return MakeError(ErrorCode::kAccessDenied,
+                     "Invalid date (should be seconds since epoch): " + *expires);
+  TimePoint now = wall_clock_.Now();
+  // In seconds: a TimePoint (nanoseconds) cannot hold every Expires.
+  const auto now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
+  if (*expires_s < now_ms / 1000 || (*expires_s == now_ms / 1000 && now_ms % 1000 > 0)) {
+    Error e = MakeError(ErrorCode::kAccessDenied, "Request has expired");
+    // Before year 1 there is no date to name; S3 itself fails there.
+    e.details.emplace_back("Expires", FormatIso8601Seconds(std::max<std::int64_t>(
+                                          *expires_s, kFirstDayOfYearOne)));
+    e.details.emplace_back("ServerTime", FormatIso8601Seconds(now));
+    return e;
+  }
+  auto key = accounts_.FindKey(*access_key_id);
+  if (!key) return UnknownKey(*access_key_id);
+  // "In the query string authentication method, you do not use the Date or
+  // the x-amz-date request header when calculating the string to sign."
+  std::string string_to_sign =
+      sigv2::StringToSign(request, *expires, virtual_host_bucket, /*query_auth=*/true);
+  return VerifyV2(*key, string_to_sign, *signature, /*presigned=*/true);
+}
+
+Result<AuthResult> Authenticator::VerifyV2(const AccessKey& key, const std::string& string_to_sign,
+                                           std::string_view signature, bool presigned) const {
+  std::string expected = sigv2::Signature(key.secret, string_to_sign);
+  if (!crypto::ConstantTimeEquals(expected, signature)) {
+    // SigV2 has no canonical request: S3 names the string to sign alone.
+    Error e = MakeError(ErrorCode::kSignatureDoesNotMatch);
+    e.details.emplace_back("AWSAccessKeyId", key.id);
+    e.details.emplace_back("StringToSign", string_to_sign);
+    e.details.emplace_back("SignatureProvided", std::string(signature));
+    e.details.emplace_back("StringToSignBytes", Bytes(string_to_sign));
+    return e;
+  }
+  AuthResult result;
+  result.principal = PrincipalOf(key);
+  result.service = "s3";  // SigV2 is S3's; its region is the server's
+  result.presigned = presigned;
+  // SigV2 signs no payload hash; Content-MD5, when sent, is checked where the
+  // body is read, as for every other request.
+  result.payload_mode = PayloadMode::kUnsigned;
+  return result;
+}
+
+Principal Authenticator::PrincipalOf(const AccessKey& key) const {
+  auto account = accounts_.FindAccount(key.account_id);
+  Principal principal;
+  principal.account_id = key.account_id;
+  principal.access_key_id = key.id;
+  principal.admin = account && account->admin;
+  return principal;
 }
 
 Result<AuthResult> Authenticator::AuthenticateHeader(const sigv4::HttpRequest& request,
                                                      std::string_view authorization) const {
-  if (authorization.starts_with("AWS ")) {
-    // Signature Version 2 (boto 2) arrives with the access-control work.
-    return MakeError(ErrorCode::kInvalidRequest,
-                     "Signature Version 2 is not supported by this server yet; sign with "
-                     "AWS4-HMAC-SHA256.");
-  }
   if (!authorization.starts_with(sigv4::kAlgorithm))
     return Malformed("Unsupported Authorization Type");
   auto parsed = sigv4::ParseAuthorization(authorization);
   if (!parsed) return Malformed("The authorization header is malformed; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
   auto key = accounts_.FindKey(parsed->access_key_id);
-  if (!key) {
-    Error e = MakeError(ErrorCode::kInvalidAccessKeyId);
-    e.details.emplace_back("AWSAccessKeyId", parsed->access_key_id);
-    return e;
-  }
+  if (!key) return UnknownKey(parsed->access_key_id);
   const std::string* amz_date = FindHeader(request, "x-amz-date");
-  if (!amz_date) {
-    return MakeError(ErrorCode::kAccessDenied,
-                     "AWS authentication requires a valid Date or x-amz-date header");
-  }
+  if (!amz_date) return MakeError(ErrorCode::kAccessDenied, std::string(kNoDate));
   std::string payload_hash;
   if (parsed->scope.service == "s3") {
     const std::string* sha = FindHeader(request, "x-amz-content-sha256");
@@ -132,11 +299,7 @@ Result<AuthResult> Authenticator::AuthenticateQuery(const sigv4::HttpRequest& re
     return param_error("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
 
   auto key = accounts_.FindKey(cred->first);
-  if (!key) {
-    Error e = MakeError(ErrorCode::kInvalidAccessKeyId);
-    e.details.emplace_back("AWSAccessKeyId", cred->first);
-    return e;
-  }
+  if (!key) return UnknownKey(cred->first);
   TimePoint now = wall_clock_.Now();
   if (now > *signed_at + std::chrono::seconds(expires_s)) {
     Error e = MakeError(ErrorCode::kAccessDenied, "Request has expired");
@@ -172,9 +335,7 @@ Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request, cons
                                          std::string_view amz_date,
                                          std::string_view payload_hash, bool presigned) const {
   auto signed_at = sigv4::ParseAmzDate(amz_date);
-  if (!signed_at)
-    return MakeError(ErrorCode::kAccessDenied,
-                     "AWS authentication requires a valid Date or x-amz-date header");
+  if (!signed_at) return MakeError(ErrorCode::kAccessDenied, std::string(kNoDate));
   if (!presigned) {
     TimePoint now = wall_clock_.Now();
     auto skew = now > *signed_at ? now - *signed_at : *signed_at - now;
@@ -231,11 +392,8 @@ Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request, cons
     return e;
   }
 
-  auto account = accounts_.FindAccount(key.account_id);
   AuthResult result;
-  result.principal.account_id = key.account_id;
-  result.principal.access_key_id = key.id;
-  result.principal.admin = account && account->admin;
+  result.principal = PrincipalOf(key);
   result.service = auth.scope.service;
   result.region = auth.scope.region;
   result.presigned = presigned;

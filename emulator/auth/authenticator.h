@@ -1,7 +1,10 @@
 // Authenticates a request: verifies its SigV4 signature (Authorization header
-// or presigned query) with the one signer of client/, and finds the account.
-// A request with neither is the anonymous principal.
+// or presigned query) with the one signer of client/, or its Signature
+// Version 2 ("Authorization: AWS key:signature" or ?AWSAccessKeyId=...&
+// Expires=...&Signature=..., as boto 2 signs S3 requests; see sigv2.h), and
+// finds the account. A request with none of them is the anonymous principal.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
+// https://docs.aws.amazon.com/AmazonS3/latest/userguide/RESTAuthentication.html
 //
 // Thread-safety: Authenticate may be called from any thread.
 #ifndef AWSLAB_EMULATOR_AUTH_AUTHENTICATOR_H_
@@ -36,8 +39,10 @@ enum class PayloadMode {
 
 struct AuthResult {
   Principal principal;
-  std::string service;  // from the credential scope: "s3", "ec2", ...; empty when anonymous
-  std::string region;   // from the credential scope; empty when anonymous
+  // From the credential scope: "s3", "ec2", ...; "s3" for SigV2; empty when anonymous.
+  std::string service;
+  // From the credential scope; empty when anonymous or SigV2 (which names no region).
+  std::string region;
   bool presigned = false;
   PayloadMode payload_mode = PayloadMode::kUnsigned;
   std::string payload_sha256;             // hex, for kSha256
@@ -49,16 +54,29 @@ class Authenticator {
   Authenticator(const AccountStore& accounts, const Clock& wall_clock)
       : accounts_(accounts), wall_clock_(wall_clock) {}
 
-  // `request` as received. Errors: InvalidAccessKeyId, SignatureDoesNotMatch,
-  // RequestTimeTooSkewed, AuthorizationHeaderMalformed,
-  // AuthorizationQueryParametersError, AccessDenied (expired presigned URL),
-  // InvalidRequest (missing x-amz-content-sha256 for S3).
-  Result<AuthResult> Authenticate(const sigv4::HttpRequest& request) const;
+  // `request` as received. virtual_host_bucket: the bucket the Host header
+  // names (virtual-hosted style), empty otherwise; SigV2 signs it at the
+  // start of its CanonicalizedResource. Errors: InvalidAccessKeyId,
+  // SignatureDoesNotMatch, RequestTimeTooSkewed, AuthorizationHeaderMalformed,
+  // AuthorizationQueryParametersError, AccessDenied (expired presigned URL, no
+  // valid date, incomplete SigV2 query), InvalidRequest (missing
+  // x-amz-content-sha256 for S3), InvalidArgument (malformed SigV2 header,
+  // more than one kind of signature).
+  Result<AuthResult> Authenticate(const sigv4::HttpRequest& request,
+                                  std::string_view virtual_host_bucket = {}) const;
 
  private:
   Result<AuthResult> AuthenticateHeader(const sigv4::HttpRequest& request,
                                         std::string_view authorization) const;
   Result<AuthResult> AuthenticateQuery(const sigv4::HttpRequest& request) const;
+  Result<AuthResult> AuthenticateV2Header(const sigv4::HttpRequest& request,
+                                          std::string_view authorization,
+                                          std::string_view virtual_host_bucket) const;
+  Result<AuthResult> AuthenticateV2Query(const sigv4::HttpRequest& request,
+                                         std::string_view virtual_host_bucket) const;
+  Result<AuthResult> VerifyV2(const AccessKey& key, const std::string& string_to_sign,
+                              std::string_view signature, bool presigned) const;
+  Principal PrincipalOf(const AccessKey& key) const;
   Result<AuthResult> Verify(const sigv4::HttpRequest& request, const AccessKey& key,
                             const sigv4::ParsedAuthorization& auth, std::string_view amz_date,
                             std::string_view payload_hash, bool presigned) const;

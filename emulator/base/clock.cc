@@ -44,9 +44,23 @@ std::string FormatIso8601(TimePoint t) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() %
             1000;
   if (ms < 0) ms += 1000;
-  char buf[32];
+  char buf[64];  // room for any int the compiler cannot rule out
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+  return buf;
+}
+
+std::string FormatIso8601Seconds(TimePoint t) {
+  return FormatIso8601Seconds(static_cast<std::int64_t>(std::chrono::system_clock::to_time_t(t)));
+}
+
+std::string FormatIso8601Seconds(std::int64_t epoch_seconds) {
+  std::time_t secs = static_cast<std::time_t>(epoch_seconds);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;
 }
 

@@ -8,6 +8,7 @@
 #define AWSLAB_EMULATOR_BASE_CLOCK_H_
 
 #include <chrono>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -66,6 +67,12 @@ class ManualClock final : public Clock {
 
 // "2026-11-23T10:00:00.000Z" (ISO 8601 with milliseconds, as S3 lists).
 std::string FormatIso8601(TimePoint t);
+// "2026-11-23T10:00:00Z" (whole seconds, as S3 names ServerTime and Expires
+// in its authentication errors).
+std::string FormatIso8601Seconds(TimePoint t);
+// The same for seconds since the epoch, which reach further than a TimePoint
+// (years 1 to 9999).
+std::string FormatIso8601Seconds(std::int64_t epoch_seconds);
 // "Mon, 23 Nov 2026 10:00:00 GMT" (RFC 7231, as in Last-Modified).
 std::string FormatHttpDate(TimePoint t);
 // Parses the RFC 7231 form; nullopt when malformed.

@@ -157,6 +157,7 @@ S3Route RouteS3(const protocol::Request& request, const S3Addressing& addressing
   if (!vhost_bucket.empty()) {
     route.bucket = vhost_bucket;
     route.key = path;
+    route.virtual_hosted = true;
   } else {
     std::size_t slash = path.find('/');
     route.bucket = path.substr(0, slash);

@@ -75,6 +75,7 @@ struct S3Route {
   S3Op op = S3Op::kMethodNotAllowed;
   std::string bucket;  // empty at the service level
   std::string key;     // empty at the bucket level
+  bool virtual_hosted = false;  // the Host header named the bucket
 };
 
 struct S3Addressing {

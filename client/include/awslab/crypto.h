@@ -17,10 +17,13 @@ namespace awslab::crypto {
 
 using Sha256Digest = std::array<std::uint8_t, 32>;
 using Md5Digest = std::array<std::uint8_t, 16>;
+using Sha1Digest = std::array<std::uint8_t, 20>;
 
 Sha256Digest Sha256(std::string_view data);
 std::string Sha256Hex(std::string_view data);  // lowercase hex
 Sha256Digest HmacSha256(std::string_view key, std::string_view data);
+// Signature Version 2 (S3's "AWS" Authorization scheme) signs with HMAC-SHA1.
+Sha1Digest HmacSha1(std::string_view key, std::string_view data);
 Md5Digest Md5(std::string_view data);
 
 std::string Hex(const void* data, std::size_t size);  // lowercase

@@ -42,6 +42,23 @@ TEST(CryptoHmacSha256, AcceptsEmptyKeyAndData) {
             "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
 }
 
+TEST(CryptoHmacSha1, MatchesRfc2202Vectors) {
+  // RFC 2202 test case 1: 20 bytes of 0x0b.
+  EXPECT_EQ(Hex(HmacSha1(std::string(20, '\x0b'), "Hi There")),
+            "b617318655057264e28bc0b6fb378c8ef146be00");
+  // Test case 2: a key shorter than the block.
+  EXPECT_EQ(Hex(HmacSha1("Jefe", "what do ya want for nothing?")),
+            "effcdf6ae5eb2fa2d27416d5f184df9c259a7c79");
+  // Test case 6: a key longer than the block is hashed first.
+  EXPECT_EQ(Hex(HmacSha1(std::string(80, '\xaa'),
+                         "Test Using Larger Than Block-Size Key - Hash Key First")),
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112");
+}
+
+TEST(CryptoHmacSha1, AcceptsEmptyKeyAndData) {
+  EXPECT_EQ(Hex(HmacSha1("", "")), "fbdb1d1b18aa6c08324b7d64b71fb76370690e1d");
+}
+
 TEST(CryptoHex, IsLowercaseAndCoversAllNibbles) {
   const unsigned char bytes[] = {0x00, 0x01, 0x7f, 0x80, 0xab, 0xff};
   EXPECT_EQ(Hex(bytes, sizeof(bytes)), "00017f80abff");

@@ -87,6 +87,7 @@ TEST(S3Router, VirtualHostedStyleTakesTheBucketFromTheHost) {
   EXPECT_EQ(r.op, S3Op::kGetObject);
   EXPECT_EQ(r.bucket, "my.bucket");
   EXPECT_EQ(r.key, "photos/a.jpg");
+  EXPECT_TRUE(r.virtual_hosted);  // SigV2 signs the bucket it names
 
   r = RouteS3(Make("GET", "/", "bucket.s3.amazonaws.com"), addressing);
   EXPECT_EQ(r.op, S3Op::kListObjects);
@@ -100,6 +101,7 @@ TEST(S3Router, VirtualHostedStyleTakesTheBucketFromTheHost) {
   r = RouteS3(Make("GET", "/bucket/k", "localhost:4566"), addressing);
   EXPECT_EQ(r.bucket, "bucket");
   EXPECT_EQ(r.key, "k");
+  EXPECT_FALSE(r.virtual_hosted);
   r = RouteS3(Make("GET", "/bucket/k", "s3.amazonaws.com"), addressing);
   EXPECT_EQ(r.bucket, "bucket");
 }
