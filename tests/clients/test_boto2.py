@@ -477,5 +477,64 @@ class VirtualHostTest(Boto2TestCase):
                          .get_contents_as_string(), b"virtual")
 
 
+class Boto2AclTest(Boto2TestCase):
+    """The course's access-control steps, exactly as it writes them in boto 2."""
+
+    def anonymous_get(self, bucket, key):
+        return fetch("%s/%s/%s" % (self.endpoint, bucket, urllib.parse.quote(key)))
+
+    def test_public_read_bucket_and_object_as_the_course_writes_them(self):
+        bucket = self.conn.create_bucket("course-public", policy="public-read")
+        key = bucket.new_key("hello.txt")
+        key.set_contents_from_string("hello, world", policy="public-read")
+        secret = bucket.new_key("secret.txt")
+        secret.set_contents_from_string("not for you")
+        # Pop quiz: the private object is listed anonymously, but not readable.
+        status, _, body = fetch("%s/course-public" % self.endpoint)
+        self.assertEqual(status, 200)
+        listed = [e.text for e in ET.fromstring(body).iter(
+            "{http://s3.amazonaws.com/doc/2006-03-01/}Key")]
+        self.assertEqual(listed, ["hello.txt", "secret.txt"])
+        self.assertEqual(self.anonymous_get("course-public", "hello.txt")[::2],
+                         (200, b"hello, world"))
+        status, _, body = self.anonymous_get("course-public", "secret.txt")
+        self.assertEqual((status, error_of(body)["Code"]), (403, "AccessDenied"))
+        # What boto 2 reads back.
+        grants = {(g.type, g.uri, g.permission) for g in key.get_acl().acl.grants}
+        self.assertIn(("Group", "http://acs.amazonaws.com/groups/global/AllUsers", "READ"), grants)
+        self.assertEqual(bucket.get_acl().owner.display_name, "default")
+
+    def test_set_acl_makes_a_private_object_public_and_back(self):
+        bucket = self.conn.create_bucket("course-private")
+        key = bucket.new_key("photo.jpg")
+        key.set_contents_from_string("jpeg bytes")
+        self.assertEqual(self.anonymous_get("course-private", "photo.jpg")[0], 403)
+        key.set_acl("public-read")
+        self.assertEqual(self.anonymous_get("course-private", "photo.jpg")[::2],
+                         (200, b"jpeg bytes"))
+        key.make_public()  # the same call under another name
+        self.assertEqual(self.anonymous_get("course-private", "photo.jpg")[0], 200)
+        key.set_acl("private")
+        self.assertEqual(self.anonymous_get("course-private", "photo.jpg")[0], 403)
+        # A public-read object in a private bucket is readable, the bucket not listable.
+        self.assertEqual(fetch("%s/course-private" % self.endpoint)[0], 403)
+        bucket.set_acl("public-read")
+        self.assertEqual(fetch("%s/course-private" % self.endpoint)[0], 200)
+
+    def test_grants_by_email_and_another_account(self):
+        alice = self.connect(harness.ALICE_KEY)
+        bob = self.connect(harness.BOB_KEY)
+        bucket = alice.create_bucket("alice-shares")
+        key = bucket.new_key("plan.txt")
+        key.set_contents_from_string("the plan")
+        bobs_view = bob.get_bucket("alice-shares", validate=False).new_key("plan.txt")
+        self.assertS3Error(403, "AccessDenied", bobs_view.get_contents_as_string)
+        key.add_email_grant("READ", "bob@example.com")
+        got = bob.get_bucket("alice-shares", validate=False).get_key("plan.txt")
+        self.assertEqual(got.get_contents_as_string(), b"the plan")
+        self.assertS3Error(400, "UnresolvableGrantByEmailAddress", key.add_email_grant, "READ",
+                           "nobody@example.com")
+
+
 if __name__ == "__main__":
     unittest.main()
