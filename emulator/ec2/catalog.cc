@@ -1,0 +1,1 @@
+#include "emulator/ec2/catalog.h"
