@@ -6,10 +6,10 @@
 
 namespace awslab {
 
-SimulationClock::SimulationClock(double time_scale)
+SimulationClock::SimulationClock(double time_scale, std::optional<TimePoint> start)
     : time_scale_(time_scale),
       steady_start_(std::chrono::steady_clock::now()),
-      sim_start_(std::chrono::system_clock::now()) {}
+      sim_start_(start ? *start : std::chrono::system_clock::now()) {}
 
 TimePoint SimulationClock::Now() const {
   auto wall = std::chrono::steady_clock::now() - steady_start_;
@@ -22,6 +22,11 @@ void SimulationClock::Advance(std::chrono::nanoseconds by) {
   if (by.count() <= 0) return;
   std::lock_guard lock(mu_);
   advanced_ += by;
+}
+
+void SimulationClock::EnsureAtLeast(TimePoint t) {
+  TimePoint now = Now();
+  if (t > now) Advance(t - now);
 }
 
 namespace {

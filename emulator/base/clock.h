@@ -33,10 +33,15 @@ class SystemClock final : public Clock {
 // Simulated time = start + scale × (wall - wall_start) + advanced.
 class SimulationClock final : public Clock {
  public:
-  explicit SimulationClock(double time_scale = 1.0);
+  // Starts at `start` (the wall clock's now when absent) and runs at
+  // `time_scale` simulated seconds per wall second.
+  explicit SimulationClock(double time_scale = 1.0, std::optional<TimePoint> start = {});
   TimePoint Now() const override;
   // Moves simulated time forward by `by` (never back).
   void Advance(std::chrono::nanoseconds by);
+  // Moves simulated time forward to `t` when it is behind it: after a
+  // restart, time never runs back behind what the state already recorded.
+  void EnsureAtLeast(TimePoint t);
   double time_scale() const { return time_scale_; }
 
  private:

@@ -65,6 +65,17 @@ std::string Part(std::string_view upload_id, int part_number) {
   return PartsOf(upload_id) + digits;
 }
 
+std::string Ec2(std::string_view account_id, std::string_view region, std::string_view kind,
+                std::string_view id) {
+  std::string out(kEc2Prefix);
+  for (std::string_view part : {account_id, region, kind}) {
+    out.append(part);
+    out.push_back('/');
+  }
+  out.append(id);
+  return out;
+}
+
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

@@ -12,6 +12,10 @@
 //                           with time, so uploads of one key sort by
 //                           initiation, as ListMultipartUploads lists them
 //   m/<upload id>/<nnnnn>   an uploaded part (part number, 5 digits)
+//   e/<account>/<region>/<kind>/<id>
+//                           an EC2 resource (JSON); kind is one of instance,
+//                           key-pair, group, address, volume
+//   _meta/clock             the simulation clock when last saved
 //   p/<blob id>             a blob file not referenced by any record: being
 //                           written, or dropped and not yet unlinked. Swept on
 //                           start.
@@ -31,6 +35,8 @@ inline constexpr std::string_view kObjectPrefix = "o/";
 inline constexpr std::string_view kPendingBlobPrefix = "p/";
 inline constexpr std::string_view kUploadPrefix = "u/";
 inline constexpr std::string_view kPartPrefix = "m/";
+inline constexpr std::string_view kEc2Prefix = "e/";
+inline constexpr std::string_view kClock = "_meta/clock";
 
 std::string Account(std::string_view account_id);
 std::string AccessKey(std::string_view access_key_id);
@@ -44,6 +50,8 @@ std::string UploadsOf(std::string_view bucket);
 std::string Upload(std::string_view bucket, std::string_view key, std::string_view upload_id);
 std::string PartsOf(std::string_view upload_id);
 std::string Part(std::string_view upload_id, int part_number);
+std::string Ec2(std::string_view account_id, std::string_view region, std::string_view kind,
+                std::string_view id);
 
 // The smallest key greater than every key that starts with `prefix`; empty
 // when there is none (prefix of 0xff bytes).
