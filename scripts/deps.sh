@@ -8,7 +8,7 @@ what="${1:-build}"
 build_pkgs=(g++ cmake ninja-build pkg-config libboost1.81-dev libboost-json1.81-dev
             libleveldb-dev libsnappy-dev libssl-dev libpugixml-dev libgtest-dev)
 test_pkgs=(awscli python3-boto3 python3-boto python3-botocore python3-pandas curl nodejs npm
-           s3cmd rclone chromium openssh-client)
+           s3cmd rclone chromium openssh-client openssl)
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
