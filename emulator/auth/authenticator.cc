@@ -97,6 +97,14 @@ const std::string* FindHeader(const sigv4::HttpRequest& request, std::string_vie
   return nullptr;
 }
 
+Result<AuthResult> Authenticator::AuthenticateSignedBody(const sigv4::HttpRequest& request,
+                                                         std::string_view body_sha256) const {
+  const std::string* authz = FindHeader(request, "authorization");
+  if (!authz) return AuthResult{};  // anonymous
+  if (IStartsWith(*authz, "AWS ")) return Malformed("Unsupported Authorization Type");
+  return AuthenticateHeader(request, *authz, body_sha256);
+}
+
 Result<AuthResult> Authenticator::Authenticate(const sigv4::HttpRequest& request,
                                                std::string_view virtual_host_bucket) const {
   const std::string* authz = FindHeader(request, "authorization");
@@ -239,7 +247,8 @@ Principal Authenticator::PrincipalOf(const AccessKey& key) const {
 }
 
 Result<AuthResult> Authenticator::AuthenticateHeader(const sigv4::HttpRequest& request,
-                                                     std::string_view authorization) const {
+                                                     std::string_view authorization,
+                                                     std::string_view body_sha256) const {
   if (!authorization.starts_with(sigv4::kAlgorithm))
     return Malformed("Unsupported Authorization Type");
   auto parsed = sigv4::ParseAuthorization(authorization);
@@ -257,6 +266,8 @@ Result<AuthResult> Authenticator::AuthenticateHeader(const sigv4::HttpRequest& r
     payload_hash = *sha;
   } else if (const std::string* sha = FindHeader(request, "x-amz-content-sha256")) {
     payload_hash = *sha;
+  } else {
+    payload_hash = body_sha256;
   }
   return Verify(request, *key, *parsed, *amz_date, payload_hash, /*presigned=*/false);
 }

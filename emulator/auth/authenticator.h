@@ -64,10 +64,17 @@ class Authenticator {
   // more than one kind of signature).
   Result<AuthResult> Authenticate(const sigv4::HttpRequest& request,
                                   std::string_view virtual_host_bucket = {}) const;
+  // For the services whose signature covers the body without an
+  // x-amz-content-sha256 header (EC2's Query API, the admin API): SigV4 in
+  // the Authorization header, checked against the body's SHA-256 (hex),
+  // which the caller computes once the body is read. No header: anonymous.
+  Result<AuthResult> AuthenticateSignedBody(const sigv4::HttpRequest& request,
+                                            std::string_view body_sha256) const;
 
  private:
   Result<AuthResult> AuthenticateHeader(const sigv4::HttpRequest& request,
-                                        std::string_view authorization) const;
+                                        std::string_view authorization,
+                                        std::string_view body_sha256 = {}) const;
   Result<AuthResult> AuthenticateQuery(const sigv4::HttpRequest& request) const;
   Result<AuthResult> AuthenticateV2Header(const sigv4::HttpRequest& request,
                                           std::string_view authorization,
