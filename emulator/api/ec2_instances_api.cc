@@ -525,7 +525,8 @@ Status GetConsoleOutput(Call& c) {
   if (i.history.size() > 1 || ec2::StateAt(i, now, c.store.options().timings) != State::kPending) {
     if (const ec2::Image* image = ec2::FindImage(c.scope.region, i.image_id)) {
       std::string host = "ip-" + DnsLabel(i.private_ip);
-      c.out.Leaf("output", crypto::Base64(ec2::ConsoleOutput(*image, i.id, i.private_ip, host)));
+      c.out.Leaf("output", crypto::Base64(ec2::ConsoleOutput(*image, i.id, i.private_ip, host,
+                                                                 i.launch_time)));
     }
   }
   return Ok();

@@ -6,6 +6,7 @@
 #ifndef AWSLAB_EMULATOR_EC2_CATALOG_H_
 #define AWSLAB_EMULATOR_EC2_CATALOG_H_
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -46,7 +47,9 @@ struct Image {
   std::string_view name;
   std::string_view description;
   std::string_view owner_id;     // "137112412989" (amazon), "099720109477" (canonical), ...
-  std::string_view owner_alias;  // "amazon", "" for community images
+  // "amazon"; "" for other owners (Canonical, Red Hat: no alias in DescribeImages) and
+  // community images.
+  std::string_view owner_alias;
   std::string_view platform;     // "" for Linux/UNIX, "windows"
   std::string_view platform_details;  // "Linux/UNIX", "Red Hat Enterprise Linux", "Windows"
   std::string_view architecture;      // "x86_64"
@@ -56,6 +59,9 @@ struct Image {
   std::string_view default_user;      // "ec2-user", "ubuntu", "Administrator"
   std::string_view creation_date;     // "2023-01-10T20:43:56.000Z"
   bool is_public = true;
+  // Which boot log ConsoleOutput prints: "amzn2", "al2023", "ubuntu-22.04", "ubuntu-20.04",
+  // "ubuntu-16.04", "rhel-9", "windows-2022" (not an API field).
+  std::string_view distribution;
 };
 
 std::span<const Region> Regions();
@@ -75,9 +81,13 @@ const Image* FindImage(std::string_view region, std::string_view image_id);
 // A plausible boot log for GetConsoleOutput: kernel and cloud-init lines for
 // the image's distribution, the SSH host keys' fingerprints in cloud-init's
 // "BEGIN SSH HOST KEY FINGERPRINTS" block, and the login prompt. Deterministic
-// for one instance id (the host keys are derived from it).
+// for one instance id (the host keys are derived from it). The boot is dated
+// at the image's creation date; the overload below dates it at boot_time.
 std::string ConsoleOutput(const Image& image, std::string_view instance_id,
                           std::string_view private_ip, std::string_view hostname);
+std::string ConsoleOutput(const Image& image, std::string_view instance_id,
+                          std::string_view private_ip, std::string_view hostname,
+                          std::chrono::system_clock::time_point boot_time);
 
 }  // namespace awslab::ec2
 
