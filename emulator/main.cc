@@ -11,10 +11,14 @@
 #include <string_view>
 
 #include "client/include/awslab/args.h"
+#include "emulator/api/admin_api.h"
+#include "emulator/api/ec2_api.h"
+#include "emulator/api/front.h"
 #include "emulator/api/s3_api.h"
 #include "emulator/auth/accounts.h"
 #include "emulator/auth/authenticator.h"
 #include "emulator/base/clock.h"
+#include "emulator/ec2/ec2_store.h"
 #include "emulator/net/server.h"
 #include "emulator/s3/s3_store.h"
 #include "emulator/storage/storage.h"
@@ -23,7 +27,7 @@ namespace {
 
 constexpr std::string_view kUsage = R"(usage: awslab-server [flags]
 
-A local AWS: S3 on one port, state in a LevelDB data directory.
+A local AWS: S3 and EC2 on one port, state in a LevelDB data directory.
 
   --host ADDR              address to listen on (default 127.0.0.1)
   --port N                 port (default 4566; 0 picks a free one)
@@ -34,6 +38,12 @@ A local AWS: S3 on one port, state in a LevelDB data directory.
   --rules classic|current  which era of AWS to imitate (default classic, the
                            course's: new buckets without Block Public Access,
                            ACLs on; current: AWS since April 2023)
+  --time-scale N           simulated seconds per wall second (default 1)
+  --ec2-pending SECONDS    how long an instance is pending (default 5)
+  --ec2-spot-pending SECONDS  the same for a spot instance (default 15)
+  --ec2-stopping SECONDS   how long it is stopping (default 5)
+  --ec2-shutting-down SECONDS  how long it is shutting down (default 5)
+  --ec2-instance-limit N   instances per account and region (default 20)
   --fsync                  make acknowledged writes survive a machine crash
   --virtual-host-domains D comma-separated base domains for virtual-hosted
                            buckets (default localhost,s3.localhost,s3.amazonaws.com)
@@ -53,7 +63,17 @@ struct Flags {
   bool fsync = false;
   awslab::Rules rules = awslab::Rules::kClassic;
   std::vector<std::string> vhost_domains;
+  double time_scale = 1.0;
+  awslab::ec2::Ec2Options ec2;
 };
+
+bool ParseSeconds(std::string_view s, std::chrono::milliseconds& out) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < 0 || v > 86400) return false;
+  out = std::chrono::milliseconds(static_cast<long long>(v * 1000));
+  return true;
+}
 
 bool ParseInt(std::string_view s, long long& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
@@ -115,6 +135,26 @@ int main(int argc, char** argv) {
     } else if (name == "--rules") {
       if (!next() || !awslab::ParseRules(value)) return Fail("--rules needs classic or current");
       flags.rules = *awslab::ParseRules(value);
+    } else if (name == "--time-scale") {
+      double scale = 0;
+      if (!next()) return Fail("--time-scale needs a number");
+      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), scale);
+      if (ec != std::errc() || p != value.data() + value.size() || scale <= 0 || scale > 1e6)
+        return Fail("--time-scale needs a number above 0 (at most 1000000)");
+      flags.time_scale = scale;
+    } else if (name == "--ec2-pending" || name == "--ec2-spot-pending" ||
+               name == "--ec2-stopping" || name == "--ec2-shutting-down") {
+      auto& t = flags.ec2.timings;
+      auto& target = name == "--ec2-pending"        ? t.pending
+                     : name == "--ec2-spot-pending" ? t.spot_pending
+                     : name == "--ec2-stopping"     ? t.stopping
+                                                    : t.shutting_down;
+      if (!next() || !ParseSeconds(value, target))
+        return Fail(std::string(name) + " needs seconds from 0 to 86400");
+    } else if (name == "--ec2-instance-limit") {
+      if (!next() || !ParseInt(value, n) || n < 1 || n > 1000000)
+        return Fail("--ec2-instance-limit needs a number from 1 to 1000000");
+      flags.ec2.instance_limit = static_cast<int>(n);
     } else if (name == "--fsync") {
       flags.fsync = true;
     } else if (name == "--quiet") {
@@ -140,8 +180,14 @@ int main(int argc, char** argv) {
     if (auto st = (*accounts)->LoadFile(flags.accounts_file); !st)
       return Fail(std::string(st.error().Message()));
   }
-  SimulationClock sim_clock;
+  SimulationClock sim_clock(flags.time_scale, api::RestoreClockStart(**storage));
   SystemClock wall_clock;
+  flags.ec2.rules = flags.rules;
+  ec2::Ec2Store ec2_store(**storage, sim_clock, flags.ec2);
+  auto latest = ec2_store.Load();
+  if (!latest) return Fail(std::string(latest.error().Message()));
+  // Time never runs back behind what the state already recorded.
+  sim_clock.EnsureAtLeast(*latest);
   s3::S3Store store(**storage, sim_clock);
   store.set_rules(flags.rules);
   auth::Authenticator authenticator(**accounts, wall_clock);
@@ -150,7 +196,11 @@ int main(int argc, char** argv) {
   if (!flags.vhost_domains.empty()) api_options.addressing.virtual_host_domains = flags.vhost_domains;
   api::S3Api s3_api(store, **accounts, authenticator, api_options);
 
-  net::Server server(flags.server, s3_api);
+  api::Ec2Api ec2_api(ec2_store, authenticator, flags.region);
+  api::AdminApi admin_api(sim_clock, **storage, authenticator);
+  api::Front front(s3_api, ec2_api, admin_api);
+
+  net::Server server(flags.server, front);
   if (auto st = server.Listen(); !st) return Fail(std::string(st.error().Message()));
   if (flags.server.host != "127.0.0.1" && flags.server.host != "::1" &&
       flags.server.host != "localhost") {
@@ -171,6 +221,7 @@ int main(int argc, char** argv) {
                flags.server.host.c_str(), server.port(), flags.data_dir.c_str(),
                static_cast<int>(::getpid()));
   server.Run();
+  (void)api::SaveClock(**storage, sim_clock);
   std::fprintf(stderr, "awslab-server stopped\n");
   return 0;
 }

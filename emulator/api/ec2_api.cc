@@ -280,7 +280,10 @@ Result<Page> Paginate(const QueryParams& params, std::size_t total, int min, int
   auto max_results = Integer(params, "MaxResults");
   if (!max_results) return max_results.error();
   if (*max_results) {
-    if (**max_results < min || **max_results > max)
+    // Above the maximum AWS returns the maximum ("if MaxResults is given a
+    // value larger than 500, only 500 items are returned"); below, an error.
+    if (**max_results > max) **max_results = max;
+    if (**max_results < min)
       return MakeError(ErrorCode::kInvalidParameterValue,
                        "Value ( " + std::to_string(**max_results) +
                            " ) for parameter maxResults is invalid. Expecting a value between " +

@@ -1,0 +1,55 @@
+// The admin API under /_awslab/, JSON, signed (SigV4, any service name) by
+// an admin account's key:
+//   GET  /_awslab/clock   {"now": "...Z", "time_scale": 1.0}
+//   POST /_awslab/clock   {"advance": "PT3H"} (an ISO 8601 duration) or
+//                         {"advance_seconds": 10800}: moves the simulation
+//                         clock forward and answers as GET does.
+// State that depends on time is computed from the clock when read, so a
+// move forward takes effect at once, with no timers.
+//
+// Thread-safety: Begin may be called from any thread.
+#ifndef AWSLAB_EMULATOR_API_ADMIN_API_H_
+#define AWSLAB_EMULATOR_API_ADMIN_API_H_
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "emulator/api/exchange.h"
+#include "emulator/auth/authenticator.h"
+#include "emulator/base/clock.h"
+#include "emulator/storage/storage.h"
+
+namespace awslab::api {
+
+// "PT3H", "P1D", "P1DT2H30M", "PT0.5S", "P2W"; nullopt when malformed.
+std::optional<std::chrono::nanoseconds> ParseIsoDuration(std::string_view text);
+
+// The simulation clock's state across restarts: the simulated time and the
+// wall time when it was saved. After a restart simulated time goes on from
+// there at wall speed for the time the server was down.
+std::optional<TimePoint> RestoreClockStart(const storage::Storage& storage);
+Status SaveClock(storage::Storage& storage, const SimulationClock& clock);
+
+class AdminApi final : public Service {
+ public:
+  AdminApi(SimulationClock& clock, storage::Storage& storage,
+           const auth::Authenticator& authenticator)
+      : clock_(clock), storage_(storage), auth_(authenticator) {}
+
+  std::unique_ptr<Exchange> Begin(protocol::Request request) override;
+  static bool Claims(const protocol::Request& request) {
+    return request.path.starts_with("/_awslab/");
+  }
+  protocol::Response Handle(const protocol::Request& request, const std::string& body);
+
+ private:
+  SimulationClock& clock_;
+  storage::Storage& storage_;
+  const auth::Authenticator& auth_;
+};
+
+}  // namespace awslab::api
+
+#endif  // AWSLAB_EMULATOR_API_ADMIN_API_H_
