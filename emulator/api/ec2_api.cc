@@ -106,6 +106,8 @@ Response ErrorResponse(const Error& error, const std::string& request_id) {
     r.status = 403;
   r.body = w.Take();
   r.SetHeader("Content-Type", "text/xml;charset=UTF-8");
+  r.SetHeader("Server", "AmazonEC2");
+  r.SetHeader("x-amzn-RequestId", request_id);
   return r;
 }
 
@@ -200,6 +202,8 @@ Response Ec2Api::Handle(const Request& request, const std::string& body) {
   Response r;
   r.body = out.Take();
   r.SetHeader("Content-Type", "text/xml;charset=UTF-8");
+  r.SetHeader("Server", "AmazonEC2");
+  r.SetHeader("x-amzn-RequestId", request_id);
   return r;
 }
 
@@ -458,6 +462,16 @@ Status DescribeImages(Call& c) {
   std::vector<std::string> ids = c.params.List("ImageId");
   std::vector<std::string> owners = c.params.List("Owner");
   auto filters = Filters(c.params);
+  for (const std::string& id : ids) {
+    bool well_formed = id.size() == 12 || id.size() == 21;
+    well_formed = well_formed && id.starts_with("ami-") &&
+                  std::all_of(id.begin() + 4, id.end(), [](char ch) {
+                    return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
+                  });
+    if (!well_formed)
+      return MakeError(ErrorCode::kInvalidAMIIDMalformed,
+                       "Invalid id: \"" + id + "\" (expecting \"ami-...\")");
+  }
   for (const std::string& id : ids)
     if (!ec2::FindImage(c.scope.region, id))
       return MakeError(ErrorCode::kInvalidAMIIDNotFound,

@@ -204,6 +204,9 @@ constexpr Row kTable[] = {
     {ErrorCode::kInstanceLimitExceeded, {"InstanceLimitExceeded", 400, "You have requested more instances than your current instance limit allows."}},
     {ErrorCode::kAddressLimitExceeded, {"AddressLimitExceeded", 400, "The maximum number of addresses has been reached."}},
     {ErrorCode::kInvalidSpotInstanceRequestConfig, {"InvalidSpotInstanceRequestConfig", 400, "The spot instance request configuration is not valid"}},
+    {ErrorCode::kResourceAlreadyAssociated, {"Resource.AlreadyAssociated", 400, "The resource is already associated"}},
+    {ErrorCode::kInsufficientFreeAddressesInSubnet,
+     {"InsufficientFreeAddressesInSubnet", 400, "The subnet has not enough free addresses"}},
 };
 
 constexpr std::size_t kCodeCount = static_cast<std::size_t>(ErrorCode::kLastErrorCode) + 1;

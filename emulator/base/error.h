@@ -137,8 +137,10 @@ enum class ErrorCode {
   kInstanceLimitExceeded,
   kAddressLimitExceeded,
   kInvalidSpotInstanceRequestConfig,
+  kResourceAlreadyAssociated,
+  kInsufficientFreeAddressesInSubnet,
   // Keep last: the table's size is checked against it.
-  kLastErrorCode = kInvalidSpotInstanceRequestConfig,
+  kLastErrorCode = kInsufficientFreeAddressesInSubnet,
 };
 
 // What AWS calls the error and how it is sent.

@@ -143,7 +143,10 @@ std::vector<InstanceType> LoadInstanceTypes() {
     t.gpus = ParseNumber<int>(table, row[gpus]);
     if (row[generation] != "current" && row[generation] != "previous")
       BadFixture(table.file, "generation is current or previous: " + std::string(row[generation]));
-    t.current_generation = row[generation] == "current";
+    // The price table calls t2 "previous", but DescribeInstanceTypes answers
+    // CurrentGeneration true for t2 (it is not on AWS's previous-generation
+    // page), and that answer is what clients see.
+    t.current_generation = row[generation] == "current" || t.name.starts_with("t2.");
     t.free_tier_eligible = IsFreeTierEligible(t.name);
     types.push_back(t);
   }

@@ -20,6 +20,8 @@ constexpr std::string_view kKeyPairKind = "key-pair";
 constexpr std::string_view kGroupKind = "group";
 constexpr std::string_view kAddressKind = "address";
 constexpr std::string_view kVolumeKind = "volume";
+// Addresses of a default subnet (a /20) that instances can have.
+constexpr int kSubnetHosts = 4091;
 
 std::mt19937_64& Rng() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
@@ -206,34 +208,47 @@ const Ec2Store::RegionState* Ec2Store::FindState(const Scope& scope) const {
   return it == regions_.end() ? nullptr : &it->second;
 }
 
-std::string Ec2Store::NewPublicIp(const RegionState& state) const {
+std::set<std::string> Ec2Store::UsedPublicIps(const RegionState& state) {
+  std::set<std::string> used;
+  for (const auto& [id, i] : state.instances) used.insert(i.public_ip);
+  for (const auto& [id, a] : state.addresses) used.insert(a.public_ip);
+  return used;
+}
+
+std::string Ec2Store::NewPublicIp(std::set<std::string>& used) {
   // Public ranges AWS hands out in us-east-1 (54.160.0.0/11, 3.80.0.0/12,
   // ...); one address never serves two resources of a region at once.
   static constexpr std::uint32_t kBases[] = {(54u << 24) | (160u << 16), (3u << 24) | (80u << 16),
                                             (18u << 24) | (204u << 16)};
-  std::set<std::string> used;
-  for (const auto& [id, i] : state.instances) used.insert(i.public_ip);
-  for (const auto& [id, a] : state.addresses) used.insert(a.public_ip);
   for (;;) {
     std::uint64_t r = Rng()();
     std::uint32_t ip = kBases[r % 3] | static_cast<std::uint32_t>((r >> 8) & 0xffff);
     if ((ip & 255) == 0 || (ip & 255) == 255) continue;
     std::string s = IpString(ip);
-    if (!used.count(s)) return s;
+    if (used.insert(s).second) return s;
   }
 }
 
-std::string Ec2Store::NewPrivateIp(const RegionState& state, const Subnet& subnet) const {
-  // A /20: 4,096 addresses; AWS keeps the first four and the last.
+std::set<std::string> Ec2Store::UsedPrivateIps(const RegionState& state,
+                                               const std::string& subnet_id) const {
+  std::set<std::string> used;
+  const TimePoint now = clock_.Now();
+  for (const auto& [id, i] : state.instances)
+    if (i.subnet_id == subnet_id && StateAt(i, now, options_.timings) != State::kTerminated)
+      used.insert(i.private_ip);
+  return used;
+}
+
+std::string Ec2Store::NewPrivateIp(std::set<std::string>& used, const Subnet& subnet) {
+  // A /20: 4,096 addresses; AWS keeps the first four and the last. The
+  // caller has checked that one is free.
   unsigned third = 0;
   std::sscanf(subnet.cidr.c_str(), "172.31.%u.", &third);
-  std::set<std::string> used;
-  for (const auto& [id, i] : state.instances) used.insert(i.private_ip);
   for (;;) {
-    std::uint32_t host = 4 + static_cast<std::uint32_t>(Rng()() % 4090);
+    std::uint32_t host = 4 + static_cast<std::uint32_t>(Rng()() % kSubnetHosts);
     std::uint32_t ip = (172u << 24) | (31u << 16) | ((third + (host >> 8)) << 8) | (host & 255);
     std::string s = IpString(ip);
-    if (!used.count(s)) return s;
+    if (used.insert(s).second) return s;
   }
 }
 
@@ -372,8 +387,15 @@ Result<std::vector<Instance>> Ec2Store::RunInstances(const Scope& scope, const R
                          " allows for the specified instance type. Please visit "
                          "http://aws.amazon.com/contact-us/ec2-request to request an adjustment "
                          "to this limit.");
+  std::set<std::string> used_private = UsedPrivateIps(state, subnet->id);
+  const int free_addresses = kSubnetHosts - static_cast<int>(used_private.size());
+  if (free_addresses < req.min_count)
+    return MakeError(ErrorCode::kInsufficientFreeAddressesInSubnet,
+                     "There are not enough free addresses in subnet '" + subnet->id +
+                         "' to satisfy the requested number of instances.");
   if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
-  const int count = std::min(req.max_count, room);
+  const int count = std::min({req.max_count, room, free_addresses});
+  std::set<std::string> used_public = UsedPublicIps(state);
 
   std::vector<Instance> launched;
   const std::string reservation = NewResourceId("r-");
@@ -387,8 +409,8 @@ Result<std::vector<Instance>> Ec2Store::RunInstances(const Scope& scope, const R
     i.zone = subnet->zone;
     i.subnet_id = subnet->id;
     i.vpc_id = DefaultVpc(scope);
-    i.private_ip = NewPrivateIp(state, *subnet);
-    i.public_ip = NewPublicIp(state);
+    i.private_ip = NewPrivateIp(used_private, *subnet);
+    i.public_ip = NewPublicIp(used_public);
     i.group_ids = groups;
     i.user_data = req.user_data;
     i.client_token = req.client_token;
@@ -457,15 +479,19 @@ std::vector<Instance> Ec2Store::Instances(const Scope& scope) const {
 
 Result<std::vector<Instance>> Ec2Store::FindInstances(const Scope& scope,
                                                       const std::vector<std::string>& ids) const {
-  std::vector<Instance> all = Instances(scope);
   std::vector<Instance> out;
   std::vector<std::string> missing;
+  std::lock_guard lock(mu_);
+  const RegionState* state = FindState(scope);
+  const TimePoint now = clock_.Now();
   for (const std::string& id : ids) {
     if (!HasPrefixId(id, "i-"))
       return MakeError(ErrorCode::kInvalidInstanceIDMalformed, "Invalid id: \"" + id + "\"");
-    auto it = std::find_if(all.begin(), all.end(), [&](const Instance& i) { return i.id == id; });
-    if (it == all.end()) missing.push_back(id);
-    else out.push_back(*it);
+    auto it = state ? state->instances.find(id) : decltype(state->instances.end()){};
+    if (!state || it == state->instances.end() || Gone(it->second, now, options_.timings))
+      missing.push_back(id);
+    else
+      out.push_back(it->second);
   }
   if (!missing.empty()) {
     std::string list;
@@ -521,6 +547,7 @@ Result<std::vector<StateChange>> Ec2Store::StartInstances(const Scope& scope,
       return MakeError(ErrorCode::kIncorrectInstanceState, InstanceStateError(id, "started"));
   }
   if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
+  std::set<std::string> used_public = UsedPublicIps(state);
   auto result = ChangeEach(ids, [&](const std::string& id) -> Result<StateChange> {
     Instance i = changed.count(id) ? changed[id] : state.instances[id];
     State before = StateAt(i, now, options_.timings);
@@ -532,7 +559,7 @@ Result<std::vector<StateChange>> Ec2Store::StartInstances(const Scope& scope,
       i.history.push_back({Action::kStart, now});
       // "When you stop and start an instance, it gets a new public IPv4
       // address" (unless an Elastic IP is associated).
-      i.public_ip = NewPublicIp(state);
+      i.public_ip = NewPublicIp(used_public);
       batch.Put(kInstanceKind, id, i);
       changed[id] = i;
     }
@@ -924,7 +951,8 @@ Result<Address> Ec2Store::AllocateAddress(const Scope& scope, const Tags& tags, 
   if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
   Address a;
   a.allocation_id = NewResourceId("eipalloc-");
-  a.public_ip = NewPublicIp(state);
+  std::set<std::string> used = UsedPublicIps(state);
+  a.public_ip = NewPublicIp(used);
   a.allocated = clock_.Now();
   a.tags = tags;
   batch.Put(kAddressKind, a.allocation_id, a);
@@ -979,9 +1007,10 @@ Result<Address> Ec2Store::AssociateAddress(const Scope& scope, const std::string
                      "operation.");
   if (!it->second.instance_id.empty() && it->second.instance_id != instance_id &&
       !allow_reassociation)
-    return MakeError(ErrorCode::kInvalidParameterValue,
-                     "The address with allocation id [" + it->second.allocation_id +
-                         "] is already associated");
+    return MakeError(ErrorCode::kResourceAlreadyAssociated,
+                     "resource " + it->second.allocation_id +
+                         " is already associated with associate-id " +
+                         it->second.association_id);
   if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
   std::map<std::string, Address> changed;
   // An instance has one public address: another Elastic IP it had is
@@ -1029,7 +1058,8 @@ Status Ec2Store::DisassociateAddress(const Scope& scope, const std::string& asso
   std::optional<Instance> inst;
   if (auto i = state.instances.find(instance_id); i != state.instances.end()) {
     inst = i->second;
-    inst->public_ip = NewPublicIp(state);
+    std::set<std::string> used = UsedPublicIps(state);
+    inst->public_ip = NewPublicIp(used);
     batch.Put(kInstanceKind, inst->id, *inst);
   }
   if (auto st = batch.Commit(storage_); !st) return st;

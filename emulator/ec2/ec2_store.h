@@ -13,6 +13,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -202,8 +203,12 @@ class Ec2Store {
   const RegionState* FindState(const Scope& scope) const;
   static std::string ScopeKey(const Scope& scope);
   Result<Instance*> FindLive(RegionState& state, const std::string& id);
-  std::string NewPublicIp(const RegionState& state) const;
-  std::string NewPrivateIp(const RegionState& state, const Subnet& subnet) const;
+  static std::set<std::string> UsedPublicIps(const RegionState& state);
+  std::set<std::string> UsedPrivateIps(const RegionState& state,
+                                       const std::string& subnet_id) const;
+  // A fresh address, added to `used`.
+  static std::string NewPublicIp(std::set<std::string>& used);
+  static std::string NewPrivateIp(std::set<std::string>& used, const Subnet& subnet);
   void ReleasePublicIp(RegionState& state, Instance& i);
 
   storage::Storage& storage_;

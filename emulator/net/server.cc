@@ -1,5 +1,6 @@
 #include "emulator/net/server.h"
 
+#include <algorithm>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -195,10 +196,16 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream,
   http::response<http::empty_body> head;
   head.version(11);
   head.result(static_cast<unsigned>(response.status));
-  head.set(http::field::server, "AmazonS3");
+  // S3's headers unless the service named its own server (EC2: AmazonEC2,
+  // with its request id in x-amzn-RequestId).
+  const bool own_server = std::any_of(response.headers.begin(), response.headers.end(),
+                                      [](const auto& h) { return h.first == "Server"; });
+  if (!own_server) {
+    head.set(http::field::server, "AmazonS3");
+    head.set("x-amz-request-id", request.request_id);
+    head.set("x-amz-id-2", request.host_id);
+  }
   head.set(http::field::date, DateHeader());
-  head.set("x-amz-request-id", request.request_id);
-  head.set("x-amz-id-2", request.host_id);
   for (const auto& [name, value] : response.headers) head.insert(name, value);
   if (close) head.set(http::field::connection, "close");
 

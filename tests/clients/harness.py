@@ -360,3 +360,65 @@ def multipart_etag(parts):
     concatenated binary MD5s of the parts, then "-" and the number of parts."""
     digests = b"".join(hashlib.md5(p).digest() for p in parts)
     return '"%s-%d"' % (hashlib.md5(digests).hexdigest(), len(parts))
+
+
+# --------------------------------------------------------------------------
+# EC2: the simulation clock (admin API) and an EC2 client.
+
+def _admin_call(endpoint, method, path, payload=None, key=DEFAULT_KEY, region=REGION):
+    """A request to the admin API (/_awslab/...), SigV4-signed by botocore's
+    own signer (service "awslab"), sent with urllib; returns the JSON answer.
+    Raises AdminApiError (with .status and .body) on an error status."""
+    import json
+    import urllib.error
+    import urllib.request
+    import botocore.auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+    body = b"" if payload is None else json.dumps(payload).encode("utf-8")
+    headers = {"Content-Type": "application/json"} if payload is not None else {}
+    request = AWSRequest(method=method, url=endpoint + path, data=body, headers=headers)
+    botocore.auth.SigV4Auth(Credentials(*key), "awslab", region).add_auth(request)
+    prepared = request.prepare()
+    req = urllib.request.Request(prepared.url, data=body if method != "GET" else None,
+                                 headers=dict(prepared.headers.items()), method=method)
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(req, timeout=30) as response:
+            return json.loads(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as e:
+        body_text = e.read().decode("utf-8", "replace")
+        raise AdminApiError(method, path, e.code, body_text) from None
+
+
+class AdminApiError(RuntimeError):
+    """An error status from the admin API."""
+
+    def __init__(self, method, path, status, body):
+        super().__init__("%s %s answered HTTP %d: %s" % (method, path, status, body[:2000]))
+        self.status = status
+        self.body = body
+
+
+def advance_clock(endpoint, duration, key=DEFAULT_KEY):
+    """Moves the server's simulation clock forward by an ISO 8601 duration
+    ("PT10S", "PT2H"): POST /_awslab/clock {"advance": duration}. Returns the
+    answer, {"now": "...Z", "time_scale": ...}."""
+    return _admin_call(endpoint, "POST", "/_awslab/clock", {"advance": duration}, key=key)
+
+
+def clock_now(endpoint, key=DEFAULT_KEY):
+    """GET /_awslab/clock: {"now": "...Z", "time_scale": ...}."""
+    return _admin_call(endpoint, "GET", "/_awslab/clock", key=key)
+
+
+def ec2_client(endpoint, key=DEFAULT_KEY, region=REGION):
+    """An EC2 client of Debian's boto3: explicit keys and region, no retries."""
+    import boto3
+    from botocore.config import Config
+    config = Config(region_name=region,
+                    retries={"total_max_attempts": 1, "mode": "standard"},
+                    connect_timeout=5, read_timeout=60)
+    session = boto3.session.Session(aws_access_key_id=key[0], aws_secret_access_key=key[1],
+                                    region_name=region)
+    return session.client("ec2", endpoint_url=endpoint, config=config)
