@@ -67,10 +67,14 @@ struct Flags {
   awslab::ec2::Ec2Options ec2;
 };
 
+bool ParseDouble(std::string_view s, double& out) {
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  return ec == std::errc() && p == s.data() + s.size();
+}
+
 bool ParseSeconds(std::string_view s, std::chrono::milliseconds& out) {
   double v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || v < 0 || v > 86400) return false;
+  if (!ParseDouble(s, v) || v < 0 || v > 86400) return false;
   out = std::chrono::milliseconds(static_cast<long long>(v * 1000));
   return true;
 }
@@ -137,9 +141,7 @@ int main(int argc, char** argv) {
       flags.rules = *awslab::ParseRules(value);
     } else if (name == "--time-scale") {
       double scale = 0;
-      if (!next()) return Fail("--time-scale needs a number");
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), scale);
-      if (ec != std::errc() || p != value.data() + value.size() || scale <= 0 || scale > 1e6)
+      if (!next() || !ParseDouble(value, scale) || scale <= 0 || scale > 1e6)
         return Fail("--time-scale needs a number above 0 (at most 1000000)");
       flags.time_scale = scale;
     } else if (name == "--ec2-pending" || name == "--ec2-spot-pending" ||

@@ -377,16 +377,6 @@ Status DescribeAvailabilityZones(Call& c) {
   return Ok();
 }
 
-namespace {
-
-std::string Number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-}  // namespace
-
 Status DescribeInstanceTypes(Call& c) {
   if (c.dry_run) return MakeError(ErrorCode::kDryRunOperation);
   std::vector<std::string> names = c.params.List("InstanceType");
@@ -453,7 +443,6 @@ Status DescribeInstanceTypes(Call& c) {
   }
   c.out.Close();
   if (auto next = NextToken(*page, matched.size()); !next.empty()) c.out.Leaf("nextToken", next);
-  (void)Number;
   return Ok();
 }
 
