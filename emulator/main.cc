@@ -18,6 +18,7 @@
 #include "emulator/auth/accounts.h"
 #include "emulator/auth/authenticator.h"
 #include "emulator/base/clock.h"
+#include "emulator/billing/biller.h"
 #include "emulator/ec2/ec2_store.h"
 #include "emulator/net/server.h"
 #include "emulator/s3/s3_store.h"
@@ -38,7 +39,16 @@ A local AWS: S3 and EC2 on one port, state in a LevelDB data directory.
   --rules classic|current  which era of AWS to imitate (default classic, the
                            course's: new buckets without Block Public Access,
                            ACLs on; current: AWS since April 2023)
-  --time-scale N           simulated seconds per wall second (default 1)
+  --time-scale N           simulated seconds per wall second (default 1; 0
+                           freezes the clock: it moves only through the
+                           admin API)
+  --clock-start TIME       where a fresh data dir's simulation clock starts
+                           (2013-04-01 or 2013-04-01T09:00:00Z; default now)
+  --billing hourly|per-second  the billing rules (default hourly under
+                           --rules classic, per-second under current)
+  --free-tier              every account gets AWS's free tier
+  --budget USD             a monthly budget for every account without one
+  --spot-fraction F        spot price as a fraction of on-demand (default 0.3)
   --ec2-pending SECONDS    how long an instance is pending (default 5)
   --ec2-spot-pending SECONDS  the same for a spot instance (default 15)
   --ec2-stopping SECONDS   how long it is stopping (default 5)
@@ -64,7 +74,11 @@ struct Flags {
   awslab::Rules rules = awslab::Rules::kClassic;
   std::vector<std::string> vhost_domains;
   double time_scale = 1.0;
+  std::optional<awslab::TimePoint> clock_start;
   awslab::ec2::Ec2Options ec2;
+  std::optional<awslab::billing::Rules> billing;
+  awslab::billing::BillingOptions billing_options;
+  std::optional<awslab::billing::Nano> budget;
 };
 
 bool ParseDouble(std::string_view s, double& out) {
@@ -141,9 +155,31 @@ int main(int argc, char** argv) {
       flags.rules = *awslab::ParseRules(value);
     } else if (name == "--time-scale") {
       double scale = 0;
-      if (!next() || !ParseDouble(value, scale) || scale <= 0 || scale > 1e6)
-        return Fail("--time-scale needs a number above 0 (at most 1000000)");
+      if (!next() || !ParseDouble(value, scale) || scale < 0 || scale > 1e6)
+        return Fail("--time-scale needs a number from 0 (a frozen clock) to 1000000");
       flags.time_scale = scale;
+    } else if (name == "--clock-start") {
+      std::optional<awslab::billing::Seconds> t;
+      if (!next() || !(t = awslab::billing::ParseDateTime(value)))
+        return Fail("--clock-start needs a date (2013-04-01) or a time (2013-04-01T09:00:00Z)");
+      flags.clock_start = awslab::TimePoint(std::chrono::seconds(*t));
+    } else if (name == "--billing") {
+      if (!next() || !awslab::billing::ParseRules(value))
+        return Fail("--billing needs hourly or per-second");
+      flags.billing = awslab::billing::ParseRules(value);
+    } else if (name == "--free-tier") {
+      flags.billing_options.free_tier = true;
+    } else if (name == "--budget") {
+      std::optional<awslab::billing::Nano> b;
+      if (!next() || !(b = awslab::billing::ParseNano(value)) || *b <= 0)
+        return Fail("--budget needs an amount in USD above 0 (25 or 25.00)");
+      flags.budget = b;
+    } else if (name == "--spot-fraction") {
+      std::optional<awslab::billing::Nano> f;
+      if (!next() || !(f = awslab::billing::ParseNano(value)) || *f <= 0 ||
+          *f > awslab::billing::kNanoPerUnit)
+        return Fail("--spot-fraction needs a number above 0, at most 1");
+      flags.billing_options.spot_fraction = f;
     } else if (name == "--ec2-pending" || name == "--ec2-spot-pending" ||
                name == "--ec2-stopping" || name == "--ec2-shutting-down") {
       auto& t = flags.ec2.timings;
@@ -182,7 +218,11 @@ int main(int argc, char** argv) {
     if (auto st = (*accounts)->LoadFile(flags.accounts_file); !st)
       return Fail(std::string(st.error().Message()));
   }
-  SimulationClock sim_clock(flags.time_scale, api::RestoreClockStart(**storage));
+  for (const auth::Account& a : (*accounts)->ListAccounts())
+    if (!a.budget_usd.empty() && !billing::ParseNano(a.budget_usd))
+      return Fail("account " + a.id + ": budget_usd " + a.budget_usd + " is not an amount");
+  auto restored = api::RestoreClockStart(**storage);
+  SimulationClock sim_clock(flags.time_scale, restored ? restored : flags.clock_start);
   SystemClock wall_clock;
   flags.ec2.rules = flags.rules;
   ec2::Ec2Store ec2_store(**storage, sim_clock, flags.ec2);
@@ -192,15 +232,26 @@ int main(int argc, char** argv) {
   sim_clock.EnsureAtLeast(*latest);
   s3::S3Store store(**storage, sim_clock);
   store.set_rules(flags.rules);
+  billing::S3Meters meters(**storage, [&store](std::string_view bucket) {
+    return store.Survey(bucket);
+  });
+  store.set_meters(&meters);
+  meters.StartFlusher(std::chrono::seconds(1));
+  flags.billing_options.rules = flags.billing.value_or(
+      flags.rules == Rules::kClassic ? billing::Rules::kHourly : billing::Rules::kPerSecond);
+  billing::Biller biller(ec2_store, meters, sim_clock, flags.billing_options);
   auth::Authenticator authenticator(**accounts, wall_clock);
   api::S3ApiOptions api_options;
   api_options.region = flags.region;
   if (!flags.vhost_domains.empty()) api_options.addressing.virtual_host_domains = flags.vhost_domains;
   api::S3Api s3_api(store, **accounts, authenticator, api_options);
+  s3_api.set_meters(&meters);
 
   api::Ec2Api ec2_api(ec2_store, authenticator, flags.region);
   api::AdminApi admin_api(sim_clock, **storage, authenticator);
-  api::Front front(s3_api, ec2_api, admin_api);
+  admin_api.set_billing(&biller, accounts->get(), flags.budget);
+  api::CeApi ce_api(biller, authenticator);
+  api::Front front(s3_api, ec2_api, admin_api, ce_api);
 
   net::Server server(flags.server, front);
   if (auto st = server.Listen(); !st) return Fail(std::string(st.error().Message()));

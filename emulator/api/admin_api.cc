@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 #include <charconv>
+#include <map>
 
 #include "client/include/awslab/crypto.h"
 #include "emulator/storage/key_schema.h"
@@ -111,6 +112,13 @@ Response AdminApi::Handle(const Request& request, const std::string& body) {
     const ErrorInfo& info = Describe(auth.error().code);
     return JsonError(info.http_status, info.code, auth.error().Message());
   }
+  if (biller_ && (request.path == "/_awslab/billing" || request.path == "/_awslab/billing/class")) {
+    if (request.raw.method != "GET") return JsonError(405, "MethodNotAllowed", "use GET");
+    if (request.path == "/_awslab/billing") return Billing(request, auth->principal);
+    if (!auth->principal.admin)
+      return JsonError(403, "AccessDenied", "the class's bill needs an admin account's key");
+    return ClassBilling(request);
+  }
   if (!auth->principal.admin)
     return JsonError(403, "AccessDenied", "the admin API needs an admin account's key");
   if (request.path != "/_awslab/clock")
@@ -138,6 +146,155 @@ Response AdminApi::Handle(const Request& request, const std::string& body) {
     return JsonError(405, "MethodNotAllowed", "use GET or POST");
   }
   return Json(200, {{"now", FormatIso8601(clock_.Now())}, {"time_scale", clock_.time_scale()}});
+}
+
+namespace {
+
+json::object Services(const billing::BillPeriod& p) {
+  json::object o;
+  for (const billing::BillGroup& g : p.groups) o[g.keys[0]] = billing::FormatNano(g.amount.cost);
+  return o;
+}
+
+// The period a bill covers: ?start=&end= (dates or times), by default the
+// clock's month so far.
+std::optional<std::pair<billing::Seconds, billing::Seconds>> PeriodOf(const Request& request,
+                                                                      billing::Seconds now,
+                                                                      std::string& problem) {
+  billing::Seconds start = billing::MonthStart(now), end = now;
+  for (auto [name, target] : {std::pair{"start", &start}, std::pair{"end", &end}}) {
+    if (const std::string* v = request.Query(name)) {
+      auto t = billing::ParseDateTime(*v);
+      if (!t) {
+        problem = std::string(name) + " must be YYYY-MM-DD or YYYY-MM-DDThh:mm:ssZ";
+        return std::nullopt;
+      }
+      *target = *t;
+    }
+  }
+  if (end <= start) {
+    problem = "start must be before end";
+    return std::nullopt;
+  }
+  return std::pair{start, end};
+}
+
+}  // namespace
+
+std::optional<billing::Nano> AdminApi::BudgetOf(const auth::Account& account) const {
+  if (!account.budget_usd.empty())
+    if (auto b = billing::ParseNano(account.budget_usd); b && *b > 0) return b;
+  return default_budget_;
+}
+
+Response AdminApi::Billing(const Request& request, const Principal& caller) {
+  std::string account_id = caller.account_id;
+  if (const std::string* a = request.Query("account")) account_id = *a;
+  if (account_id != caller.account_id && !caller.admin)
+    return JsonError(403, "AccessDenied", "you may read your own account's bill only");
+  auto account = accounts_->FindAccount(account_id);
+  if (!account) return JsonError(404, "NoSuchAccount", "no account " + account_id);
+  const billing::Seconds now = biller_->Now();
+  std::string problem;
+  auto period = PeriodOf(request, now, problem);
+  if (!period) return JsonError(400, "InvalidArgument", problem);
+
+  billing::BillQuery q;
+  q.account_id = account_id;
+  q.start = period->first;
+  q.end = period->second;
+  q.granularity = billing::Granularity::kWhole;
+  q.group_by = {billing::Dimension::kService, billing::Dimension::kUsageType,
+                billing::Dimension::kRegion, billing::Dimension::kResourceId,
+                billing::Dimension::kInstanceType, billing::Dimension::kRecordType};
+  auto lines = biller_->Query(q);
+  q.group_by = {billing::Dimension::kService};
+  auto services = biller_->Query(q);
+
+  json::array out_lines;
+  for (const billing::BillGroup& g : lines[0].groups) {
+    json::object line{{"service", g.keys[0]},
+                      {"usage_type", g.keys[1]},
+                      {"region", g.keys[2]},
+                      {"resource_id", g.keys[3]},
+                      {"record_type", g.keys[5]},
+                      {"quantity", billing::FormatNano(g.amount.quantity)},
+                      {"unit", g.amount.unit},
+                      {"amount", billing::FormatNano(g.amount.cost)}};
+    if (g.keys[4] != "NoInstanceType") line["instance_type"] = g.keys[4];
+    out_lines.push_back(std::move(line));
+  }
+  json::object bill{{"account_id", account_id},
+                    {"name", account->name},
+                    {"rules", billing::RulesName(biller_->options().rules)},
+                    {"free_tier", biller_->options().free_tier},
+                    {"start", billing::FormatDateTime(period->first)},
+                    {"end", billing::FormatDateTime(period->second)},
+                    {"now", billing::FormatDateTime(now)},
+                    {"currency", "USD"},
+                    {"total", billing::FormatNano(services[0].total.cost)},
+                    {"services", Services(services[0])},
+                    {"lines", std::move(out_lines)}};
+  if (auto budget = BudgetOf(*account)) {
+    json::array alerts;
+    for (const billing::BudgetAlert& a :
+         biller_->Alerts(account_id, *budget, period->first, period->second))
+      alerts.push_back({{"threshold_percent", a.threshold_percent},
+                        {"month", a.month},
+                        {"at", billing::FormatDateTime(a.at)},
+                        {"month_to_date", billing::FormatNano(a.month_to_date)}});
+    bill["budget"] = {{"limit", billing::FormatNano(*budget)},
+                      {"month_to_date", billing::FormatNano(biller_->MonthToDate(account_id))},
+                      {"alerts", std::move(alerts)}};
+  } else {
+    bill["budget"] = nullptr;
+  }
+  return Json(200, std::move(bill));
+}
+
+Response AdminApi::ClassBilling(const Request& request) {
+  const billing::Seconds now = biller_->Now();
+  std::string problem;
+  auto period = PeriodOf(request, now, problem);
+  if (!period) return JsonError(400, "InvalidArgument", problem);
+  billing::BillQuery q;
+  q.start = period->first;
+  q.end = period->second;
+  q.granularity = billing::Granularity::kWhole;
+  q.group_by = {billing::Dimension::kLinkedAccount, billing::Dimension::kService};
+  auto periods = biller_->Query(q);
+  std::map<std::string, json::object> services;
+  std::map<std::string, billing::Nano> totals;
+  for (const billing::BillGroup& g : periods[0].groups) {
+    services[g.keys[0]][g.keys[1]] = billing::FormatNano(g.amount.cost);
+    totals[g.keys[0]] += g.amount.cost;
+  }
+  json::array accounts;
+  for (const auth::Account& a : accounts_->ListAccounts()) {
+    json::object o{{"account_id", a.id},
+                   {"name", a.name},
+                   {"total", billing::FormatNano(totals[a.id])},
+                   {"services", services[a.id]}};
+    if (auto budget = BudgetOf(a)) {
+      json::array alerts;
+      for (const billing::BudgetAlert& x :
+           biller_->Alerts(a.id, *budget, period->first, period->second))
+        alerts.push_back({{"threshold_percent", x.threshold_percent},
+                          {"month", x.month},
+                          {"at", billing::FormatDateTime(x.at)},
+                          {"month_to_date", billing::FormatNano(x.month_to_date)}});
+      o["budget"] = {{"limit", billing::FormatNano(*budget)}, {"alerts", std::move(alerts)}};
+    } else {
+      o["budget"] = nullptr;
+    }
+    accounts.push_back(std::move(o));
+  }
+  return Json(200, {{"start", billing::FormatDateTime(period->first)},
+                    {"end", billing::FormatDateTime(period->second)},
+                    {"now", billing::FormatDateTime(now)},
+                    {"currency", "USD"},
+                    {"total", billing::FormatNano(periods[0].total.cost)},
+                    {"accounts", std::move(accounts)}});
 }
 
 }  // namespace awslab::api

@@ -4,6 +4,11 @@
 //   POST /_awslab/clock   {"advance": "PT3H"} (an ISO 8601 duration) or
 //                         {"advance_seconds": 10800}: moves the simulation
 //                         clock forward and answers as GET does.
+//   GET  /_awslab/billing[?account=&start=&end=]
+//                         one account's bill (any account's key reads its own)
+//   GET  /_awslab/billing/class[?start=&end=]
+//                         every account's totals (admin only)
+// See docs/billing.md for the bill's JSON.
 // State that depends on time is computed from the clock when read, so a
 // move forward takes effect at once, with no timers.
 //
@@ -17,7 +22,9 @@
 #include <string_view>
 
 #include "emulator/api/exchange.h"
+#include "emulator/auth/accounts.h"
 #include "emulator/auth/authenticator.h"
+#include "emulator/billing/biller.h"
 #include "emulator/base/clock.h"
 #include "emulator/storage/storage.h"
 
@@ -38,6 +45,14 @@ class AdminApi final : public Service {
            const auth::Authenticator& authenticator)
       : clock_(clock), storage_(storage), auth_(authenticator) {}
 
+  // Serves /_awslab/billing; without it those paths are 404.
+  void set_billing(const billing::Biller* biller, const auth::AccountStore* accounts,
+                   std::optional<billing::Nano> default_budget) {
+    biller_ = biller;
+    accounts_ = accounts;
+    default_budget_ = default_budget;
+  }
+
   std::unique_ptr<Exchange> Begin(protocol::Request request) override;
   static bool Claims(const protocol::Request& request) {
     return request.path.starts_with("/_awslab/");
@@ -45,9 +60,16 @@ class AdminApi final : public Service {
   protocol::Response Handle(const protocol::Request& request, const std::string& body);
 
  private:
+  protocol::Response Billing(const protocol::Request& request, const Principal& caller);
+  protocol::Response ClassBilling(const protocol::Request& request);
+  std::optional<billing::Nano> BudgetOf(const auth::Account& account) const;
+
   SimulationClock& clock_;
   storage::Storage& storage_;
   const auth::Authenticator& auth_;
+  const billing::Biller* biller_ = nullptr;
+  const auth::AccountStore* accounts_ = nullptr;
+  std::optional<billing::Nano> default_budget_;
 };
 
 }  // namespace awslab::api

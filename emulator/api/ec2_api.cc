@@ -9,6 +9,7 @@
 
 #include "client/include/awslab/crypto.h"
 #include "emulator/api/ec2_internal.h"
+#include "emulator/base/ids.h"
 #include "emulator/ec2/catalog.h"
 #include "emulator/ec2/keys.h"
 
@@ -21,22 +22,6 @@ using protocol::Response;
 using protocol::XmlWriter;
 namespace e = ec2api;
 
-// EC2's request ids are UUIDs.
-std::string NewUuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  std::uint64_t a = rng(), b = rng();
-  for (int i = 0; i < 32; ++i) {
-    std::uint64_t& bits = i < 16 ? a : b;
-    char c = kHex[bits & 15];
-    bits >>= 4;
-    if (i == 12) c = '4';
-    out += c;
-    if (i == 7 || i == 11 || i == 15 || i == 19) out += '-';
-  }
-  return out;
-}
 
 const std::map<std::string_view, e::Handler>& Handlers() {
   static const std::map<std::string_view, e::Handler> handlers = {

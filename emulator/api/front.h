@@ -1,9 +1,11 @@
 // The one Service the server runs: it hands each request to the admin API,
-// EC2 or S3, by what the request looks like (see each API's Claims).
+// Cost Explorer, EC2 or S3, by what the request looks like (see each API's
+// Claims).
 #ifndef AWSLAB_EMULATOR_API_FRONT_H_
 #define AWSLAB_EMULATOR_API_FRONT_H_
 
 #include "emulator/api/admin_api.h"
+#include "emulator/api/ce_api.h"
 #include "emulator/api/ec2_api.h"
 #include "emulator/api/s3_api.h"
 
@@ -11,9 +13,11 @@ namespace awslab::api {
 
 class Front final : public Service {
  public:
-  Front(S3Api& s3, Ec2Api& ec2, AdminApi& admin) : s3_(s3), ec2_(ec2), admin_(admin) {}
+  Front(S3Api& s3, Ec2Api& ec2, AdminApi& admin, CeApi& ce)
+      : s3_(s3), ec2_(ec2), admin_(admin), ce_(ce) {}
   std::unique_ptr<Exchange> Begin(protocol::Request request) override {
     if (AdminApi::Claims(request)) return admin_.Begin(std::move(request));
+    if (CeApi::Claims(request)) return ce_.Begin(std::move(request));
     if (Ec2Api::Claims(request)) return ec2_.Begin(std::move(request));
     return s3_.Begin(std::move(request));
   }
@@ -22,6 +26,7 @@ class Front final : public Service {
   S3Api& s3_;
   Ec2Api& ec2_;
   AdminApi& admin_;
+  CeApi& ce_;
 };
 
 }  // namespace awslab::api

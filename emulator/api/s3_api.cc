@@ -682,6 +682,7 @@ Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& a
     r.head_content_length = length;
     return r;
   }
+  api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
   if (object->blob_id.empty() && object->parts.empty()) {
     if (begin == 0 && length == object->inline_body.size()) r.body = std::move(object->inline_body);
     else r.body = object->inline_body.substr(begin, length);
@@ -1028,6 +1029,28 @@ Response S3Api::ErrorResponse(const Error& error, const Request& request) {
   return r;
 }
 
+billing::RequestTier S3Api::TierOf(S3Op op, std::string_view method) {
+  // "PUT, COPY, POST, LIST requests" and "GET, SELECT, and all other
+  // requests"; "DELETE and CANCEL requests are free"
+  // (https://aws.amazon.com/s3/pricing/, Requests & data retrievals).
+  switch (op) {
+    case S3Op::kListObjects:
+    case S3Op::kListObjectsV2:
+    case S3Op::kListMultipartUploads:
+    case S3Op::kListParts:
+      return billing::RequestTier::kTier1;
+    default:
+      break;
+  }
+  if (method == "PUT" || method == "POST") return billing::RequestTier::kTier1;
+  if (method == "DELETE" || method == "OPTIONS") return billing::RequestTier::kFree;
+  return billing::RequestTier::kTier2;
+}
+
+void S3Api::Meter(std::string_view bucket, billing::RequestTier tier, std::uint64_t bytes_out) {
+  if (meters_) meters_->CountRequest(bucket, tier, bytes_out, store_.NowSeconds());
+}
+
 std::unique_ptr<Exchange> S3Api::Begin(Request request) {
   // Every S3 answer, errors included, carries the headers of the bucket's
   // CORS rule that matches the request's Origin (s3_cors_api.cc).
@@ -1052,6 +1075,10 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       request.raw, route.virtual_hosted ? std::string_view(route.bucket) : std::string_view());
   if (!authenticated) return fail(authenticated.error());
   auth::AuthResult auth = std::move(*authenticated);
+  // Requests are billed to the bucket's owner once authenticated (CreateBucket
+  // when it has created the bucket).
+  if (!route.bucket.empty() && route.op != S3Op::kCreateBucket)
+    Meter(route.bucket, TierOf(route.op, request.raw.method), 0);
 
   // Every exchange below captures `holder` so the request outlives it.
   std::unique_ptr<Exchange> exchange;
@@ -1083,6 +1110,7 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
                 CallerOf(holder->request, auth),
                 {route.bucket, *lc, endpoint_region, acl, ownership});
             if (!created) return ErrorResponse(created.error(), holder->request);
+            Meter(route.bucket, billing::RequestTier::kTier1, 0);
             Response r = Empty(200);
             r.SetHeader("Location", "/" + route.bucket);
             return r;

@@ -32,6 +32,11 @@ class S3Api final : public Service {
 
   std::unique_ptr<Exchange> Begin(protocol::Request request) override;
 
+  // Billing: counts requests and bytes out per bucket; may be null.
+  void set_meters(billing::S3Meters* meters) { meters_ = meters; }
+  void Meter(std::string_view bucket, billing::RequestTier tier, std::uint64_t bytes_out);
+  static billing::RequestTier TierOf(router::S3Op op, std::string_view method);
+
   // Builds an S3 error response (XML body, except for HEAD).
   static protocol::Response ErrorResponse(const Error& error, const protocol::Request& request);
 
@@ -48,6 +53,7 @@ class S3Api final : public Service {
   const auth::AccountStore& accounts_;
   const auth::Authenticator& auth_;
   S3ApiOptions options_;
+  billing::S3Meters* meters_ = nullptr;
 };
 
 }  // namespace awslab::api

@@ -19,7 +19,7 @@ using storage::RecordWriter;
 
 namespace {
 
-enum AccountTag : std::uint32_t { kAName = 1, kAAdmin = 2, kAEmail = 3 };
+enum AccountTag : std::uint32_t { kAName = 1, kAAdmin = 2, kAEmail = 3, kABudget = 4 };
 enum KeyTag : std::uint32_t { kKSecret = 1, kKAccount = 2 };
 
 bool IsAccountId(std::string_view id) {
@@ -50,6 +50,7 @@ Result<std::unique_ptr<AccountStore>> AccountStore::Open(storage::Storage& stora
       if (tag == kAName) a.name = v;
       if (tag == kAAdmin) a.admin = RecordReader::AsU64(v) != 0;
       if (tag == kAEmail) a.email = v;
+      if (tag == kABudget) a.budget_usd = v;
     }
     store->accounts_[a.id] = a;
   }
@@ -82,6 +83,7 @@ Status AccountStore::Upsert(const Account& account, const std::vector<AccessKey>
   w.Put(kAName, account.name);
   w.PutBool(kAAdmin, account.admin);
   if (!account.email.empty()) w.Put(kAEmail, account.email);
+  if (!account.budget_usd.empty()) w.Put(kABudget, account.budget_usd);
   batch.Put(keys::Account(account.id), w.data());
   for (const auto& key : keys_in) {
     RecordWriter kw;
@@ -130,6 +132,13 @@ Status AccountStore::LoadJson(std::string_view json) {
       account.admin = admin->get_bool();
     if (const auto* email = obj->if_contains("email"); email && email->is_string())
       account.email = email->get_string();
+    if (const auto* budget = obj->if_contains("budget_usd")) {
+      // "25.00" or 25: kept as the decimal text, checked by billing.
+      if (budget->is_string()) account.budget_usd = budget->get_string();
+      else if (budget->is_int64()) account.budget_usd = std::to_string(budget->get_int64());
+      else if (budget->is_double()) account.budget_usd = boost::json::serialize(*budget);
+      else return bad("\"budget_usd\" must be a number or a decimal string");
+    }
     std::vector<AccessKey> keys_in;
     if (const auto* ks = obj->if_contains("access_keys")) {
       if (!ks->is_array()) return bad("\"access_keys\" must be an array");

@@ -5,7 +5,7 @@
 // well-known key test/test, an admin, so every client works with no set-up.
 // A classroom's accounts come from a JSON file (--accounts):
 //   {"accounts": [{"id": "111122223333", "name": "alice", "admin": false,
-//     "email": "alice@example.com",
+//     "email": "alice@example.com", "budget_usd": "25.00",
 //     "access_keys": [{"id": "AKIAALICEEXAMPLE0001", "secret": "alice-secret"}]}]}
 //
 // Thread-safety: every method may be called from any thread.
@@ -35,6 +35,7 @@ struct Account {
   std::string name;  // S3's DisplayName
   bool admin = false;
   std::string email;  // for ACL grants by e-mail address; may be empty
+  std::string budget_usd;  // a monthly budget ("25.00"); empty: none
   // S3's canonical user id: 64 hex characters, derived from the id.
   std::string CanonicalUserId() const;
 };

@@ -49,4 +49,20 @@ std::string NewBlobId() {
   return id;
 }
 
+std::string NewUuid() {
+  std::mt19937_64& rng = Generator();
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  std::uint64_t a = rng(), b = rng();
+  for (int i = 0; i < 32; ++i) {
+    std::uint64_t& bits = i < 16 ? a : b;
+    char c = kHex[bits & 15];
+    bits >>= 4;
+    if (i == 12) c = '4';
+    out += c;
+    if (i == 7 || i == 11 || i == 15 || i == 19) out += '-';
+  }
+  return out;
+}
+
 }  // namespace awslab

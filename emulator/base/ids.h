@@ -14,6 +14,8 @@ std::string NewRequestId();
 std::string NewExtendedRequestId();
 // 32 lowercase hex characters (128 random bits); names blob files.
 std::string NewBlobId();
+// A random (version 4) UUID, as EC2 and JSON services name their requests.
+std::string NewUuid();
 
 }  // namespace awslab
 

@@ -150,8 +150,9 @@ Result<TimePoint> Ec2Store::Load() {
     } else if (kind == kAddressKind) {
       Address a;
       ok = FromJson(v, a);
-      latest = std::max({latest, a.allocated, a.associated});
-      state.addresses[id] = std::move(a);
+      latest = std::max({latest, a.allocated, a.associated, a.released_at.value_or(latest)});
+      if (a.released_at) state.released_addresses[id] = std::move(a);
+      else state.addresses[id] = std::move(a);
     } else if (kind == kVolumeKind) {
       Volume vol;
       ok = FromJson(v, vol);
@@ -424,7 +425,7 @@ Result<std::vector<Instance>> Ec2Store::RunInstances(const Scope& scope, const R
     i.launch_time = now;
     i.action = Action::kStart;
     i.action_at = now;
-    i.history.push_back({Action::kStart, now});
+    i.history.push_back({Action::kStart, now, i.instance_type});
     for (const Planned& p : planned) {
       Volume v;
       v.id = NewResourceId("vol-");
@@ -556,7 +557,7 @@ Result<std::vector<StateChange>> Ec2Store::StartInstances(const Scope& scope,
       i.action_at = now;
       i.launch_time = now;
       i.forced_stop = false;
-      i.history.push_back({Action::kStart, now});
+      i.history.push_back({Action::kStart, now, i.instance_type});
       // "When you stop and start an instance, it gets a new public IPv4
       // address" (unless an Elastic IP is associated).
       i.public_ip = NewPublicIp(used_public);
@@ -665,6 +666,7 @@ Result<std::vector<StateChange>> Ec2Store::TerminateInstances(const Scope& scope
         Address na = a;
         na.instance_id.clear();
         na.association_id.clear();
+        EndUse(na, now);
         batch.Put(kAddressKind, aid, na);
         addresses[aid] = std::move(na);
       }
@@ -1020,12 +1022,15 @@ Result<Address> Ec2Store::AssociateAddress(const Scope& scope, const std::string
     Address o = other;
     o.instance_id.clear();
     o.association_id.clear();
+    EndUse(o, clock_.Now());
     changed[aid] = o;
   }
   Address a = it->second;
+  EndUse(a, clock_.Now());
   a.instance_id = instance_id;
   a.association_id = NewResourceId("eipassoc-");
   a.associated = clock_.Now();
+  a.uses.push_back({instance_id, a.associated, std::nullopt});
   changed[a.allocation_id] = a;
   for (const auto& [aid, x] : changed) batch.Put(kAddressKind, aid, x);
   if (auto st = batch.Commit(storage_); !st) return st.error();
@@ -1053,6 +1058,7 @@ Status Ec2Store::DisassociateAddress(const Scope& scope, const std::string& asso
   std::string instance_id = a.instance_id;
   a.instance_id.clear();
   a.association_id.clear();
+  EndUse(a, clock_.Now());
   batch.Put(kAddressKind, a.allocation_id, a);
   // The instance gets an ordinary public address again.
   std::optional<Instance> inst;
@@ -1079,8 +1085,12 @@ Status Ec2Store::ReleaseAddress(const Scope& scope, const std::string& allocatio
     return MakeError(ErrorCode::kInvalidIPAddressInUse,
                      "Address " + it->second.public_ip + " is in use.");
   if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
-  batch.Delete(kAddressKind, it->first);
+  // Kept, hidden, for billing.
+  Address a = it->second;
+  a.released_at = clock_.Now();
+  batch.Put(kAddressKind, it->first, a);
   if (auto st = batch.Commit(storage_); !st) return st;
+  state.released_addresses[it->first] = std::move(a);
   state.addresses.erase(it);
   return Ok();
 }
@@ -1388,6 +1398,31 @@ std::vector<Ec2Store::TagRow> Ec2Store::AllTags(const Scope& scope) const {
   std::sort(out.begin(), out.end(), [](const TagRow& a, const TagRow& b) {
     return std::tie(a.resource_id, a.key) < std::tie(b.resource_id, b.key);
   });
+  return out;
+}
+
+}  // namespace awslab::ec2
+
+namespace awslab::ec2 {
+
+void Ec2Store::EndUse(Address& a, TimePoint now) {
+  if (!a.uses.empty() && !a.uses.back().to) a.uses.back().to = now;
+}
+
+std::vector<Ec2Store::ScopeRecords> Ec2Store::AllRecords(std::string_view account_id) const {
+  std::lock_guard lock(mu_);
+  std::vector<ScopeRecords> out;
+  for (const auto& [key, state] : regions_) {
+    std::size_t slash = key.find('/');
+    ScopeRecords r;
+    r.scope = {key.substr(0, slash), key.substr(slash + 1)};
+    if (!account_id.empty() && r.scope.account_id != account_id) continue;
+    for (const auto& [id, i] : state.instances) r.instances.push_back(i);
+    for (const auto& [id, v] : state.volumes) r.volumes.push_back(v);
+    for (const auto& [id, a] : state.addresses) r.addresses.push_back(a);
+    for (const auto& [id, a] : state.released_addresses) r.addresses.push_back(a);
+    out.push_back(std::move(r));
+  }
   return out;
 }
 

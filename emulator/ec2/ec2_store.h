@@ -188,12 +188,24 @@ class Ec2Store {
   };
   std::vector<TagRow> AllTags(const Scope& scope) const;
 
+  // Every record of every scope of `account_id` (every account when empty),
+  // hidden ones included (terminated instances, deleted volumes, released
+  // addresses): what billing reads.
+  struct ScopeRecords {
+    Scope scope;
+    std::vector<Instance> instances;
+    std::vector<Volume> volumes;
+    std::vector<Address> addresses;
+  };
+  std::vector<ScopeRecords> AllRecords(std::string_view account_id) const;
+
  private:
   struct RegionState {
     std::map<std::string, Instance> instances;
     std::map<std::string, KeyPair> key_pairs;  // by name
     std::map<std::string, SecurityGroup> groups;
     std::map<std::string, Address> addresses;  // by allocation id
+    std::map<std::string, Address> released_addresses;  // hidden; for billing
     std::map<std::string, Volume> volumes;
     bool has_default_group = false;
   };
@@ -210,6 +222,8 @@ class Ec2Store {
   static std::string NewPublicIp(std::set<std::string>& used);
   static std::string NewPrivateIp(std::set<std::string>& used, const Subnet& subnet);
   void ReleasePublicIp(RegionState& state, Instance& i);
+  // Closes the address's open association, if any, at `now`.
+  static void EndUse(Address& a, TimePoint now);
 
   storage::Storage& storage_;
   const Clock& clock_;

@@ -5,6 +5,7 @@ namespace json = boost::json;
 namespace {
 
 template <class V> void Fields(V& v, Event& e);
+template <class V> void Fields(V& v, AddressUse& u);
 template <class V> void Fields(V& v, BlockDevice& d);
 template <class V> void Fields(V& v, IpPermission& p);
 
@@ -128,6 +129,14 @@ template <class V>
 void Fields(V& v, Event& e) {
   v("action", e.action);
   v("at", e.at);
+  v("type", e.instance_type);
+}
+
+template <class V>
+void Fields(V& v, AddressUse& u) {
+  v("instance", u.instance_id);
+  v("from", u.from);
+  v("to", u.to);
 }
 
 template <class V>
@@ -208,6 +217,8 @@ void Fields(V& v, Address& a) {
   v("allocated", a.allocated);
   v("associated", a.associated);
   v("tags", a.tags);
+  v("uses", a.uses);
+  v("released", a.released_at);
 }
 
 template <class V>

@@ -25,6 +25,9 @@ enum class Action { kStart, kStop, kTerminate };
 struct Event {
   Action action = Action::kStart;
   TimePoint at;
+  // For a start: the instance type it ran as (the type can change only while
+  // stopped). Empty in records written before billing: the current type.
+  std::string instance_type;
 };
 
 struct BlockDevice {
@@ -92,6 +95,13 @@ struct SecurityGroup {
   Tags tags;
 };
 
+// One association of an Elastic IP with an instance, for billing.
+struct AddressUse {
+  std::string instance_id;
+  TimePoint from;
+  std::optional<TimePoint> to;  // absent while associated
+};
+
 struct Address {
   std::string allocation_id;  // "eipalloc-..."
   std::string public_ip;
@@ -100,6 +110,9 @@ struct Address {
   TimePoint allocated;
   TimePoint associated;
   Tags tags;
+  std::vector<AddressUse> uses;
+  // Set when released: hidden from then on, kept for billing.
+  std::optional<TimePoint> released_at;
 };
 
 struct Volume {

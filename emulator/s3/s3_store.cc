@@ -155,8 +155,14 @@ Result<BucketRecord> S3Store::CreateBucket(const Caller& who,
   if (record.acl && record.public_access_block && record.public_access_block->block_public_acls &&
       IsPublic(*record.acl))
     return MakeError(ErrorCode::kAccessDenied);
-  auto st = storage_.Put(keys::Bucket(request.name), EncodeBucket(record));
+  leveldb::WriteBatch create;
+  create.Put(keys::Bucket(request.name), EncodeBucket(record));
+  if (meters_)
+    meters_->BucketCreated(request.name, record.owner_account_id, record.region,
+                           billing::ToSeconds(record.created), create);
+  auto st = storage_.Write(create);
   ForgetBucket(request.name);
+  if (meters_) meters_->Forget(request.name);
   if (!st) return st.error();
   return record;
 }
@@ -218,8 +224,10 @@ Status S3Store::DeleteBucket(const Caller& who, std::string_view bucket) {
   }
   leveldb::WriteBatch batch;
   batch.Delete(keys::Bucket(bucket));
+  if (meters_) meters_->BucketDeleted(bucket, billing::ToSeconds(clock_.Now()), batch);
   auto st = storage_.Write(batch);
   ForgetBucket(bucket);
+  if (meters_) meters_->Forget(bucket);
   return st;
 }
 
@@ -264,15 +272,42 @@ Result<ObjectRecord> S3Store::CommitObject(std::string_view bucket, std::string_
   std::string object_key = keys::Object(bucket, key);
   auto old = storage_.Get(object_key);
   if (!old) return old.error();
+  std::int64_t delta = static_cast<std::int64_t>(record.size);
   if (*old) {
     auto old_record = DecodeObject(key, **old, /*with_body=*/false);
-    if (old_record)
+    if (old_record) {
+      delta -= static_cast<std::int64_t>(old_record->size);
       for (auto& id : old_record->BlobIds()) dropped.push_back(std::move(id));
+    }
   }
   batch.Put(object_key, EncodeObject(record));
-  if (auto st = storage_.Commit(batch, linked, dropped); !st) return st.error();
+  if (auto st = WriteMetered(bucket, delta, batch, linked, dropped); !st) return st.error();
   record.inline_body.clear();
   return record;
+}
+
+Status S3Store::WriteMetered(std::string_view bucket, std::int64_t delta,
+                             leveldb::WriteBatch& batch, const std::vector<std::string>& linked,
+                             const std::vector<std::string>& dropped) {
+  if (!meters_) return storage_.Commit(batch, linked, dropped);
+  return meters_->ChangeStored(bucket, delta, billing::ToSeconds(clock_.Now()), batch,
+                               [&] { return storage_.Commit(batch, linked, dropped); });
+}
+
+std::optional<billing::S3Meters::BucketInfo> S3Store::Survey(std::string_view bucket) const {
+  auto b = LoadBucket(bucket);
+  if (!b) return std::nullopt;
+  billing::S3Meters::BucketInfo info{b->owner_account_id, b->region, 0};
+  auto it = storage_.NewIterator();
+  std::string prefix = keys::ObjectsOf(bucket);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    auto r = DecodeObject(k.substr(prefix.size()),
+                          std::string_view(it->value().data(), it->value().size()),
+                          /*with_body=*/false);
+    if (r) info.bytes += static_cast<std::int64_t>(r->size);
+  }
+  return info;
 }
 
 Result<ObjectRecord> S3Store::GetObject(const Caller& who, std::string_view bucket,
@@ -317,11 +352,15 @@ Status S3Store::DeleteObject(const Caller& who, std::string_view bucket,
   if (!old) return old.error();
   if (!*old) return Ok();
   std::vector<std::string> dropped;
+  std::int64_t delta = 0;
   auto old_record = DecodeObject(key, **old, /*with_body=*/false);
-  if (old_record) dropped = old_record->BlobIds();
+  if (old_record) {
+    dropped = old_record->BlobIds();
+    delta = -static_cast<std::int64_t>(old_record->size);
+  }
   leveldb::WriteBatch batch;
   batch.Delete(object_key);
-  return storage_.Commit(batch, {}, dropped);
+  return WriteMetered(bucket, delta, batch, {}, dropped);
 }
 
 Result<ListObjectsResult> S3Store::ListObjects(const Caller& who,

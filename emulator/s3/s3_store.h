@@ -25,6 +25,7 @@
 #include "emulator/base/error.h"
 #include "emulator/base/principal.h"
 #include "emulator/base/rules.h"
+#include "emulator/billing/s3_meters.h"
 #include "emulator/s3/access.h"
 #include "emulator/s3/records.h"
 #include "emulator/storage/staged_body.h"
@@ -238,6 +239,11 @@ class S3Store {
 
   // The rules new buckets follow (base/rules.h).
   void set_rules(Rules rules) { rules_ = rules; }
+  // Meters every change of a bucket's stored bytes (billing); may be null.
+  void set_meters(billing::S3Meters* meters) { meters_ = meters; }
+  billing::Seconds NowSeconds() const { return billing::ToSeconds(clock_.Now()); }
+  // What S3Meters needs of a bucket it has no level for.
+  std::optional<billing::S3Meters::BucketInfo> Survey(std::string_view bucket) const;
   Rules rules() const { return rules_; }
 
   // Overrides the minimum part size (tests).
@@ -263,6 +269,11 @@ class S3Store {
   // after the write.
   void ForgetBucket(std::string_view bucket) const;
   std::mutex& KeyLock(std::string_view bucket, std::string_view key);
+  // Commits `batch` (storage_.Commit) with the bucket's stored bytes changed
+  // by `delta` on its meter.
+  Status WriteMetered(std::string_view bucket, std::int64_t delta, leveldb::WriteBatch& batch,
+                      const std::vector<std::string>& linked,
+                      const std::vector<std::string>& dropped);
   std::mutex& UploadLock(std::string_view upload_id);
   // Writes `record` as bucket/key, dropping the blobs of the object it
   // replaces, in one batch with `batch`'s own updates. Takes the key lock.
@@ -292,6 +303,7 @@ class S3Store {
   std::array<std::mutex, 64> upload_mu_;
   std::uint64_t min_part_size_ = kMinPartSize;
   Rules rules_ = Rules::kClassic;
+  billing::S3Meters* meters_ = nullptr;
 };
 
 }  // namespace awslab::s3

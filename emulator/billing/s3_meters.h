@@ -1,0 +1,150 @@
+// S3's meters: bytes stored per bucket over time, and requests and bytes out
+// per bucket and clock hour.
+//
+// Storage is exact across crashes: every change of a bucket's stored bytes
+// writes the bucket's new level in the same LevelDB batch as the change
+// itself (ChangeStored), under a per-bucket lock so levels are written in
+// the order they are computed. The level holds the bytes, since when, and
+// the byte-seconds already accrued in the current clock hour; closed hours
+// become records of their own:
+//   g/l/<bucket>                        account region bytes since hour acc
+//   g/s/<account>/<bucket>/<hour>       byte-seconds per hour, count of hours
+//   g/r/<account>/<bucket>/<hour>       tier-1 requests, tier-2, bytes out
+// Requests are counted in memory and written every second by a flusher
+// thread (and at shutdown): a kill -9 loses at most the last second's counts.
+//
+// Thread-safety: every method may be called from any thread.
+#ifndef AWSLAB_EMULATOR_BILLING_S3_METERS_H_
+#define AWSLAB_EMULATOR_BILLING_S3_METERS_H_
+
+#include <leveldb/write_batch.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+#include <vector>
+
+#include "emulator/base/error.h"
+#include "emulator/billing/money.h"
+#include "emulator/billing/usage.h"
+#include "emulator/storage/storage.h"
+
+namespace awslab::billing {
+
+enum class RequestTier { kFree, kTier1, kTier2 };
+
+struct S3Pricing {
+  Nano storage_gb_month = 23'000'000;
+  Nano tier1_per_1000 = 5'000'000;
+  Nano tier2_per_1000 = 400'000;
+  Nano data_out_gb = 90'000'000;
+};
+
+class S3Meters {
+ public:
+  // What a bucket holds when it has no level yet (a data dir from before
+  // billing): its owner, region and the sum of its objects' sizes; nullopt
+  // when the bucket does not exist.
+  struct BucketInfo {
+    std::string account_id;
+    std::string region;
+    std::int64_t bytes = 0;
+  };
+  using Survey = std::function<std::optional<BucketInfo>(std::string_view bucket)>;
+
+  S3Meters(storage::Storage& storage, Survey survey);
+  ~S3Meters();
+  S3Meters(const S3Meters&) = delete;
+  S3Meters& operator=(const S3Meters&) = delete;
+
+  // Writes the counted requests every `every` until destroyed.
+  void StartFlusher(std::chrono::milliseconds every);
+  Status Flush();
+
+  // The bucket's stored bytes change by `delta` at `now`: adds its new level
+  // to `batch`, calls `commit` (which writes the batch) and keeps the level
+  // when that succeeds.
+  Status ChangeStored(std::string_view bucket, std::int64_t delta, Seconds now,
+                      leveldb::WriteBatch& batch, const std::function<Status()>& commit);
+  // A new bucket (its level, 0 bytes, goes into the creation's batch), and
+  // a deleted one (its last hour is closed and its level removed). Call with
+  // the bucket's creation or deletion serialized against its objects' writes.
+  void BucketCreated(std::string_view bucket, std::string_view account_id,
+                     std::string_view region, Seconds now, leveldb::WriteBatch& batch);
+  void BucketDeleted(std::string_view bucket, Seconds now, leveldb::WriteBatch& batch);
+  // Forgets the cached level (after a batch from BucketCreated/Deleted failed
+  // or succeeded).
+  void Forget(std::string_view bucket);
+
+  // Counts one request on `bucket` (ignored when the bucket is unknown).
+  void CountRequest(std::string_view bucket, RequestTier tier, std::uint64_t bytes_out,
+                    Seconds now);
+
+  // A record of closed hours: `hours` clock hours from its key's, each
+  // with `per_hour` byte-seconds.
+  struct Stored {
+    std::int64_t per_hour = 0;
+    std::int64_t hours = 1;
+    std::string region;
+  };
+
+  // Usage rows of `account_id` (every account when empty) up to `now`.
+  void Usage(std::string_view account_id, Seconds now, const S3Pricing& pricing,
+             std::vector<UsageRow>& out) const;
+
+ private:
+  struct Level {
+    std::string account_id;
+    std::string region;
+    std::int64_t bytes = 0;
+    Seconds since = 0;
+    Seconds hour = 0;        // the clock hour `acc` belongs to
+    __int128 acc = 0;        // byte-seconds in `hour` before `since`
+  };
+  struct Entry {
+    std::mutex mu;
+    std::optional<Level> level;  // nullopt: the bucket does not exist
+    bool loaded = false;
+  };
+  struct Counts {
+    std::uint64_t tier1 = 0, tier2 = 0, bytes_out = 0;
+  };
+  using CountKey = std::tuple<std::string, std::string, Seconds>;  // account, bucket, hour
+
+  std::shared_ptr<Entry> EntryOf(std::string_view bucket);
+  // Loads the entry's level (under its lock); may add a first level to `batch`.
+  void Load(std::string_view bucket, Entry& e, leveldb::WriteBatch* batch);
+  // Moves `level` to `now`: hours it leaves are written to `batch`.
+  void Advance(std::string_view bucket, Level& level, Seconds now, leveldb::WriteBatch& batch);
+  // Writes a closed hour, adding what a deleted bucket of the same name and
+  // owner left in the same hour.
+  void PutClosedHour(std::string_view bucket, std::string_view account, Seconds hour, Stored s,
+                     leveldb::WriteBatch& batch);
+  static std::string EncodeLevel(const Level& l);
+  static std::optional<Level> DecodeLevel(std::string_view v);
+
+  storage::Storage& storage_;
+  Survey survey_;
+  std::mutex map_mu_;
+  std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;  // guarded by map_mu_
+  mutable std::mutex flush_mu_;  // held while counts move from memory to storage
+  mutable std::mutex counts_mu_;
+  std::map<CountKey, Counts> counts_;  // guarded by counts_mu_
+  std::mutex stop_mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // guarded by stop_mu_
+  std::thread flusher_;
+};
+
+}  // namespace awslab::billing
+
+#endif  // AWSLAB_EMULATOR_BILLING_S3_METERS_H_
