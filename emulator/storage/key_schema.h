@@ -16,6 +16,10 @@
 //                           an EC2 resource (JSON); kind is one of instance,
 //                           key-pair, group, address, volume
 //   _meta/clock             the simulation clock when last saved
+//   g/l/<bucket>            the bucket's stored bytes for billing (its level)
+//   g/s/<account>/<bucket>/<hour>  closed hours of stored byte-seconds
+//   g/r/<account>/<bucket>/<hour>  requests and bytes out per hour
+//                           (see emulator/billing/s3_meters.h)
 //   p/<blob id>             a blob file not referenced by any record: being
 //                           written, or dropped and not yet unlinked. Swept on
 //                           start.
