@@ -263,12 +263,15 @@ std::vector<BillPeriod> Biller::Query(const BillQuery& q) const {
     add(p->total, cost, shown, UnitName(r.unit), r.credit);
     if (!q.group_by.empty()) add(groups[{start, keys}], cost, shown, UnitName(r.unit), r.credit);
   }
+  // A unit is shown only for groups of one usage type, as Cost Explorer
+  // does; elsewhere the quantity adds up unlike things.
+  const bool by_usage_type = std::find(q.group_by.begin(), q.group_by.end(),
+                                       Dimension::kUsageType) != q.group_by.end();
   for (auto& [key, amount] : groups) {
-    if (amount.unit.empty()) amount.unit = "N/A";  // credits only
+    if (amount.unit.empty() || !by_usage_type) amount.unit = "N/A";
     period_of(key.first)->groups.push_back({key.second, amount});
   }
-  for (BillPeriod& p : periods)
-    if (p.total.unit.empty()) p.total.unit = "N/A";
+  for (BillPeriod& p : periods) p.total.unit = "N/A";
   return periods;
 }
 
@@ -284,14 +287,28 @@ std::vector<BudgetAlert> Biller::Alerts(std::string_view account_id, Nano budget
     q.start = month;
     q.end = std::min(NextMonthStart(month), FloorHour(now) + kHour);
     q.granularity = Granularity::kHourly;
-    Nano total = 0;
+    // The hourly costs find the hour of each crossing; the month-to-date
+    // there is then priced in one step (the sum of hours, each rounded, can
+    // differ from it in the last nano-dollar).
+    auto month_to_date = [&](Seconds until) {
+      BillQuery whole = q;
+      whole.end = until;
+      whole.granularity = Granularity::kWhole;
+      return Query(whole)[0].total.cost;
+    };
+    Nano running = 0;
     int next = 0;
     constexpr int kThresholds[] = {50, 80, 100};
+    auto reached = [&](Nano cost) {
+      return static_cast<__int128>(cost) * 100 >= static_cast<__int128>(budget) * kThresholds[next];
+    };
     for (const BillPeriod& p : Query(q)) {
-      total += p.total.cost;
-      while (next < 3 && static_cast<__int128>(total) * 100 >=
-                             static_cast<__int128>(budget) * kThresholds[next]) {
-        alerts.push_back({kThresholds[next], MonthName(month), p.start, total});
+      running += p.total.cost;
+      // Within rounding (a nano-dollar per priced hour at most) of a crossing?
+      if (next >= 3 || !reached(running + 1000)) continue;
+      Nano exact = month_to_date(p.end);
+      while (next < 3 && reached(exact)) {
+        alerts.push_back({kThresholds[next], MonthName(month), p.start, exact});
         ++next;
       }
     }
