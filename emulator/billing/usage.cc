@@ -214,10 +214,12 @@ void Ec2Usage(const ec2::Ec2Store::ScopeRecords& records, const ec2::Timings& ti
     } else {
       r.service = kServiceVpc;
       r.price = pricing.ipv4_hour;
+      // In use while on a running instance; idle otherwise (unassociated, or
+      // on a stopped instance). The price is the same.
       r.usage_type = prefix + "PublicIPv4:InUseAddress";
-      for (const Interval& x : Intersect({{from, to}}, associated)) AddSpread(r, x.from, x.to, 1, out);
+      for (const Interval& x : Intersect({{from, to}}, on_running)) AddSpread(r, x.from, x.to, 1, out);
       r.usage_type = prefix + "PublicIPv4:IdleAddress";
-      for (const Interval& x : Subtract({{from, to}}, associated)) AddSpread(r, x.from, x.to, 1, out);
+      for (const Interval& x : Subtract({{from, to}}, on_running)) AddSpread(r, x.from, x.to, 1, out);
     }
   }
 

@@ -200,12 +200,13 @@ TEST_F(BillingTest, ElasticIpOnRunningInstanceIsFreeHourlyNotPerSecond) {
   Stop(id);
   clock_.Advance(hours(3));
   EXPECT_EQ(April()["ElasticIP:IdleAddress"].cost, 3 * 5'000'000);
-  // Per second: 5 h of the Elastic IP in use; the instance's own address
-  // was replaced by it from the association on (at the launch instant).
+  // Per second: the Elastic IP costs all 5 h, in use for the 2 h on the
+  // running instance, idle for the 3 h on the stopped one; the instance's own
+  // address was replaced by it from the association on (at the launch instant).
   Open(Rules::kPerSecond);
   auto bill = April();
-  EXPECT_EQ(bill["PublicIPv4:InUseAddress"].cost, 5 * 5'000'000);
-  EXPECT_EQ(bill.count("PublicIPv4:IdleAddress"), 0u);
+  EXPECT_EQ(bill["PublicIPv4:InUseAddress"].cost, 2 * 5'000'000);
+  EXPECT_EQ(bill["PublicIPv4:IdleAddress"].cost, 3 * 5'000'000);
 }
 
 TEST_F(BillingTest, TenGibInS3ForAMonth) {
