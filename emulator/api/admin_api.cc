@@ -80,30 +80,15 @@ Response JsonError(int status, std::string_view code, std::string_view message) 
   return Json(status, {{"error", {{"code", code}, {"message", message}}}});
 }
 
-class AdminExchange final : public Exchange {
- public:
-  AdminExchange(AdminApi& api, Request request) : api_(api), request_(std::move(request)) {
-    body_limit = 64 * 1024;
-  }
-  bool OnBody(std::string_view data) override {
-    body_.append(data);
-    return true;
-  }
-  Response Finish(bool complete) override {
-    if (!complete) return JsonError(400, "IncompleteBody", "the body was cut short");
-    return api_.Handle(request_, body_);
-  }
-
- private:
-  AdminApi& api_;
-  Request request_;
-  std::string body_;
-};
-
 }  // namespace
 
 std::unique_ptr<Exchange> AdminApi::Begin(Request request) {
-  return std::make_unique<AdminExchange>(*this, std::move(request));
+  return std::make_unique<WholeBodyExchange>(
+      std::move(request), 64 * 1024,
+      [this](bool complete, const Request& r, const std::string& body) {
+        if (!complete) return JsonError(400, "IncompleteBody", "the body was cut short");
+        return Handle(r, body);
+      });
 }
 
 Response AdminApi::Handle(const Request& request, const std::string& body) {
@@ -181,6 +166,17 @@ std::optional<std::pair<billing::Seconds, billing::Seconds>> PeriodOf(const Requ
 
 }  // namespace
 
+json::array AdminApi::AlertsJson(const std::string& account_id, billing::Nano budget,
+                                 std::pair<billing::Seconds, billing::Seconds> period) const {
+  json::array alerts;
+  for (const billing::BudgetAlert& a : biller_->Alerts(account_id, budget, period.first, period.second))
+    alerts.push_back({{"threshold_percent", a.threshold_percent},
+                      {"month", a.month},
+                      {"at", billing::FormatDateTime(a.at)},
+                      {"month_to_date", billing::FormatNano(a.month_to_date)}});
+  return alerts;
+}
+
 std::optional<billing::Nano> AdminApi::BudgetOf(const auth::Account& account) const {
   if (!account.budget_usd.empty())
     if (auto b = billing::ParseNano(account.budget_usd); b && *b > 0) return b;
@@ -236,16 +232,9 @@ Response AdminApi::Billing(const Request& request, const Principal& caller) {
                     {"services", Services(services[0])},
                     {"lines", std::move(out_lines)}};
   if (auto budget = BudgetOf(*account)) {
-    json::array alerts;
-    for (const billing::BudgetAlert& a :
-         biller_->Alerts(account_id, *budget, period->first, period->second))
-      alerts.push_back({{"threshold_percent", a.threshold_percent},
-                        {"month", a.month},
-                        {"at", billing::FormatDateTime(a.at)},
-                        {"month_to_date", billing::FormatNano(a.month_to_date)}});
     bill["budget"] = {{"limit", billing::FormatNano(*budget)},
                       {"month_to_date", billing::FormatNano(biller_->MonthToDate(account_id))},
-                      {"alerts", std::move(alerts)}};
+                      {"alerts", AlertsJson(account_id, *budget, *period)}};
   } else {
     bill["budget"] = nullptr;
   }
@@ -276,14 +265,8 @@ Response AdminApi::ClassBilling(const Request& request) {
                    {"total", billing::FormatNano(totals[a.id])},
                    {"services", services[a.id]}};
     if (auto budget = BudgetOf(a)) {
-      json::array alerts;
-      for (const billing::BudgetAlert& x :
-           biller_->Alerts(a.id, *budget, period->first, period->second))
-        alerts.push_back({{"threshold_percent", x.threshold_percent},
-                          {"month", x.month},
-                          {"at", billing::FormatDateTime(x.at)},
-                          {"month_to_date", billing::FormatNano(x.month_to_date)}});
-      o["budget"] = {{"limit", billing::FormatNano(*budget)}, {"alerts", std::move(alerts)}};
+      o["budget"] = {{"limit", billing::FormatNano(*budget)},
+                     {"alerts", AlertsJson(a.id, *budget, *period)}};
     } else {
       o["budget"] = nullptr;
     }

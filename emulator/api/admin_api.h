@@ -16,6 +16,8 @@
 #ifndef AWSLAB_EMULATOR_API_ADMIN_API_H_
 #define AWSLAB_EMULATOR_API_ADMIN_API_H_
 
+#include <boost/json.hpp>
+
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -63,6 +65,8 @@ class AdminApi final : public Service {
   protocol::Response Billing(const protocol::Request& request, const Principal& caller);
   protocol::Response ClassBilling(const protocol::Request& request);
   std::optional<billing::Nano> BudgetOf(const auth::Account& account) const;
+  boost::json::array AlertsJson(const std::string& account_id, billing::Nano budget,
+                                std::pair<billing::Seconds, billing::Seconds> period) const;
 
   SimulationClock& clock_;
   storage::Storage& storage_;

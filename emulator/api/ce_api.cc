@@ -114,26 +114,6 @@ json::object Metrics(const std::vector<std::string>& metrics, const billing::Amo
   return o;
 }
 
-class CeExchange final : public Exchange {
- public:
-  CeExchange(CeApi& api, Request request) : api_(api), request_(std::move(request)) {
-    body_limit = 256 * 1024;
-  }
-  bool OnBody(std::string_view data) override {
-    body_.append(data);
-    return true;
-  }
-  Response Finish(bool complete) override {
-    if (!complete) return Fail(400, "SerializationException", "the body was cut short", NewUuid());
-    return api_.Handle(request_, body_);
-  }
-
- private:
-  CeApi& api_;
-  Request request_;
-  std::string body_;
-};
-
 }  // namespace
 
 bool CeApi::Claims(const Request& request) {
@@ -142,7 +122,12 @@ bool CeApi::Claims(const Request& request) {
 }
 
 std::unique_ptr<Exchange> CeApi::Begin(Request request) {
-  return std::make_unique<CeExchange>(*this, std::move(request));
+  return std::make_unique<WholeBodyExchange>(
+      std::move(request), 256 * 1024,
+      [this](bool complete, const Request& r, const std::string& body) {
+        if (!complete) return Fail(400, "SerializationException", "the body was cut short", NewUuid());
+        return Handle(r, body);
+      });
 }
 
 Response CeApi::Handle(const Request& request, const std::string& body) {

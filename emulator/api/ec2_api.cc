@@ -116,26 +116,6 @@ Error AsEc2Error(Error error) {
   }
 }
 
-class Ec2Exchange final : public Exchange {
- public:
-  Ec2Exchange(Ec2Api& api, Request request) : api_(api), request_(std::move(request)) {
-    body_limit = 4 << 20;
-  }
-  bool OnBody(std::string_view data) override {
-    body_.append(data);
-    return true;
-  }
-  Response Finish(bool complete) override {
-    if (!complete) return ErrorResponse(MakeError(ErrorCode::kIncompleteBody), NewUuid());
-    return api_.Handle(request_, body_);
-  }
-
- private:
-  Ec2Api& api_;
-  Request request_;
-  std::string body_;
-};
-
 }  // namespace
 
 bool Ec2Api::Claims(const Request& request) {
@@ -148,7 +128,12 @@ bool Ec2Api::Claims(const Request& request) {
 }
 
 std::unique_ptr<Exchange> Ec2Api::Begin(Request request) {
-  return std::make_unique<Ec2Exchange>(*this, std::move(request));
+  return std::make_unique<WholeBodyExchange>(
+      std::move(request), 4 << 20,
+      [this](bool complete, const Request& r, const std::string& body) {
+        if (!complete) return ErrorResponse(MakeError(ErrorCode::kIncompleteBody), NewUuid());
+        return Handle(r, body);
+      });
 }
 
 Response Ec2Api::Handle(const Request& request, const std::string& body) {

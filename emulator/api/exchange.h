@@ -5,7 +5,9 @@
 #define AWSLAB_EMULATOR_API_EXCHANGE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <optional>
 #include <string_view>
 
@@ -29,6 +31,30 @@ class Exchange {
   // The body ended (complete = true) or could not be read whole (false:
   // the client stalled or went away; the response may never be sent).
   virtual protocol::Response Finish(bool complete) = 0;
+};
+
+// An exchange that keeps its request, reads the whole body (at most
+// `limit` bytes) and answers with `finish(complete, request, body)`: the
+// shape of every API whose requests are small documents (EC2, Cost
+// Explorer, the admin API).
+class WholeBodyExchange final : public Exchange {
+ public:
+  using Finisher = std::function<protocol::Response(bool complete, const protocol::Request& request,
+                                                    const std::string& body)>;
+  WholeBodyExchange(protocol::Request request, std::uint64_t limit, Finisher finish)
+      : request_(std::move(request)), finish_(std::move(finish)) {
+    body_limit = limit;
+  }
+  bool OnBody(std::string_view data) override {
+    body_.append(data);
+    return true;
+  }
+  protocol::Response Finish(bool complete) override { return finish_(complete, request_, body_); }
+
+ private:
+  protocol::Request request_;
+  Finisher finish_;
+  std::string body_;
 };
 
 class Service {
