@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include "emulator/base/clock.h"
+
 namespace awslab::billing {
 
 std::string FormatNano(Nano v) {
@@ -85,13 +87,7 @@ Seconds NextMonthStart(Seconds t) {
   return ToSeconds(next / day{1});
 }
 
-std::string MonthName(Seconds t) {
-  year_month_day d = Civil(t);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()));
-  return buf;
-}
+std::string MonthName(Seconds t) { return FormatDateTime(t).substr(0, 7); }
 
 std::optional<Seconds> ParseDateTime(std::string_view s) {
   auto digits = [&](std::size_t pos, std::size_t n, int& out) {
@@ -126,20 +122,8 @@ std::optional<Seconds> ParseDateTime(std::string_view s) {
   return ToSeconds(ymd) + h * 3600 + mi * 60 + sec;
 }
 
-std::string FormatDate(Seconds t) {
-  year_month_day d = Civil(t);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(d.year()),
-                static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
-  return buf;
-}
+std::string FormatDate(Seconds t) { return FormatDateTime(t).substr(0, 10); }
 
-std::string FormatDateTime(Seconds t) {
-  Seconds in_day = t - FloorDay(t);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "T%02lld:%02lld:%02lldZ", static_cast<long long>(in_day / 3600),
-                static_cast<long long>(in_day / 60 % 60), static_cast<long long>(in_day % 60));
-  return FormatDate(t) + buf;
-}
+std::string FormatDateTime(Seconds t) { return FormatIso8601Seconds(t); }
 
 }  // namespace awslab::billing
