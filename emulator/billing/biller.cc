@@ -127,7 +127,7 @@ Biller::Biller(const ec2::Ec2Store& ec2, const S3Meters& s3, const Clock& clock,
   ec2_pricing_.ipv4_hour = prices_.Get("ipv4");
   ec2_pricing_.eip_idle_hour = prices_.Get("eip.idle");
   for (std::string_view t : {"gp2", "gp3", "io1", "io2", "st1", "sc1", "standard"})
-    ec2_pricing_.ebs.emplace_back(std::string(t), prices_.Get("ebs." + std::string(t)));
+    ec2_pricing_.ebs.emplace(std::string(t), prices_.Get("ebs." + std::string(t)));
   s3_pricing_.storage_gb_month = prices_.Get("s3.storage");
   s3_pricing_.tier1_per_1000 = prices_.Get("s3.tier1");
   s3_pricing_.tier2_per_1000 = prices_.Get("s3.tier2");
@@ -150,26 +150,30 @@ std::vector<UsageRow> Biller::Rows(std::string_view account_id) const {
   // Per account and month, in time order: the free part of data out, then
   // the free tier's credits.
   struct Pools {
-    __int128 data_out_free = -1;  // -1: not yet set for the month
+    __int128 data_out_free = 0;
     __int128 micro = 0, ebs = 0, s3_storage = 0, tier1 = 0, tier2 = 0;
+  };
+  auto month_pools = [&](Seconds month) {
+    Pools p;
+    p.data_out_free = data_out_free_gb_ * kGiB / kNanoPerUnit;
+    if (options_.free_tier) {
+      const __int128 month_s = MonthSeconds(month);
+      p.micro = prices_.Get("free.micro_hours") * kHour / kNanoPerUnit;
+      p.ebs = prices_.Get("free.ebs") * month_s / kNanoPerUnit;
+      p.s3_storage = prices_.Get("free.s3_storage") * kGiB / kNanoPerUnit * month_s;
+      p.tier1 = prices_.Get("free.s3_tier1") / kNanoPerUnit;
+      p.tier2 = prices_.Get("free.s3_tier2") / kNanoPerUnit;
+    }
+    return p;
   };
   std::map<std::pair<std::string, Seconds>, Pools> pools;
   std::vector<UsageRow> out;
   out.reserve(rows.size());
   for (UsageRow& r : rows) {
     const Seconds month = MonthStart(r.hour);
-    Pools& p = pools[{r.account_id, month}];
-    if (p.data_out_free < 0) {
-      p.data_out_free = data_out_free_gb_ * kGiB / kNanoPerUnit;
-      if (options_.free_tier) {
-        const __int128 month_s = MonthSeconds(month);
-        p.micro = prices_.Get("free.micro_hours") * kHour / kNanoPerUnit;
-        p.ebs = prices_.Get("free.ebs") * month_s / kNanoPerUnit;
-        p.s3_storage = prices_.Get("free.s3_storage") * kGiB / kNanoPerUnit * month_s;
-        p.tier1 = prices_.Get("free.s3_tier1") / kNanoPerUnit;
-        p.tier2 = prices_.Get("free.s3_tier2") / kNanoPerUnit;
-      }
-    }
+    auto [it, fresh] = pools.try_emplace({r.account_id, month});
+    if (fresh) it->second = month_pools(month);
+    Pools& p = it->second;
     if (r.unit == BaseUnit::kBytes && p.data_out_free > 0) {
       std::int64_t free = static_cast<std::int64_t>(std::min<__int128>(p.data_out_free, r.quantity));
       p.data_out_free -= free;

@@ -122,7 +122,7 @@ void S3Meters::Forget(std::string_view bucket) {
   entries_.erase(std::string(bucket));
 }
 
-void S3Meters::Load(std::string_view bucket, Entry& e, leveldb::WriteBatch* batch) {
+void S3Meters::Load(std::string_view bucket, Entry& e, std::optional<Seconds> survey_at) {
   if (e.loaded) return;
   std::string key = std::string(kLevelPrefix) + std::string(bucket);
   auto v = storage_.Get(key);
@@ -132,14 +132,16 @@ void S3Meters::Load(std::string_view bucket, Entry& e, leveldb::WriteBatch* batc
     if (e.loaded) return;
   }
   // No level: a bucket from before billing (or none at all).
-  if (!batch) return;  // counted requests need no first level
+  if (!survey_at) return;  // counted requests need no first level
   auto info = survey_(bucket);
   if (!info) return;
   Level l;
   l.account_id = info->account_id;
   l.region = info->region;
   l.bytes = info->bytes;
-  e.level = l;  // since and hour are set by the caller's Advance
+  l.since = *survey_at;
+  l.hour = FloorHour(*survey_at);
+  e.level = l;
   e.loaded = true;
 }
 
@@ -153,11 +155,6 @@ void S3Meters::PutClosedHour(std::string_view bucket, std::string_view account, 
 
 void S3Meters::Advance(std::string_view bucket, Level& l, Seconds now,
                        leveldb::WriteBatch& batch) {
-  if (l.since == 0 && l.hour == 0) {  // a first level: starts now
-    l.since = now;
-    l.hour = FloorHour(now);
-    return;
-  }
   if (now <= l.since) return;
   const Seconds hour_end = l.hour + kHour;
   if (now < hour_end) {
@@ -184,7 +181,7 @@ Status S3Meters::ChangeStored(std::string_view bucket, std::int64_t delta, Secon
                               leveldb::WriteBatch& batch, const std::function<Status()>& commit) {
   auto e = EntryOf(bucket);
   std::lock_guard lock(e->mu);
-  Load(bucket, *e, &batch);
+  Load(bucket, *e, now);
   if (!e->level) return commit();  // not a metered bucket (should not happen)
   Level next = *e->level;
   Advance(bucket, next, now, batch);
@@ -205,14 +202,13 @@ void S3Meters::BucketCreated(std::string_view bucket, std::string_view account_i
   l.since = now;
   l.hour = FloorHour(now);
   batch.Put(std::string(kLevelPrefix) + std::string(bucket), EncodeLevel(l));
-  Forget(bucket);
 }
 
 void S3Meters::BucketDeleted(std::string_view bucket, Seconds now, leveldb::WriteBatch& batch) {
   auto e = EntryOf(bucket);
   {
     std::lock_guard lock(e->mu);
-    Load(bucket, *e, nullptr);
+    Load(bucket, *e, std::nullopt);
     if (e->level) {
       Level l = *e->level;
       Advance(bucket, l, now, batch);
@@ -222,7 +218,6 @@ void S3Meters::BucketDeleted(std::string_view bucket, Seconds now, leveldb::Writ
     }
   }
   batch.Delete(std::string(kLevelPrefix) + std::string(bucket));
-  Forget(bucket);
 }
 
 void S3Meters::CountRequest(std::string_view bucket, RequestTier tier, std::uint64_t bytes_out,
@@ -233,7 +228,7 @@ void S3Meters::CountRequest(std::string_view bucket, RequestTier tier, std::uint
   std::string region;
   {
     std::lock_guard lock(e->mu);
-    Load(bucket, *e, nullptr);
+    Load(bucket, *e, std::nullopt);
     if (!e->level) {
       // Not a bucket (or one from before billing, metered from its first
       // write): keep the map small.

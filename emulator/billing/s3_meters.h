@@ -77,7 +77,8 @@ class S3Meters {
                       leveldb::WriteBatch& batch, const std::function<Status()>& commit);
   // A new bucket (its level, 0 bytes, goes into the creation's batch), and
   // a deleted one (its last hour is closed and its level removed). Call with
-  // the bucket's creation or deletion serialized against its objects' writes.
+  // the bucket's creation or deletion serialized against its objects' writes,
+  // and Forget the bucket once the batch is written.
   void BucketCreated(std::string_view bucket, std::string_view account_id,
                      std::string_view region, Seconds now, leveldb::WriteBatch& batch);
   void BucketDeleted(std::string_view bucket, Seconds now, leveldb::WriteBatch& batch);
@@ -121,8 +122,9 @@ class S3Meters {
   using CountKey = std::tuple<std::string, std::string, Seconds>;  // account, bucket, hour
 
   std::shared_ptr<Entry> EntryOf(std::string_view bucket);
-  // Loads the entry's level (under its lock); may add a first level to `batch`.
-  void Load(std::string_view bucket, Entry& e, leveldb::WriteBatch* batch);
+  // Loads the entry's level (under its lock). With `survey_at`, a bucket
+  // with no level yet gets a first one (surveyed) starting then.
+  void Load(std::string_view bucket, Entry& e, std::optional<Seconds> survey_at);
   // Moves `level` to `now`: hours it leaves are written to `batch`.
   void Advance(std::string_view bucket, Level& level, Seconds now, leveldb::WriteBatch& batch);
   // Writes a closed hour, adding what a deleted bucket of the same name and

@@ -178,9 +178,9 @@ void Ec2Usage(const ec2::Ec2Store::ScopeRecords& records, const ec2::Timings& ti
     r.usage_type = prefix + EbsUsageType(v.type);
     r.resource_id = v.id;
     r.unit = BaseUnit::kGibSeconds;
-    r.price = 0;
-    for (const auto& [type, price] : pricing.ebs)
-      if (type == v.type || (r.price == 0 && type == "gp2")) r.price = price;
+    auto price = pricing.ebs.find(v.type);
+    if (price == pricing.ebs.end()) price = pricing.ebs.find("gp2");
+    r.price = price == pricing.ebs.end() ? 0 : price->second;
     AddSpread(r, from, to, v.size_gib, out);
   }
 

@@ -7,6 +7,7 @@
 #define AWSLAB_EMULATOR_BILLING_USAGE_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -75,7 +76,7 @@ struct Ec2Pricing {
   Nano ipv4_hour = 5'000'000;
   Nano eip_idle_hour = 5'000'000;
   // EBS per GB-month by volume type ("gp2" -> 0.10); unknown types use gp2's.
-  std::vector<std::pair<std::string, Nano>> ebs;
+  std::map<std::string, Nano, std::less<>> ebs;
 };
 
 // The rows of one scope's EC2 records up to `now` (seconds).
