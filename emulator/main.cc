@@ -21,6 +21,7 @@
 #include "emulator/billing/biller.h"
 #include "emulator/ec2/ec2_store.h"
 #include "emulator/net/server.h"
+#include "emulator/net/tls.h"
 #include "emulator/s3/s3_store.h"
 #include "emulator/storage/storage.h"
 
@@ -29,6 +30,8 @@ namespace {
 constexpr std::string_view kUsage = R"(usage: awslab-server [flags]
 
 A local AWS: S3 and EC2 on one port, state in a LevelDB data directory.
+With TLS the port speaks HTTPS as well as HTTP (each connection's first byte
+decides).
 
   --host ADDR              address to listen on (default 127.0.0.1)
   --port N                 port (default 4566; 0 picks a free one)
@@ -59,6 +62,13 @@ A local AWS: S3 and EC2 on one port, state in a LevelDB data directory.
                            buckets (default localhost,s3.localhost,s3.amazonaws.com)
   --idle-timeout SECONDS   close idle connections after this (default 60)
   --io-timeout SECONDS     longest stall of a body read or write (default 60)
+  --tls-cert FILE          serve HTTPS too, with this PEM certificate (the
+                           server's first, then any intermediates)
+  --tls-key FILE           the certificate's PEM private key (not encrypted)
+  --tls-self-signed        serve HTTPS too, with a CA and a server certificate
+                           made in DATA-DIR/tls/ on first start (for localhost,
+                           the virtual-host domains, 127.0.0.1 and ::1); clients
+                           trust DATA-DIR/tls/ca.pem (aws --ca-bundle)
   --quiet                  no access log
   --port-file FILE         write the bound port to FILE once listening
   --help                   this text
@@ -79,6 +89,9 @@ struct Flags {
   std::optional<awslab::billing::Rules> billing;
   awslab::billing::BillingOptions billing_options;
   std::optional<awslab::billing::Nano> budget;
+  std::string tls_cert;
+  std::string tls_key;
+  bool tls_self_signed = false;
 };
 
 bool ParseDouble(std::string_view s, double& out) {
@@ -195,6 +208,11 @@ int main(int argc, char** argv) {
       flags.ec2.instance_limit = static_cast<int>(n);
     } else if (name == "--fsync") {
       flags.fsync = true;
+    } else if (name == "--tls-cert" || name == "--tls-key") {
+      if (!next() || value.empty()) return Fail(std::string(name) + " needs a file");
+      (name == "--tls-cert" ? flags.tls_cert : flags.tls_key) = value;
+    } else if (name == "--tls-self-signed") {
+      flags.tls_self_signed = true;
     } else if (name == "--quiet") {
       flags.server.access_log = false;
     } else if (name == "--virtual-host-domains") {
@@ -209,9 +227,40 @@ int main(int argc, char** argv) {
     }
   }
 
+  if (flags.tls_cert.empty() != flags.tls_key.empty())
+    return Fail("--tls-cert and --tls-key go together");
+  if (flags.tls_self_signed && !flags.tls_cert.empty())
+    return Fail("--tls-self-signed makes its own certificate: give it or --tls-cert, not both");
+
   using namespace awslab;
+  const std::vector<std::string> vhost_domains =
+      flags.vhost_domains.empty() ? router::S3Addressing().virtual_host_domains
+                                  : flags.vhost_domains;
+  // The user's certificate is checked before the data dir is touched.
+  if (!flags.tls_cert.empty()) {
+    auto tls = net::LoadTlsContext(flags.tls_cert, flags.tls_key);
+    if (!tls) return Fail("TLS: " + std::string(tls.error().Message()));
+    flags.server.tls = *tls;
+  }
   auto storage = storage::Storage::Open({flags.data_dir, flags.fsync, nullptr});
   if (!storage) return Fail("cannot open data dir: " + std::string(storage.error().Message()));
+  // After the storage, whose lock keeps a second server off the same files.
+  if (flags.tls_self_signed) {
+    auto files = net::EnsureSelfSigned(flags.data_dir / "tls",
+                                       net::SelfSignedNames(vhost_domains, flags.server.host));
+    if (!files) return Fail("TLS: " + std::string(files.error().Message()));
+    auto tls = net::LoadSelfSignedTlsContext(*files, vhost_domains);
+    if (!tls) return Fail("TLS: " + std::string(tls.error().Message()));
+    flags.server.tls = *tls;
+    if (files->new_ca)
+      std::fprintf(stderr, "TLS: made a new CA and server certificate in %s\n",
+                   files->ca_cert.parent_path().c_str());
+    else if (files->new_cert)
+      std::fprintf(stderr, "TLS: made a new server certificate (%s), signed by the same CA\n",
+                   files->cert.c_str());
+    std::fprintf(stderr, "TLS: CA certificate at %s (use --ca-bundle %s)\n",
+                 files->ca_cert.c_str(), files->ca_cert.c_str());
+  }
   auto accounts = auth::AccountStore::Open(**storage);
   if (!accounts) return Fail(std::string(accounts.error().Message()));
   if (!flags.accounts_file.empty()) {
@@ -243,7 +292,7 @@ int main(int argc, char** argv) {
   auth::Authenticator authenticator(**accounts, wall_clock);
   api::S3ApiOptions api_options;
   api_options.region = flags.region;
-  if (!flags.vhost_domains.empty()) api_options.addressing.virtual_host_domains = flags.vhost_domains;
+  api_options.addressing.virtual_host_domains = vhost_domains;
   api::S3Api s3_api(store, **accounts, authenticator, api_options);
   s3_api.set_meters(&meters);
 
@@ -270,9 +319,17 @@ int main(int argc, char** argv) {
       std::rename(tmp.c_str(), flags.port_file.c_str());
     }
   }
-  std::fprintf(stderr, "awslab-server listening on http://%s:%u (data dir %s, pid %d)\n",
-               flags.server.host.c_str(), server.port(), flags.data_dir.c_str(),
-               static_cast<int>(::getpid()));
+  if (flags.server.tls) {
+    std::fprintf(stderr,
+                 "awslab-server listening on http://%s:%u and https://%s:%u (one port; data dir "
+                 "%s, pid %d)\n",
+                 flags.server.host.c_str(), server.port(), flags.server.host.c_str(),
+                 server.port(), flags.data_dir.c_str(), static_cast<int>(::getpid()));
+  } else {
+    std::fprintf(stderr, "awslab-server listening on http://%s:%u (data dir %s, pid %d)\n",
+                 flags.server.host.c_str(), server.port(), flags.data_dir.c_str(),
+                 static_cast<int>(::getpid()));
+  }
   server.Run();
   (void)api::SaveClock(**storage, sim_clock);
   std::fprintf(stderr, "awslab-server stopped\n");

@@ -13,11 +13,15 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <openssl/ssl.h>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -26,6 +30,7 @@
 #include "emulator/base/clock.h"
 #include "emulator/base/ids.h"
 #include "emulator/base/log.h"
+#include "emulator/net/tls.h"
 
 namespace awslab::net {
 namespace asio = boost::asio;
@@ -54,6 +59,18 @@ const std::string& DateHeader() {
 
 bool StatusHasNoBody(int status) { return status == 204 || status == 304 || status < 200; }
 
+// The socket's timer, whether the stream is plain or TLS.
+beast::tcp_stream& Tcp(beast::tcp_stream& stream) { return stream; }
+beast::tcp_stream& Tcp(beast::ssl_stream<beast::tcp_stream>& stream) { return stream.next_layer(); }
+
+// An asio context that shares the server's TlsContext (one more reference
+// to its SSL_CTX, which asio's context frees).
+std::unique_ptr<asio::ssl::context> WrapTls(const TlsContext* tls) {
+  if (!tls) return nullptr;
+  SSL_CTX_up_ref(tls->native_handle());
+  return std::make_unique<asio::ssl::context>(tls->native_handle());
+}
+
 // What writing a response needs to know of its request.
 struct ReplyInfo {
   std::string method;
@@ -69,7 +86,8 @@ struct Server::Impl {
         service(s),
         ioc(1),
         acceptor(ioc),
-        signals(ioc, SIGINT, SIGTERM) {
+        signals(ioc, SIGINT, SIGTERM),
+        tls(WrapTls(options.tls.get())) {
     int n = options.threads > 0 ? options.threads
                                 : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     contexts.push_back(&ioc);
@@ -81,8 +99,16 @@ struct Server::Impl {
   }
 
   asio::awaitable<void> Accept();
-  asio::awaitable<void> Session(beast::tcp_stream stream);
-  asio::awaitable<bool> WriteResponse(beast::tcp_stream& stream, protocol::Response& response,
+  asio::awaitable<void> Connection(tcp::socket socket);
+  asio::awaitable<void> TlsConnection(beast::tcp_stream stream, beast::flat_buffer& buffer,
+                                      const std::string& remote_address);
+  // The HTTP exchanges of one connection, over a beast::tcp_stream or a
+  // beast::ssl_stream<beast::tcp_stream>; `buffer` may hold bytes already read.
+  template <class Stream>
+  asio::awaitable<void> Session(Stream& stream, beast::flat_buffer& buffer,
+                                const std::string& remote_address);
+  template <class Stream>
+  asio::awaitable<bool> WriteResponse(Stream& stream, protocol::Response& response,
                                       const ReplyInfo& request, bool close,
                                       std::vector<char>& io_buffer, std::uint64_t& bytes_out);
   void BeginShutdown();
@@ -104,6 +130,8 @@ struct Server::Impl {
   std::atomic<bool> stopping{false};
   std::atomic<int> in_flight{0};
   std::unique_ptr<asio::steady_timer> shutdown_timer;
+  // After `options`, which holds the TlsContext whose SSL_CTX this shares.
+  std::unique_ptr<asio::ssl::context> tls;
 };
 
 Server::Server(ServerOptions options, api::Service& service)
@@ -184,12 +212,67 @@ asio::awaitable<void> Server::Impl::Accept() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, Session(beast::tcp_stream(std::move(socket))), asio::detached);
+    asio::co_spawn(executor, Connection(std::move(socket)), asio::detached);
   }
 }
 
-asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream,
-                                                  protocol::Response& response,
+asio::awaitable<void> Server::Impl::Connection(tcp::socket socket) {
+  boost::system::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  std::string remote_address = ec ? "-" : remote.address().to_string();
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  if (!tls) {
+    co_await Session(stream, buffer, remote_address);
+  } else {
+    // The connection's first bytes say which: a TLS record of a ClientHello
+    // (0x16, version, length, 0x01) or anything else, served as HTTP. The
+    // bytes read stay in `buffer` for the handshake or the HTTP parser: the
+    // first read is the one the parser would have made, so plain HTTP costs
+    // no extra system call.
+    stream.expires_after(options.idle_timeout);
+    auto [dec, is_tls] = co_await beast::async_detect_ssl(stream, buffer, kTok);
+    if (dec) {
+      // Closed or timed out before saying anything.
+    } else if (is_tls) {
+      co_await TlsConnection(std::move(stream), buffer, remote_address);
+      co_return;
+    } else {
+      co_await Session(stream, buffer, remote_address);
+    }
+  }
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.socket().close(ec);
+}
+
+asio::awaitable<void> Server::Impl::TlsConnection(beast::tcp_stream plain,
+                                                  beast::flat_buffer& buffer,
+                                                  const std::string& remote_address) {
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(plain), *tls);
+  Tcp(stream).expires_after(options.idle_timeout);
+  auto [ec, used] =
+      co_await stream.async_handshake(asio::ssl::stream_base::server, buffer.data(), kTok);
+  buffer.consume(used);
+  if (ec) {
+    // A client that does not trust the certificate says so here ("tlsv1
+    // alert unknown ca"): worth a line to whoever wonders why it fails.
+    if (options.access_log && ec != beast::error::timeout && ec != asio::error::eof &&
+        ec != asio::error::connection_reset)
+      LogLine(FormatIso8601(std::chrono::system_clock::now()) + " " + remote_address +
+              " TLS handshake failed: " + ec.message());
+  } else {
+    co_await Session(stream, buffer, remote_address);
+    // close_notify, and a short wait for the client's, so that it can tell
+    // the end of the connection from a cut one.
+    Tcp(stream).expires_after(std::chrono::seconds(2));
+    co_await stream.async_shutdown(kTok);
+  }
+  Tcp(stream).socket().shutdown(tcp::socket::shutdown_send, ec);
+  Tcp(stream).socket().close(ec);
+}
+
+template <class Stream>
+asio::awaitable<bool> Server::Impl::WriteResponse(Stream& stream, protocol::Response& response,
                                                   const ReplyInfo& request, bool close,
                                                   std::vector<char>& io_buffer,
                                                   std::uint64_t& bytes_out) {
@@ -218,7 +301,7 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream,
   if (!response.file) {
     http::response<http::string_body> res(std::move(head));
     if (send_body) res.body() = std::move(response.body);
-    stream.expires_after(options.io_timeout);
+    Tcp(stream).expires_after(options.io_timeout);
     http::response_serializer<http::string_body> sr(res);
     if (!send_body) {
       auto [ec, n] = co_await http::async_write_header(stream, sr, kTok);
@@ -230,7 +313,7 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream,
   }
 
   http::response_serializer<http::empty_body> sr(head);
-  stream.expires_after(options.io_timeout);
+  Tcp(stream).expires_after(options.io_timeout);
   auto [ec, n] = co_await http::async_write_header(stream, sr, kTok);
   if (ec) co_return false;
   if (!send_body) co_return true;
@@ -248,7 +331,7 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream,
         LogLine("read blob: " + std::string(got < 0 ? std::strerror(errno) : "short file"));
         co_return false;
       }
-      stream.expires_after(options.io_timeout);
+      Tcp(stream).expires_after(options.io_timeout);
       auto [wec, wn] =
           co_await asio::async_write(stream, asio::buffer(io_buffer.data(), got), kTok);
       if (wec) co_return false;
@@ -260,18 +343,16 @@ asio::awaitable<bool> Server::Impl::WriteResponse(beast::tcp_stream& stream,
   co_return true;
 }
 
-asio::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
-  beast::flat_buffer buffer;
+template <class Stream>
+asio::awaitable<void> Server::Impl::Session(Stream& stream, beast::flat_buffer& buffer,
+                                            const std::string& remote_address) {
   std::vector<char> io_buffer;
-  boost::system::error_code addr_ec;
-  auto remote = stream.socket().remote_endpoint(addr_ec);
-  std::string remote_address = addr_ec ? "-" : remote.address().to_string();
 
   while (!stopping) {
     http::request_parser<http::buffer_body> parser;
     parser.header_limit(options.header_limit);
     parser.body_limit(boost::none);  // each exchange sets its own limit
-    stream.expires_after(options.idle_timeout);
+    Tcp(stream).expires_after(options.idle_timeout);
     auto [ec, n] = co_await http::async_read_header(stream, buffer, parser, kTok);
     if (ec) {
       if (ec == http::error::header_limit) {
@@ -292,7 +373,7 @@ asio::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
         // A request line or header that is not HTTP: answer 400 and hang up.
         static constexpr std::string_view kBad =
             "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        stream.expires_after(std::chrono::seconds(5));
+        Tcp(stream).expires_after(std::chrono::seconds(5));
         co_await asio::async_write(stream, asio::buffer(kBad.data(), kBad.size()), kTok);
       }
       break;
@@ -346,7 +427,7 @@ asio::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
           // the connection (boto/botocore#3755).
           if (auto expect = msg[http::field::expect]; beast::iequals(expect, "100-continue")) {
             http::response<http::empty_body> cont{http::status::continue_, 11};
-            stream.expires_after(options.io_timeout);
+            Tcp(stream).expires_after(options.io_timeout);
             co_await http::async_write(stream, cont, kTok);
           }
           if (!complete) {
@@ -359,7 +440,7 @@ asio::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
             while (!parser.is_done()) {
               msg.body().data = io_buffer.data();
               msg.body().size = io_buffer.size();
-              stream.expires_after(options.io_timeout);
+              Tcp(stream).expires_after(options.io_timeout);
               auto [rec, rn] = co_await http::async_read_some(stream, buffer, parser, kTok);
               if (rec == http::error::need_buffer) rec = {};
               std::size_t got = io_buffer.size() - msg.body().size;
@@ -425,9 +506,6 @@ asio::awaitable<void> Server::Impl::Session(beast::tcp_stream stream) {
     if (buffer.capacity() > 64 * 1024 && buffer.size() == 0) buffer.shrink_to_fit();
     if (close || !written) break;
   }
-  boost::system::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.socket().close(ec);
 }
 
 }  // namespace awslab::net

@@ -2,6 +2,10 @@
 // 100-continue, streamed bodies in both directions, graceful shutdown. It
 // knows nothing of S3: each request goes to an api::Service.
 //
+// With a TLS context the same port also speaks HTTPS: a connection whose
+// first bytes are a TLS ClientHello is served over TLS, any other as plain
+// HTTP, by the same session code.
+//
 // Thread-safety: Run() blocks on `threads` threads; Stop() may be called from
 // any thread (and is called on SIGINT/SIGTERM).
 #ifndef AWSLAB_EMULATOR_NET_SERVER_H_
@@ -16,6 +20,8 @@
 #include "emulator/base/error.h"
 
 namespace awslab::net {
+
+class TlsContext;  // emulator/net/tls.h
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
@@ -33,6 +39,8 @@ struct ServerOptions {
   bool access_log = true;
   // How long Stop() waits for requests in progress.
   std::chrono::seconds shutdown_grace{10};
+  // HTTPS besides HTTP on the port; none: plain HTTP only.
+  std::shared_ptr<const TlsContext> tls;
 };
 
 class Server {

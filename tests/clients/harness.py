@@ -126,8 +126,9 @@ isolate_this_process()
 
 
 def boto3_client(endpoint, key=DEFAULT_KEY, region=REGION, addressing="path", signed=True,
-                 read_timeout=60):
-    """An S3 client of Debian's boto3: explicit keys and region, no retries."""
+                 read_timeout=60, verify=None):
+    """An S3 client of Debian's boto3: explicit keys and region, no retries.
+    `verify`: for an https endpoint, the CA bundle to trust (None: botocore's default)."""
     import boto3
     import botocore
     from botocore.config import Config
@@ -141,7 +142,7 @@ def boto3_client(endpoint, key=DEFAULT_KEY, region=REGION, addressing="path", si
     )
     session = boto3.session.Session(aws_access_key_id=key[0], aws_secret_access_key=key[1],
                                     region_name=region)
-    return session.client("s3", endpoint_url=endpoint, config=config)
+    return session.client("s3", endpoint_url=endpoint, config=config, verify=verify)
 
 
 # --------------------------------------------------------------------------
@@ -412,8 +413,9 @@ def clock_now(endpoint, key=DEFAULT_KEY):
     return _admin_call(endpoint, "GET", "/_awslab/clock", key=key)
 
 
-def ec2_client(endpoint, key=DEFAULT_KEY, region=REGION):
-    """An EC2 client of Debian's boto3: explicit keys and region, no retries."""
+def ec2_client(endpoint, key=DEFAULT_KEY, region=REGION, verify=None):
+    """An EC2 client of Debian's boto3: explicit keys and region, no retries.
+    `verify`: as for boto3_client."""
     import boto3
     from botocore.config import Config
     config = Config(region_name=region,
@@ -421,4 +423,4 @@ def ec2_client(endpoint, key=DEFAULT_KEY, region=REGION):
                     connect_timeout=5, read_timeout=60)
     session = boto3.session.Session(aws_access_key_id=key[0], aws_secret_access_key=key[1],
                                     region_name=region)
-    return session.client("ec2", endpoint_url=endpoint, config=config)
+    return session.client("ec2", endpoint_url=endpoint, config=config, verify=verify)
