@@ -106,6 +106,7 @@ Response AdminApi::Handle(const Request& request, const std::string& body) {
   }
   if (!auth->principal.admin)
     return JsonError(403, "AccessDenied", "the admin API needs an admin account's key");
+  if (request.path == "/_awslab/accounts" && accounts_) return Accounts(request);
   if (request.path != "/_awslab/clock")
     return JsonError(404, "NotFound", "no admin resource " + request.path);
   const std::string& method = request.raw.method;
@@ -181,6 +182,19 @@ std::optional<billing::Nano> AdminApi::BudgetOf(const auth::Account& account) co
   if (!account.budget_usd.empty())
     if (auto b = billing::ParseNano(account.budget_usd); b && *b > 0) return b;
   return default_budget_;
+}
+
+Response AdminApi::Accounts(const Request& request) {
+  if (request.raw.method != "GET") return JsonError(405, "MethodNotAllowed", "use GET");
+  json::array list;
+  for (const auth::Account& a : accounts_->ListAccounts())
+    list.push_back({{"id", a.id},
+                    {"name", a.name},
+                    {"admin", a.admin},
+                    {"email", a.email},
+                    {"budget_usd", a.budget_usd},
+                    {"canonical_user_id", a.CanonicalUserId()}});
+  return Json(200, {{"accounts", std::move(list)}});
 }
 
 Response AdminApi::Billing(const Request& request, const Principal& caller) {

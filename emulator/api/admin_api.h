@@ -8,6 +8,9 @@
 //                         one account's bill (any account's key reads its own)
 //   GET  /_awslab/billing/class[?start=&end=]
 //                         every account's totals (admin only)
+//   GET  /_awslab/accounts {"accounts": [{"id", "name", "admin", "email",
+//                         "budget_usd", "canonical_user_id"}]} (admin only;
+//                         never the secret keys)
 // See docs/billing.md for the bill's JSON.
 // State that depends on time is computed from the clock when read, so a
 // move forward takes effect at once, with no timers.
@@ -64,6 +67,7 @@ class AdminApi final : public Service {
  private:
   protocol::Response Billing(const protocol::Request& request, const Principal& caller);
   protocol::Response ClassBilling(const protocol::Request& request);
+  protocol::Response Accounts(const protocol::Request& request);
   std::optional<billing::Nano> BudgetOf(const auth::Account& account) const;
   boost::json::array AlertsJson(const std::string& account_id, billing::Nano budget,
                                 std::pair<billing::Seconds, billing::Seconds> period) const;

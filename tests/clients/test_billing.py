@@ -1379,6 +1379,20 @@ class AccessTest(BillingCase):
         self.assertDenied(ALICE_KEY, path="/_awslab/billing/class")
         self.assertDenied(BOB_KEY, path="/_awslab/billing/class")
 
+    def test_only_an_admin_lists_the_accounts(self):
+        self.assertDenied(ALICE_KEY, path="/_awslab/accounts")
+        listed = harness._admin_call(self.endpoint, "GET", "/_awslab/accounts")
+        accounts = {a["id"]: a for a in listed["accounts"]}
+        self.assertEqual({k: (a["name"], a["admin"]) for k, a in accounts.items()},
+                         {DEFAULT_ACCOUNT: ("default", True), ALICE_ACCOUNT_ID: ("alice", False),
+                          BOB_ACCOUNT_ID: ("bob", False)})
+        self.assertEqual(accounts[ALICE_ACCOUNT_ID]["email"], "alice@example.com")
+        self.assertEqual(len(accounts[ALICE_ACCOUNT_ID]["canonical_user_id"]), 64)
+        self.assertNotIn("secret", json.dumps(listed))
+        with self.assertRaises(harness.AdminApiError) as ctx:
+            harness._admin_call(self.endpoint, "POST", "/_awslab/accounts")
+        self.assertEqual(ctx.exception.status, 405)
+
     def test_an_admin_reads_every_bill_and_the_class(self):
         alice = self.bill(account=ALICE_ACCOUNT_ID)
         self.assertEqual((alice["account_id"], alice["total"]), (ALICE_ACCOUNT_ID, "0.01"))
