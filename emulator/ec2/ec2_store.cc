@@ -1157,8 +1157,11 @@ Result<Volume> Ec2Store::AttachVolume(const Scope& scope, const std::string& vol
   if (!vol) return vol.error();
   auto inst = FindLive(state, instance_id);
   if (!inst) return inst.error();
-  if ((*vol)->instance_id.size() || VolumeState(**vol) != "available")
+  if ((*vol)->instance_id.size())
     return MakeError(ErrorCode::kVolumeInUse, volume_id + " is already attached to an instance");
+  // Still creating: AWS's answer is "IncorrectState: vol-... is not 'available'."
+  if (VolumeState(**vol) != "available")
+    return MakeError(ErrorCode::kIncorrectState, volume_id + " is not 'available'.");
   if ((*vol)->zone != (*inst)->zone)
     return MakeError(ErrorCode::kInvalidVolumeZoneMismatch,
                      "The volume '" + volume_id + "' is not in the same availability zone as "

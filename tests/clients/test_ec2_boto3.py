@@ -1145,6 +1145,13 @@ class VolumeTest(Ec2TestCase):
                             InstanceId=second, Device="/dev/sdf")
         self.assertEqual(self.volume(volume_id)["Attachments"][0]["InstanceId"], first)
 
+    def test_a_volume_still_creating_is_IncorrectState_to_attach(self):
+        [instance_id] = self.launch_running(Placement={"AvailabilityZone": "us-east-1a"})
+        volume_id = self.ec2.create_volume(Size=10, AvailabilityZone="us-east-1a")["VolumeId"]
+        self.assertEqual(self.volume(volume_id)["State"], "creating")
+        self.assertEc2Error("IncorrectState", self.ec2.attach_volume, VolumeId=volume_id,
+                            InstanceId=instance_id, Device="/dev/sdf")
+
     def test_a_volume_attaches_only_in_its_own_zone(self):
         [instance_id] = self.launch_running(Placement={"AvailabilityZone": "us-east-1a"})
         volume_id = self.ec2.create_volume(Size=10, AvailabilityZone="us-east-1b")["VolumeId"]
