@@ -1,0 +1,65 @@
+// The awslab command-line tool: S3, EC2 and the bill against awslab-server
+// or AWS, shaped like the aws CLI (docs/cli.md). This file takes the global
+// options out of argv and dispatches to the command families.
+#include <signal.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "client/cli/cli.h"
+
+namespace {
+
+// Ctrl-C: the aws CLI's message and return code. Only async-signal-safe
+// calls here; a download in progress leaves no file under its name (the
+// TransferManager writes to a temporary file), a multipart upload in
+// progress stays open on the server (as with the aws CLI).
+extern "C" void OnSigint(int) {
+  static const char kMessage[] = "\ncancelled: ctrl-c received\n";
+  ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
+  (void)ignored;
+  ::_exit(awslab::cli::kExitInterrupted);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace awslab::cli;
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnSigint;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+
+  GlobalOptions global;
+  std::vector<std::string> words;
+  std::string error;
+  if (!ExtractGlobalOptions(argc, argv, global, words, error)) return ReportUsage("", error);
+  if (!words.empty() && words[0] == "--version") {
+    Out("awslab 0.1.0\n");
+    return kExitOk;
+  }
+  if (words.empty()) {
+    if (global.help) {
+      PrintHelp("");
+      return kExitOk;
+    }
+    return ReportUsage("", "the following arguments are required: command");
+  }
+  std::string command = words[0];
+  std::vector<std::string> rest(words.begin() + 1, words.end());
+  if (command == "help") {
+    std::string topic;
+    for (const std::string& w : rest) topic += (topic.empty() ? "" : " ") + w;
+    if (!PrintHelp(topic)) return ReportUsage("", "no help on '" + topic + "'");
+    return kExitOk;
+  }
+  if (command == "s3") return RunS3(global, rest);
+  if (command == "ec2") return RunEc2(global, rest);
+  if (command == "bill") return RunBill(global, rest);
+  if (command == "admin") return RunAdmin(global, rest);
+  return ReportUsage("", "argument command: Invalid choice '" + command +
+                             "', valid choices are: s3 | ec2 | bill | admin");
+}
