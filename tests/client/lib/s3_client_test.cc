@@ -195,7 +195,8 @@ TEST(S3AddressingTest, PresignedUrlsLikeBotocore) {
 class S3Server {
  public:
   static RealServer& Get() {
-    if (!server_) server_ = new RealServer();
+    // HTTP and HTTPS on its one port: the suite runs over both.
+    if (!server_) server_ = new RealServer({"--tls-self-signed"});
     return *server_;
   }
   static void StopIfStarted() {
@@ -218,13 +219,18 @@ std::string UniqueBucket(const std::string& prefix) {
   return prefix + "-" + std::to_string(++n);
 }
 
-enum class Style { kPath, kVirtual };
+// kHttps: virtual-hosted over TLS, verified with the server's own CA.
+enum class Style { kPath, kVirtual, kHttps };
 
 Config ServerConfig(Style style) {
   int port = S3Server::Get().port();
   if (style == Style::kPath)
     return BaseConfig("http://127.0.0.1:" + std::to_string(port), AddressingStyle::kAuto);
-  return BaseConfig("http://localhost:" + std::to_string(port), AddressingStyle::kVirtual);
+  if (style == Style::kVirtual)
+    return BaseConfig("http://localhost:" + std::to_string(port), AddressingStyle::kVirtual);
+  Config c = BaseConfig("https://localhost:" + std::to_string(port), AddressingStyle::kVirtual);
+  c.ca_bundle = S3Server::Get().dir() + "/data/tls/ca.pem";
+  return c;
 }
 
 class S3ClientTest : public ::testing::TestWithParam<Style> {
@@ -241,9 +247,12 @@ class S3ClientTest : public ::testing::TestWithParam<Style> {
   S3Client s3_;
 };
 
-INSTANTIATE_TEST_SUITE_P(Addressing, S3ClientTest, ::testing::Values(Style::kPath, Style::kVirtual),
+INSTANTIATE_TEST_SUITE_P(Addressing, S3ClientTest,
+                         ::testing::Values(Style::kPath, Style::kVirtual, Style::kHttps),
                          [](const auto& info) {
-                           return info.param == Style::kPath ? "PathStyle" : "VirtualHosted";
+                           return info.param == Style::kPath      ? "PathStyle"
+                                  : info.param == Style::kVirtual ? "VirtualHosted"
+                                                                  : "VirtualHostedHttps";
                          });
 
 TEST_P(S3ClientTest, AddressingIsTheOneAskedFor) {
@@ -937,7 +946,9 @@ TEST_P(S3ClientTest, PresignedGetAndPut) {
   std::string b = NewBucket("presign");
   const std::string key = "shared file+~/\xC3\xBC.txt";
   ASSERT_OK(s3_.PutObject(b, key, std::string_view("shared bytes")));
-  auto http = HttpClient::Create({}).value();
+  client::HttpOptions http_options;
+  http_options.ca_bundle = ServerConfig(GetParam()).ca_bundle;
+  auto http = HttpClient::Create(http_options).value();
   auto send = [&](const std::string& method, const std::string& url, std::string body = {},
                   bool with_body = false) {
     client::Url u = client::Url::Parse(url).value();
@@ -956,7 +967,7 @@ TEST_P(S3ClientTest, PresignedGetAndPut) {
 
   auto get_url = s3_.PresignGetObject(b, key, std::chrono::seconds(300));
   ASSERT_OK(get_url);
-  if (GetParam() == Style::kVirtual) {
+  if (GetParam() != Style::kPath) {
     EXPECT_NE(get_url->find("://" + b + ".localhost:"), std::string::npos) << *get_url;
   }
   auto got = send("GET", *get_url);

@@ -52,7 +52,8 @@ using client::TransferOptions;
 // One server, started on first use and stopped by the environment below.
 RealServer* g_server = nullptr;
 RealServer& Server() {
-  if (!g_server) g_server = new RealServer();
+  // HTTP and HTTPS on its one port.
+  if (!g_server) g_server = new RealServer({"--tls-self-signed"});
   return *g_server;
 }
 
@@ -235,6 +236,28 @@ TEST_F(TransferTest, MultipartUploadAndRangedDownloadOf50MiB) {
   ASSERT_OK(to_stream);
   EXPECT_EQ(to_stream->parts, 17);
   EXPECT_EQ(Sha256OfFile(streamed), want);
+}
+
+// The same multipart upload and ranged download over TLS, verified with the
+// server's CA, virtual-hosted.
+TEST_F(TransferTest, MultipartOverHttps) {
+  Config c = ConfigFor(Server().port());
+  c.endpoint_url = "https://localhost:" + std::to_string(Server().port());
+  c.addressing_style = client::AddressingStyle::kVirtual;
+  c.ca_bundle = Server().dir() + "/data/tls/ca.pem";
+  S3Client tls = S3Client::Create(c).value();
+  const std::uint64_t size = 20 * kMiB + 7;
+  std::string src = dir_ / "source.bin";
+  WriteTestFile(src, size);
+  TransferManager tm(tls);
+  auto uploaded = tm.UploadFile(src, bucket_, "over tls.bin");
+  ASSERT_OK(uploaded);
+  EXPECT_EQ(uploaded->parts, 3);
+  std::string dst = dir_ / "back.bin";
+  auto downloaded = tm.DownloadFile(bucket_, "over tls.bin", dst);
+  ASSERT_OK(downloaded);
+  EXPECT_EQ(downloaded->parts, 3);
+  EXPECT_EQ(Sha256OfFile(dst), Sha256OfFile(src));
 }
 
 TEST_F(TransferTest, SmallFileIsOnePut) {
