@@ -106,16 +106,13 @@ Result<ClockState> ClockOf(const HttpResponse& response) {
 }  // namespace
 
 Result<AdminClient> AdminClient::Create(const Config& config, std::shared_ptr<HttpClient> http) {
-  std::string endpoint = config.EndpointUrlFor(kSigningService);
-  if (endpoint.empty())
+  if (config.EndpointUrlFor(kSigningService).empty())
     return MakeError(codes::kInvalidConfig,
                      "the admin API is awslab-server's own: give an endpoint URL "
                      "(--endpoint-url, AWS_ENDPOINT_URL or endpoint_url in the profile)");
-  auto url = Url::Parse(endpoint);
-  if (!url) return url.error();
-  auto client = internal::HttpFor(config, std::move(http));
-  if (!client) return client.error();
-  return AdminClient(std::make_shared<Caller>(config, *client), *url);
+  auto w = internal::Wire(config, kSigningService, "", std::move(http));
+  if (!w) return w.error();
+  return AdminClient(w->caller, w->endpoint);
 }
 
 AdminClient::AdminClient(std::shared_ptr<Caller> caller, Url endpoint)

@@ -33,6 +33,17 @@ std::string StatusCode(int status) {
   }
 }
 
+// The request of a call before signing: its own headers after Host.
+sigv4::HttpRequest Unsigned(const Call& call) {
+  sigv4::HttpRequest request;
+  request.method = call.method;
+  request.path = call.path;
+  request.query = call.query;
+  request.headers.push_back({"Host", call.origin.HostHeader()});
+  for (const sigv4::Header& h : call.headers) request.headers.push_back(h);
+  return request;
+}
+
 }  // namespace
 
 std::string UserAgent() { return "awslab/0.1.0 libawslab"; }
@@ -162,12 +173,7 @@ void Caller::ReturnRetryToken() {
 }
 
 Result<sigv4::HttpRequest> Caller::Sign(Call& call, std::string* canonical_request) {
-  sigv4::HttpRequest request;
-  request.method = call.method;
-  request.path = call.path;
-  request.query = call.query;
-  request.headers.push_back({"Host", call.origin.HostHeader()});
-  for (const sigv4::Header& h : call.headers) request.headers.push_back(h);
+  sigv4::HttpRequest request = Unsigned(call);
   if (!config_.sign) return request;
   if (config_.credentials.access_key_id.empty())
     return MakeError(codes::kNoCredentials, "Unable to locate credentials");
@@ -202,12 +208,7 @@ Result<sigv4::HttpRequest> Caller::Sign(Call& call, std::string* canonical_reque
 }
 
 Result<std::string> Caller::Presign(Call& call, std::chrono::seconds expires) {
-  sigv4::HttpRequest request;
-  request.method = call.method;
-  request.path = call.path;
-  request.query = call.query;
-  request.headers.push_back({"Host", call.origin.HostHeader()});
-  for (const sigv4::Header& h : call.headers) request.headers.push_back(h);
+  sigv4::HttpRequest request = Unsigned(call);
   if (config_.sign) {
     if (config_.credentials.access_key_id.empty())
       return MakeError(codes::kNoCredentials, "Unable to locate credentials");

@@ -206,13 +206,9 @@ std::string CostExplorerClient::Body(const GetCostAndUsageRequest& r) {
 
 Result<CostExplorerClient> CostExplorerClient::Create(const Config& config,
                                                       std::shared_ptr<HttpClient> http) {
-  std::string endpoint = config.EndpointUrlFor("ce");
-  if (endpoint.empty()) endpoint = kDefaultEndpoint;
-  auto url = Url::Parse(endpoint);
-  if (!url) return url.error();
-  auto client = internal::HttpFor(config, std::move(http));
-  if (!client) return client.error();
-  return CostExplorerClient(std::make_shared<Caller>(config, *client), *url);
+  auto w = internal::Wire(config, "ce", std::string(kDefaultEndpoint), std::move(http));
+  if (!w) return w.error();
+  return CostExplorerClient(w->caller, w->endpoint);
 }
 
 CostExplorerClient::CostExplorerClient(std::shared_ptr<Caller> caller, Url endpoint)

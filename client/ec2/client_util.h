@@ -30,6 +30,25 @@ inline Result<std::shared_ptr<HttpClient>> HttpFor(const Config& config,
   return HttpClient::Create(options);
 }
 
+// What a client of one service is built from: a Caller (signing, retries,
+// the connection pool) and the service's endpoint.
+struct Wiring {
+  std::shared_ptr<Caller> caller;
+  Url endpoint;
+};
+// The configured endpoint of `service` ("ec2", "ce", ...), else `fallback`
+// (AWS's own), with a Caller on `http` or on a new HttpClient.
+inline Result<Wiring> Wire(const Config& config, std::string_view service,
+                           const std::string& fallback, std::shared_ptr<HttpClient> http) {
+  std::string endpoint = config.EndpointUrlFor(service);
+  if (endpoint.empty()) endpoint = fallback;
+  auto url = Url::Parse(endpoint);
+  if (!url) return url.error();
+  auto client = HttpFor(config, std::move(http));
+  if (!client) return client.error();
+  return Wiring{std::make_shared<Caller>(config, *client), *url};
+}
+
 // The request path of a service whose operations all go to "/": the
 // endpoint's base path, or "/" (botocore's _urljoin).
 inline std::string RootPath(const Url& endpoint) {

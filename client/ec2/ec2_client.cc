@@ -226,13 +226,9 @@ std::vector<Instance> DescribeInstancesResult::Instances() const {
 }
 
 Result<Ec2Client> Ec2Client::Create(const Config& config, std::shared_ptr<HttpClient> http) {
-  std::string endpoint = config.EndpointUrlFor("ec2");
-  if (endpoint.empty()) endpoint = DefaultEndpoint(config.region);
-  auto url = Url::Parse(endpoint);
-  if (!url) return url.error();
-  auto client = internal::HttpFor(config, std::move(http));
-  if (!client) return client.error();
-  return Ec2Client(std::make_shared<Caller>(config, *client), *url);
+  auto w = internal::Wire(config, "ec2", DefaultEndpoint(config.region), std::move(http));
+  if (!w) return w.error();
+  return Ec2Client(w->caller, w->endpoint);
 }
 
 Ec2Client::Ec2Client(std::shared_ptr<Caller> caller, Url endpoint)

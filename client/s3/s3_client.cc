@@ -288,6 +288,12 @@ std::optional<Error> ErrorIn200(const HttpResponse& r) {
 
 }  // namespace
 
+Status S3Client::SendForStatus(Op& op) {
+  auto r = Send(op);
+  if (!r) return r.error();
+  return {};
+}
+
 Result<HttpResponse> S3Client::Send(Op& op) {
   auto address = AddressFor(op.bucket, op.key, op.force_path, false);
   if (!address) return address.error();
@@ -368,18 +374,14 @@ Status S3Client::CreateBucket(const std::string& bucket, const s3::CreateBucketO
            Element("LocationConstraint", constraint) + "</CreateBucketConfiguration>";
   StringSource source(body);
   if (!body.empty()) op.body = &source;
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 Status S3Client::DeleteBucket(const std::string& bucket) {
   Op op;
   op.method = "DELETE";
   op.bucket = bucket;
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 Result<s3::HeadBucketResult> S3Client::HeadBucket(const std::string& bucket) {
@@ -502,9 +504,7 @@ Status S3Client::DeleteObject(const std::string& bucket, const std::string& key)
   op.method = "DELETE";
   op.bucket = bucket;
   op.key = key;
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 Result<s3::DeleteObjectsResult> S3Client::DeleteObjects(const std::string& bucket,
@@ -795,9 +795,7 @@ Status S3Client::PutBucketPolicy(const std::string& bucket, const std::string& p
   op.query = {{"policy", std::nullopt}};
   op.body = &source;
   op.content_md5 = true;
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 Status S3Client::DeleteBucketPolicy(const std::string& bucket) {
@@ -805,9 +803,7 @@ Status S3Client::DeleteBucketPolicy(const std::string& bucket) {
   op.method = "DELETE";
   op.bucket = bucket;
   op.query = {{"policy", std::nullopt}};
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 // ---- tagging ----
@@ -830,9 +826,7 @@ Status S3Client::PutBucketTagging(const std::string& bucket, const std::vector<s
   op.query = {{"tagging", std::nullopt}};
   op.body = &source;
   op.content_md5 = true;
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 Status S3Client::DeleteBucketTagging(const std::string& bucket) {
@@ -840,9 +834,7 @@ Status S3Client::DeleteBucketTagging(const std::string& bucket) {
   op.method = "DELETE";
   op.bucket = bucket;
   op.query = {{"tagging", std::nullopt}};
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 Result<std::vector<s3::Tag>> S3Client::GetObjectTagging(const std::string& bucket,
@@ -867,9 +859,7 @@ Status S3Client::PutObjectTagging(const std::string& bucket, const std::string& 
   op.query = {{"tagging", std::nullopt}};
   op.body = &source;
   op.content_md5 = true;
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 Status S3Client::DeleteObjectTagging(const std::string& bucket, const std::string& key) {
@@ -878,9 +868,7 @@ Status S3Client::DeleteObjectTagging(const std::string& bucket, const std::strin
   op.bucket = bucket;
   op.key = key;
   op.query = {{"tagging", std::nullopt}};
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 // ---- multipart ----
@@ -955,9 +943,7 @@ Status S3Client::AbortMultipartUpload(const std::string& bucket, const std::stri
   op.bucket = bucket;
   op.key = key;
   op.query = {{"uploadId", upload_id}};
-  auto r = Send(op);
-  if (!r) return r.error();
-  return {};
+  return SendForStatus(op);
 }
 
 Result<s3::ListPartsResult> S3Client::ListParts(const std::string& bucket, const std::string& key,

@@ -480,6 +480,8 @@ class S3Client {
   Result<s3::Address> AddressFor(std::string_view bucket, std::string_view key, bool force_path,
                                  bool presign) const;
   Result<HttpResponse> Send(Op& op);
+  // Send for the operations whose answer says nothing but success.
+  Status SendForStatus(Op& op);
   // ListObjects(V2) with the query in the model's order, or (for the
   // paginator) in the order botocore's paginator gets from its caller.
   Result<s3::ListObjectsPage> List(const std::string& bucket, const s3::ListObjectsOptions& options,
