@@ -29,6 +29,22 @@ struct Action {
   std::string extra_headers;  // "X: y\r\n"
 };
 
+Action Answer(int status, std::string body, std::string extra_headers = {},
+              Action::Kind kind = Action::kAnswer) {
+  Action a;
+  a.kind = kind;
+  a.status = status;
+  a.body = std::move(body);
+  a.extra_headers = std::move(extra_headers);
+  return a;
+}
+
+Action Do(Action::Kind kind) {
+  Action a;
+  a.kind = kind;
+  return a;
+}
+
 // One thread, one connection at a time: reads a request (headers and a
 // Content-Length body), records it, and does the next scripted action; when
 // the script is empty it answers 200 "ok".
@@ -188,7 +204,7 @@ TEST(HttpClientTest, ResendsOnceWhenAPooledConnectionWasClosed) {
   ScriptedServer server;
   auto http = Http();
   sigv4::HttpRequest r{"GET", "/", "", {{"Host", "x"}}};
-  server.Push({Action::kCloseAfterAnswer, 200, "first", ""});
+  server.Push(Answer(200, "first", {}, Action::kCloseAfterAnswer));
   ASSERT_TRUE(http->Send(server.url(), r).has_value());
   // The pooled connection is closed by now: the client notices and opens a
   // new one without reporting an error.
@@ -202,7 +218,7 @@ TEST(HttpClientTest, ResendsOnceWhenAPooledConnectionWasClosed) {
 TEST(HttpClientTest, ReadTimeoutIsAnError) {
   ScriptedServer server;
   auto http = Http(std::chrono::milliseconds(200));
-  server.Push({Action::kHang});
+  server.Push(Do(Action::kHang));
   sigv4::HttpRequest r{"GET", "/", "", {{"Host", "x"}}};
   auto resp = http->Send(server.url(), r);
   ASSERT_FALSE(resp.has_value());
@@ -229,8 +245,8 @@ TEST(HttpClientTest, RefusedConnectionIsAConnectionError) {
 TEST(CallerTest, RetriesServerErrorsAndSlowDownThenSucceeds) {
   ScriptedServer server;
   auto caller = MakeCaller(Http());
-  server.Push({Action::kAnswer, 503, "<Error><Code>SlowDown</Code><Message>m</Message></Error>"});
-  server.Push({Action::kAnswer, 500, "<Error><Code>InternalError</Code></Error>"});
+  server.Push(Answer(503, "<Error><Code>SlowDown</Code><Message>m</Message></Error>"));
+  server.Push(Answer(500, "<Error><Code>InternalError</Code></Error>"));
   StringSource body("hello");
   Call call = Put(server.url(), &body);
   auto resp = caller->Send(call);
@@ -244,8 +260,8 @@ TEST(CallerTest, GivesUpAfterThreeAttempts) {
   ScriptedServer server;
   auto caller = MakeCaller(Http());
   for (int i = 0; i < 3; ++i)
-    server.Push({Action::kAnswer, 503,
-                 "<Error><Code>SlowDown</Code><Message>Reduce</Message><RequestId>R1</RequestId></Error>"});
+    server.Push(Answer(503,
+                 "<Error><Code>SlowDown</Code><Message>Reduce</Message><RequestId>R1</RequestId></Error>"));
   Call call = Put(server.url(), nullptr);
   auto resp = caller->Send(call);
   ASSERT_FALSE(resp.has_value());
@@ -259,9 +275,9 @@ TEST(CallerTest, GivesUpAfterThreeAttempts) {
 TEST(CallerTest, ClientErrorsAreNotRetried) {
   ScriptedServer server;
   auto caller = MakeCaller(Http());
-  server.Push({Action::kAnswer, 404,
+  server.Push(Answer(404,
                "<Error><Code>NoSuchBucket</Code><Message>The specified bucket does not exist</Message>"
-               "</Error>", "x-amz-request-id: REQ\r\n"});
+               "</Error>", "x-amz-request-id: REQ\r\n"));
   Call call = Put(server.url(), nullptr);
   auto resp = caller->Send(call);
   ASSERT_FALSE(resp.has_value());
@@ -273,10 +289,10 @@ TEST(CallerTest, ClientErrorsAreNotRetried) {
 TEST(CallerTest, Ec2ThrottlingAndJsonErrorsAreRead) {
   ScriptedServer server;
   auto caller = MakeCaller(Http());
-  server.Push({Action::kAnswer, 503,
+  server.Push(Answer(503,
                "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>slow</Message>"
-               "</Error></Errors><RequestID>E1</RequestID></Response>"});
-  server.Push({Action::kAnswer, 400, R"({"__type":"com.amazon#ValidationException","message":"bad"})"});
+               "</Error></Errors><RequestID>E1</RequestID></Response>"));
+  server.Push(Answer(400, R"({"__type":"com.amazon#ValidationException","message":"bad"})"));
   Call call = Put(server.url(), nullptr);
   auto resp = caller->Send(call);
   ASSERT_FALSE(resp.has_value());
@@ -288,7 +304,7 @@ TEST(CallerTest, Ec2ThrottlingAndJsonErrorsAreRead) {
 TEST(CallerTest, ConnectionResetIsRetried) {
   ScriptedServer server;
   auto caller = MakeCaller(Http());
-  server.Push({Action::kReset});
+  server.Push(Do(Action::kReset));
   StringSource body("data");
   Call call = Put(server.url(), &body);
   auto resp = caller->Send(call);
@@ -300,7 +316,7 @@ TEST(CallerTest, ConnectionResetIsRetried) {
 TEST(CallerTest, AConsumedStreamIsNeverReplayed) {
   ScriptedServer server;
   auto caller = MakeCaller(Http());
-  server.Push({Action::kAnswer, 500, "<Error><Code>InternalError</Code></Error>"});
+  server.Push(Answer(500, "<Error><Code>InternalError</Code></Error>"));
   std::FILE* f = std::tmpfile();
   std::fputs("streamed", f);
   std::rewind(f);
