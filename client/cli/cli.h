@@ -10,6 +10,7 @@
 #ifndef AWSLAB_CLIENT_CLI_CLI_H_
 #define AWSLAB_CLIENT_CLI_CLI_H_
 
+#include <atomic>
 #include <boost/json.hpp>
 #include <cstdint>
 #include <map>
@@ -29,6 +30,20 @@ namespace json = boost::json;
 using client::Error;
 template <class T>
 using Result = client::Result<T>;
+
+// Ctrl-C. While an s3 command transfers (TransfersInProgress alive), the
+// first Ctrl-C sets CancelFlag(): the TransferManager stops, aborts its
+// multipart uploads and removes its temporary files, and the command ends
+// with 130. A second Ctrl-C, or one at any other time, ends the process at
+// once with 130.
+std::atomic<bool>& CancelFlag();
+class TransfersInProgress {
+ public:
+  TransfersInProgress();
+  ~TransfersInProgress();
+  TransfersInProgress(const TransfersInProgress&) = delete;
+  TransfersInProgress& operator=(const TransfersInProgress&) = delete;
+};
 
 // The aws CLI v2's return codes (docs "Understand return codes from the AWS
 // CLI"), so scripts written for aws work unchanged.

@@ -10,20 +10,33 @@
 
 #include "client/cli/cli.h"
 
+namespace awslab::cli {
+namespace {
+std::atomic<bool> g_cancel{false};
+std::atomic<int> g_transfers{0};
+}  // namespace
+
+std::atomic<bool>& CancelFlag() { return g_cancel; }
+TransfersInProgress::TransfersInProgress() { g_transfers.fetch_add(1); }
+TransfersInProgress::~TransfersInProgress() { g_transfers.fetch_sub(1); }
+
 namespace {
 
 // Ctrl-C: the aws CLI's message and return code. Only async-signal-safe
-// calls here; a download in progress leaves no file under its name (the
-// TransferManager writes to a temporary file), a multipart upload in
-// progress stays open on the server (as with the aws CLI).
+// calls here (lock-free atomics, write, _exit). During transfers the first
+// one only asks them to stop (they abort their multipart uploads, as the aws
+// CLI's do, and remove their temporary files); SA_RESTART is off so a read
+// of stdin is interrupted too.
 extern "C" void OnSigint(int) {
   static const char kMessage[] = "\ncancelled: ctrl-c received\n";
   ssize_t ignored = ::write(STDERR_FILENO, kMessage, sizeof kMessage - 1);
   (void)ignored;
-  ::_exit(awslab::cli::kExitInterrupted);
+  if (g_transfers.load() > 0 && !g_cancel.exchange(true)) return;
+  ::_exit(kExitInterrupted);
 }
 
 }  // namespace
+}  // namespace awslab::cli
 
 int main(int argc, char** argv) {
   using namespace awslab::cli;
@@ -56,7 +69,10 @@ int main(int argc, char** argv) {
     if (!PrintHelp(topic)) return ReportUsage("", "no help on '" + topic + "'");
     return kExitOk;
   }
-  if (command == "s3") return RunS3(global, rest);
+  if (command == "s3") {
+    int rc = RunS3(global, rest);
+    return CancelFlag().load() ? kExitInterrupted : rc;
+  }
   if (command == "ec2") return RunEc2(global, rest);
   if (command == "bill") return RunBill(global, rest);
   if (command == "admin") return RunAdmin(global, rest);

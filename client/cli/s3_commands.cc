@@ -949,7 +949,10 @@ int RunS3(const GlobalOptions& global, const std::vector<std::string>& words) {
   auto s3 = S3Client::Create(ctx->caller);
   if (!s3) return ReportError(s3.error(), "");
   c.s3.emplace(std::move(*s3));
-  c.transfer.emplace(*c.s3);
+  client::TransferOptions transfer_options;
+  transfer_options.cancel = &CancelFlag();
+  c.transfer.emplace(*c.s3, transfer_options);
+  TransfersInProgress transferring;
   c.print.quiet = c.args.Has("--quiet");
   c.print.only_show_errors = c.args.Has("--only-show-errors");
   c.print.dryrun = c.args.Has("--dryrun");

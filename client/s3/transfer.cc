@@ -59,21 +59,32 @@ class Progress {
   std::int64_t total_;
 };
 
-// The first error of a transfer; workers stop when one is set.
+// The first error of a transfer, or its cancellation; workers stop when
+// either happens.
 class FirstError {
  public:
+  explicit FirstError(const std::atomic<bool>* cancel) : cancel_(cancel) {}
   void Set(Error e) {
     std::lock_guard lock(mu_);
     if (!error_) error_ = std::move(e);
     failed_.store(true);
   }
-  bool failed() const { return failed_.load(); }
+  bool cancelled() const { return cancel_ && cancel_->load(); }
+  bool failed() const { return failed_.load() || cancelled(); }
+  // A cancellation wins over the errors it caused (an interrupted read).
   Error Take() {
     std::lock_guard lock(mu_);
+    if (cancelled()) return MakeError(codes::kCancelled, "the transfer was cancelled");
     return *error_;
+  }
+  // error.Wait(cv, lock, pred), also waking every 50 ms to notice a cancellation.
+  template <class Pred>
+  void Wait(std::condition_variable& cv, std::unique_lock<std::mutex>& lock, Pred pred) const {
+    while (!pred()) cv.wait_for(lock, std::chrono::milliseconds(50));
   }
 
  private:
+  const std::atomic<bool>* cancel_;
   std::mutex mu_;
   std::optional<Error> error_;
   std::atomic<bool> failed_{false};
@@ -268,7 +279,7 @@ Result<UploadResult> TransferManager::UploadFile(const std::string& path, const 
   auto upload_id = client_.CreateMultipartUpload(bucket, key, put);
   if (!upload_id) return upload_id.error();
   std::vector<s3::CompletedPart> parts(count);
-  FirstError error;
+  FirstError error(options_.cancel);
   RunParallel(count, options_.concurrency, error, [&](std::uint64_t i) -> Status {
     std::uint64_t offset = i * part_size;
     std::uint64_t length = std::min(part_size, size - offset);
@@ -332,14 +343,14 @@ Result<UploadResult> TransferManager::UploadStream(std::FILE* in, const std::str
   int in_memory = 0;  // parts read and not yet uploaded
   bool finished_reading = false;
   std::map<int, std::string> etags;
-  FirstError error;
+  FirstError error(options_.cancel);
 
   auto worker = [&] {
     while (true) {
       std::pair<int, std::string> part;
       {
         std::unique_lock lock(mu);
-        cv.wait(lock, [&] { return !queue.empty() || finished_reading || error.failed(); });
+        error.Wait(cv, lock, [&] { return !queue.empty() || finished_reading || error.failed(); });
         if (error.failed() || queue.empty()) return;
         part = std::move(queue.front());
         queue.pop_front();
@@ -375,7 +386,7 @@ Result<UploadResult> TransferManager::UploadStream(std::FILE* in, const std::str
   while (true) {
     {
       std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return in_memory < options_.concurrency || error.failed(); });
+      error.Wait(cv, lock, [&] { return in_memory < options_.concurrency || error.failed(); });
       if (error.failed()) break;
       ++in_memory;
     }
@@ -467,7 +478,7 @@ Result<DownloadResult> TransferManager::DownloadFile(const std::string& bucket,
     std::uint64_t count = (size + part_size - 1) / part_size;
     if (::ftruncate((*temp)->fd(), static_cast<off_t>(size)) != 0)
       return MakeError(codes::kIo, path + ": " + std::strerror(errno));
-    FirstError error;
+    FirstError error(options_.cancel);
     RunParallel(count, options_.concurrency, error, [&](std::uint64_t i) -> Status {
       std::uint64_t offset = i * part_size;
       std::uint64_t length = std::min(part_size, size - offset);
@@ -526,7 +537,7 @@ Result<DownloadResult> TransferManager::DownloadStream(const std::string& bucket
   std::condition_variable cv;
   std::uint64_t next_fetch = 0, next_write = 0;
   std::map<std::uint64_t, std::string> ready;
-  FirstError error;
+  FirstError error(options_.cancel);
   std::uint64_t window = static_cast<std::uint64_t>(options_.concurrency);
 
   auto worker = [&] {
@@ -534,7 +545,7 @@ Result<DownloadResult> TransferManager::DownloadStream(const std::string& bucket
       std::uint64_t i;
       {
         std::unique_lock lock(mu);
-        cv.wait(lock, [&] {
+        error.Wait(cv, lock, [&] {
           return error.failed() || next_fetch >= count || next_fetch < next_write + window;
         });
         if (error.failed() || next_fetch >= count) return;
@@ -561,7 +572,7 @@ Result<DownloadResult> TransferManager::DownloadStream(const std::string& bucket
     std::string data;
     {
       std::unique_lock lock(mu);
-      cv.wait(lock, [&] { return error.failed() || ready.contains(next_write); });
+      error.Wait(cv, lock, [&] { return error.failed() || ready.contains(next_write); });
       if (error.failed()) break;
       data = std::move(ready[next_write]);
       ready.erase(next_write);

@@ -719,6 +719,9 @@ class S3Test(CliCase):
         proc.stderr.close()
         self.assertEqual(rc, 130)
         self.assertIn(b"cancelled: ctrl-c received", seen)
+        # The multipart upload was aborted on the way out, as the aws CLI's is.
+        self.assertIn(b"DELETE", seen)
+        self.assertEqual(self.s3().list_multipart_uploads(Bucket="intr").get("Uploads", []), [])
 
 
 # ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ inline constexpr const char* kInvalidConfig = "InvalidConfiguration";
 inline constexpr const char* kInvalidArgument = "InvalidArgument";  // a caller's mistake
 inline constexpr const char* kIo = "IOError";                       // a local file or stream
 inline constexpr const char* kBadResponse = "BadResponse";          // an answer we cannot read
+inline constexpr const char* kCancelled = "Cancelled";              // the caller asked to stop
 }  // namespace codes
 
 struct Error {

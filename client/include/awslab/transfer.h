@@ -20,6 +20,7 @@
 #ifndef AWSLAB_CLIENT_INCLUDE_AWSLAB_TRANSFER_H_
 #define AWSLAB_CLIENT_INCLUDE_AWSLAB_TRANSFER_H_
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <functional>
@@ -38,6 +39,11 @@ struct TransferOptions {
   std::uint64_t part_size = 8 * kMiB;            // multipart_chunksize; raised when needed to
                                                  // stay within 10,000 parts
   int concurrency = 10;                          // worker threads of one transfer
+  // When set and it turns true (a Ctrl-C handler may store it), the transfer
+  // starts no new part, lets the parts in flight finish, aborts its
+  // multipart upload or removes its temporary file, and returns the error
+  // "Cancelled". Not owned.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Bytes moved so far and the total (-1 while unknown: a stream being

@@ -479,6 +479,41 @@ TEST_F(TransferTest, FailedUploadIsAborted) {
   EXPECT_TRUE(s3_.ListMultipartUploads(bucket_).value().uploads.empty());
 }
 
+// A cancel flag set part-way (as the CLI's Ctrl-C handler sets it): no new
+// part starts, the upload is aborted, a download leaves no file.
+TEST_F(TransferTest, CancelStopsAbortsAndCleansUp) {
+  std::string src = dir_ / "src.bin";
+  WriteTestFile(src, 40 * kMiB);
+  std::atomic<bool> cancel{false};
+  TransferOptions options;
+  options.concurrency = 1;  // parts one after another: the flag is seen before the last
+  options.cancel = &cancel;
+  TransferManager tm(s3_, options);
+  auto stop_after_first_part = [&](std::uint64_t done, std::int64_t) {
+    if (done >= 8 * kMiB) cancel.store(true);
+  };
+  auto up = tm.UploadFile(src, bucket_, "cancelled", {}, stop_after_first_part);
+  ASSERT_FALSE(up);
+  EXPECT_EQ(up.error().code, "Cancelled");
+  EXPECT_TRUE(s3_.ListMultipartUploads(bucket_).value().uploads.empty());
+  EXPECT_EQ(s3_.HeadObject(bucket_, "cancelled").error().http_status, 404);
+
+  cancel.store(false);
+  ASSERT_OK(tm.UploadFile(src, bucket_, "whole"));
+  auto down = tm.DownloadFile(bucket_, "whole", dir_ / "target.bin", stop_after_first_part);
+  ASSERT_FALSE(down);
+  EXPECT_EQ(down.error().code, "Cancelled");
+  EXPECT_EQ(dir_.Names(), std::vector<std::string>{"src.bin"});  // no target, no temporary file
+
+  // A stream upload stops too, even while it waits for input.
+  cancel.store(false);
+  PipeWriter pipe(40 * kMiB);
+  auto s = tm.UploadStream(pipe.read_end, bucket_, "cancelled-stream", {}, stop_after_first_part);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code, "Cancelled");
+  EXPECT_TRUE(s3_.ListMultipartUploads(bucket_).value().uploads.empty());
+}
+
 TEST_F(TransferTest, FailedDownloadLeavesNoFile) {
   std::string src = dir_ / "src.bin";
   WriteTestFile(src, 20 * kMiB);
