@@ -1028,22 +1028,7 @@ Result<std::string> S3Client::Presign(const std::string& method, const std::stri
   call.signing_service = "s3";
   call.signing_region = region() == "aws-global" ? "us-east-1" : region();
   call.s3 = true;
-  auto url = caller_->Presign(call, expires);
-  if (!url) return url;
-  // botocore puts X-Amz-SignedHeaders before X-Amz-Expires (the signer adds
-  // them the other way round). The canonical query is sorted, so only the
-  // URL's bytes change, to be botocore's.
-  std::string& u = *url;
-  std::size_t e = u.find("X-Amz-Expires=");
-  std::size_t sh = u.find("&X-Amz-SignedHeaders=");
-  if (e != u.npos && sh != u.npos && sh > e) {
-    std::size_t sh_end = u.find('&', sh + 1);
-    if (sh_end == u.npos) sh_end = u.size();
-    std::string expires_param = u.substr(e, sh - e);              // "X-Amz-Expires=60"
-    std::string signed_param = u.substr(sh + 1, sh_end - sh - 1);  // "X-Amz-SignedHeaders=host"
-    u.replace(e, sh_end - e, signed_param + "&" + expires_param);
-  }
-  return url;
+  return caller_->Presign(call, expires);
 }
 
 Result<std::string> S3Client::PresignGetObject(const std::string& bucket, const std::string& key,

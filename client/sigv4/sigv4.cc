@@ -511,10 +511,10 @@ std::string PresignRequest(HttpRequest& request, const Credentials& credentials,
   AppendUriEncoded(&q, CredentialString(credentials.access_key_id, scope), true);
   q += "&X-Amz-Date=";
   q += amz_date;
-  q += "&X-Amz-Expires=";
-  q += std::to_string(expires.count());
   q += "&X-Amz-SignedHeaders=";
   AppendUriEncoded(&q, JoinSignedHeaders(signed_headers), true);
+  q += "&X-Amz-Expires=";
+  q += std::to_string(expires.count());
   if (!credentials.session_token.empty()) {
     q += "&X-Amz-Security-Token=";
     AppendUriEncoded(&q, credentials.session_token, true);

@@ -142,8 +142,9 @@ std::string SignRequest(HttpRequest& request, const Credentials& credentials,
                         const SignOptions& options);
 
 // Presigns: appends X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date,
-// X-Amz-Expires, X-Amz-SignedHeaders (, X-Amz-Security-Token) and finally
-// X-Amz-Signature to request.query. Signs only the host header unless others
+// X-Amz-SignedHeaders, X-Amz-Expires (, X-Amz-Security-Token) and finally
+// X-Amz-Signature to request.query: the order of AWS's test suite and of
+// botocore's CRT signer, so a presigned URL is byte for byte botocore's. Signs only the host header unless others
 // are present and not in unsigned_headers. The payload hash is
 // options.payload_hash (UNSIGNED-PAYLOAD for S3). Returns the signature, or
 // an empty string (request unchanged) when there is no Host header.
