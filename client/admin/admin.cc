@@ -7,11 +7,14 @@
 #include <boost/json.hpp>
 
 #include "client/ec2/client_util.h"
+#include "client/ec2/json_fields.h"
 #include "client/include/awslab/sigv4.h"
 
 namespace awslab::client::admin {
 
 namespace json = boost::json;
+using internal::ArrayOf;
+using internal::ObjectOf;
 
 namespace {
 
@@ -26,16 +29,6 @@ std::string StringOf(const json::object& o, std::string_view key) {
 bool BoolOf(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_bool() && v->as_bool();
-}
-
-const json::object* ObjectOf(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-
-const json::array* ArrayOf(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_array() ? &v->as_array() : nullptr;
 }
 
 Error BadJson(std::string_view what, const HttpResponse& response) {

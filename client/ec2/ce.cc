@@ -6,11 +6,14 @@
 #include <boost/json.hpp>
 
 #include "client/ec2/client_util.h"
+#include "client/ec2/json_fields.h"
 #include "client/include/awslab/ce.h"
 
 namespace awslab::client::ce {
 
 namespace json = boost::json;
+using internal::ArrayOf;
+using internal::ObjectOf;
 
 namespace {
 
@@ -117,16 +120,6 @@ void AppendExpression(std::string& out, const Expression& e) {
 std::string StringOf(const json::object& o, std::string_view key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
-
-const json::object* ObjectOf(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_object() ? &v->as_object() : nullptr;
-}
-
-const json::array* ArrayOf(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  return v && v->is_array() ? &v->as_array() : nullptr;
 }
 
 DateInterval Interval(const json::object* o) {
