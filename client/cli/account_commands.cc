@@ -267,21 +267,6 @@ int BillFromCostExplorer(Context& ctx, const ParsedArgs& args) {
   return kExitOk;
 }
 
-bool WantsHelp(const GlobalOptions& global, const std::vector<std::string>& words,
-               std::size_t at) {
-  return global.help || (words.size() > at && words[at] == "help");
-}
-
-std::unique_ptr<Context> SignedContext(const GlobalOptions& global, int& code) {
-  auto ctx = MakeContext(global, code);
-  if (!ctx) return nullptr;
-  if (ctx->config.sign && ctx->config.credentials.access_key_id.empty()) {
-    code = ReportError(client::MakeError(client::codes::kNoCredentials, ""), "");
-    return nullptr;
-  }
-  return ctx;
-}
-
 int AdminAccounts(Context& ctx, const ParsedArgs& args) {
   auto client = MakeAdmin(ctx);
   if (!client) return ReportError(client.error(), "");

@@ -129,6 +129,15 @@ struct Context {
 // shared Caller. On failure prints the error and sets exit_code (253).
 std::unique_ptr<Context> MakeContext(const GlobalOptions& global, int& exit_code);
 
+// True when the command asks for help: --help anywhere, or the word "help"
+// at position `at` of the command's words.
+bool WantsHelp(const GlobalOptions& global, const std::vector<std::string>& words,
+               std::size_t at);
+
+// MakeContext, then: signing without credentials is the aws CLI's
+// NoCredentials error (253).
+std::unique_ptr<Context> SignedContext(const GlobalOptions& global, int& code);
+
 // The URL of the request the calling thread sent last (for connection error
 // messages, as the aws CLI names the endpoint it could not reach).
 std::string LastRequestUrl();
@@ -202,6 +211,7 @@ int RunS3(const GlobalOptions& global, const std::vector<std::string>& words);
 int RunEc2(const GlobalOptions& global, const std::vector<std::string>& words);
 int RunBill(const GlobalOptions& global, const std::vector<std::string>& words);
 int RunAdmin(const GlobalOptions& global, const std::vector<std::string>& words);
+int RunWordcount(const GlobalOptions& global, const std::vector<std::string>& words);
 
 // Help texts (help.cc). Topic: "" (top level), "s3", "s3 cp", "ec2", ...
 // Returns false for an unknown topic.

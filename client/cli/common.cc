@@ -211,7 +211,11 @@ bool ExtractGlobalOptions(int argc, char** argv, GlobalOptions& out,
     else if (name == "--region") out.region = value;
     else if (name == "--endpoint-url") out.endpoint_url = value;
     else if (name == "--ca-bundle") out.ca_bundle = value;
-    else if (name == "--output") {
+    else if (name == "--output" && value.starts_with("s3://")) {
+      // `awslab wordcount --output s3://BUCKET/KEY`: the command's own option.
+      rest.emplace_back("--output");
+      rest.push_back(value);
+    } else if (name == "--output") {
       out.output = ParseOutputFormat(value);
       if (!out.output) {
         error = "argument --output: Invalid choice '" + value +
@@ -609,6 +613,23 @@ std::string LocalTimeString(std::string_view iso) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &local);
   return buf;
+}
+
+// ---- shared by the commands ----
+
+bool WantsHelp(const GlobalOptions& global, const std::vector<std::string>& words,
+               std::size_t at) {
+  return global.help || (words.size() > at && words[at] == "help");
+}
+
+std::unique_ptr<Context> SignedContext(const GlobalOptions& global, int& code) {
+  auto ctx = MakeContext(global, code);
+  if (!ctx) return nullptr;
+  if (ctx->config.sign && ctx->config.credentials.access_key_id.empty()) {
+    code = ReportError(client::MakeError(client::codes::kNoCredentials, ""), "");
+    return nullptr;
+  }
+  return ctx;
 }
 
 }  // namespace awslab::cli

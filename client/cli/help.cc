@@ -37,6 +37,7 @@ Commands:
   s3      ls, mb, rb, cp, mv, rm, sync, presign (as `aws s3`)
   ec2     run, ls, start, stop, reboot, terminate, wait, keypair, ssh-config
   bill    this account's charges by service and by resource and usage type
+  wordcount  count the words under an S3 prefix: sequential, threads, processes
   admin   accounts, clock, bill (the teacher's commands; awslab-server only)
 
 Configuration comes from the flags, then AWS_* environment variables, then the
@@ -169,6 +170,32 @@ simulation clock's month so far; --account: another account, admin keys
 only). Against AWS (no endpoint), or with --cost-explorer: Cost Explorer's
 GetCostAndUsage by SERVICE and USAGE_TYPE (default period: this month).
 DATE: YYYY-MM-DD (awslab also takes YYYY-MM-DDThh:mm:ssZ); --end is exclusive.
+)"},
+    {"wordcount",
+     "awslab wordcount s3://bucket[/prefix] [--mode sequential|threads|processes|all] "
+     "[--workers N] [--output s3://bucket/key.json] [--top K] [--field NAME] "
+     "[--split-size BYTES] [--chunk-size BYTES] [--download-only]",
+     R"(Counts the words of every object under an S3 prefix, as the course's
+high-performance lesson does in Python: a word is what str.split() splits out
+(runs of whitespace; on ASCII text the total equals `wc -w`).
+  --mode sequential   one object after another on one connection
+  --mode threads      N threads sharing the work, each with its own connection (default)
+  --mode processes    N worker processes, each with its own client, counts back over pipes
+  --mode all          the three on the same input: a table of time, MB/s and speed-up
+  --workers N         threads or processes (default: the number of CPUs)
+  --output s3://B/K   write the result (total, per-object counts, top words, timings) as JSON
+  --top K             the K most frequent words
+  --field NAME        JSON lines: count the words of this string field (reviewText)
+  --split-size BYTES  parallel modes count objects larger than this in ranges of it
+                      (default 8388608; 0: never split)
+  --chunk-size BYTES  feed the counter at most this many bytes at a time (testing)
+  --download-only     download without counting (the baseline of bench/wordcount.sh)
+Objects are counted as they download, never held whole in memory. An S3 error
+(NoSuchBucket, AccessDenied, ...) ends the command with the error and 254
+before anything is written.
+Examples:
+  awslab wordcount s3://corpus/books/ --mode all --workers 4
+  awslab wordcount s3://reviews/ --field reviewText --top 10 --output s3://results/count.json
 )"},
     {"admin", "awslab admin accounts|clock|bill [parameters]",
      R"(The teacher's commands (awslab-server, an admin key):

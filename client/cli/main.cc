@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
   if (command == "ec2") return RunEc2(global, rest);
   if (command == "bill") return RunBill(global, rest);
   if (command == "admin") return RunAdmin(global, rest);
+  if (command == "wordcount") return RunWordcount(global, rest);
   return ReportUsage("", "argument command: Invalid choice '" + command +
-                             "', valid choices are: s3 | ec2 | bill | admin");
+                             "', valid choices are: s3 | ec2 | bill | wordcount | admin");
 }
