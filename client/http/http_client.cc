@@ -158,6 +158,10 @@ struct Connection {
   std::optional<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
 
+  // Beast reads as much as the buffer has room for (at least 512 bytes):
+  // without room reserved a body arrives 512 bytes a read.
+  Connection() { buffer.reserve(64 << 10); }
+
   beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 
   // Starts an asynchronous operation and runs it to completion within
@@ -194,8 +198,33 @@ std::string OpenSslErrors() {
 
 struct HttpClient::Impl {
   HttpOptions options;
-  ssl::context tls{ssl::context::tls_client};
+  // Made on first use: an OpenSSL context costs milliseconds (providers,
+  // the trust store), which every plain-http client would pay for nothing.
+  std::once_flag tls_once;
+  std::optional<ssl::context> tls;
+  std::string tls_error;  // the CA bundle could not be read
   std::mutex mu;
+
+  ssl::context& Tls() {
+    std::call_once(tls_once, [this] {
+      tls.emplace(ssl::context::tls_client);
+      tls->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 |
+                       ssl::context::no_tlsv1_1);
+      if (!options.ca_bundle.empty()) {
+        error_code ec;
+        tls->load_verify_file(options.ca_bundle, ec);
+        if (ec) {
+          tls_error = "cannot read the CA bundle " + options.ca_bundle + ": " + ec.message() +
+                      " " + OpenSslErrors();
+        }
+      } else {
+        error_code ignored;  // no system trust store: verification fails later, clearly
+        tls->set_default_verify_paths(ignored);
+      }
+    });
+    return *tls;
+  }
   std::map<std::string, std::vector<std::unique_ptr<Connection>>, std::less<>> idle;
   std::atomic<std::uint64_t> opened{0};
 
@@ -239,8 +268,13 @@ struct HttpClient::Impl {
     if (name.size() > 10 && name.ends_with(".localhost")) name = "localhost";
     auto endpoints = resolver.resolve(name, std::to_string(origin.port), ec);
     if (ec) return MakeError(codes::kConnection, "could not resolve " + origin.host + ": " + ec.message());
-    if (origin.tls()) c->secure.emplace(c->ioc, tls);
-    else c->plain.emplace(c->ioc);
+    if (origin.tls()) {
+      ssl::context& context = Tls();
+      if (!tls_error.empty()) return MakeError(codes::kTls, tls_error);
+      c->secure.emplace(c->ioc, context);
+    } else {
+      c->plain.emplace(c->ioc);
+    }
     ec = c->Run(options.connect_timeout, [&](auto handler) {
       c->lowest().async_connect(endpoints, std::move(handler));
     });
@@ -368,17 +402,6 @@ HttpClient::~HttpClient() = default;
 Result<std::shared_ptr<HttpClient>> HttpClient::Create(HttpOptions options) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
-  error_code ec;
-  impl->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
-  if (!impl->options.ca_bundle.empty()) {
-    impl->tls.load_verify_file(impl->options.ca_bundle, ec);
-    if (ec)
-      return MakeError(codes::kTls, "cannot read the CA bundle " + impl->options.ca_bundle + ": " +
-                                        ec.message() + " " + OpenSslErrors());
-  } else {
-    impl->tls.set_default_verify_paths(ec);
-  }
   return std::shared_ptr<HttpClient>(new HttpClient(std::move(impl)));
 }
 

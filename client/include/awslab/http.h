@@ -121,7 +121,9 @@ struct HttpOptions {
 
 class HttpClient {
  public:
-  // Errors: an unreadable CA bundle (SSLError).
+  // Never fails today. The TLS context is made at the first https
+  // connection (as botocore does): an unreadable CA bundle is that
+  // request's SSLError.
   static Result<std::shared_ptr<HttpClient>> Create(HttpOptions options);
   ~HttpClient();
 
