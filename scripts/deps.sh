@@ -8,7 +8,8 @@ what="${1:-build}"
 build_pkgs=(g++ cmake ninja-build pkg-config libboost1.81-dev libboost-json1.81-dev
             libleveldb-dev libsnappy-dev libssl-dev libpugixml-dev libgtest-dev)
 test_pkgs=(awscli python3-boto3 python3-boto python3-botocore python3-pandas curl nodejs npm
-           s3cmd rclone chromium openssh-client openssl)
+           s3cmd rclone chromium openssh-client openssl
+           openmpi-bin libopenmpi-dev)  # awslab-wordcount-mpi is built and tested where MPI is
 
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -148,6 +148,15 @@ std::string RangeHeader(std::uint64_t from, std::uint64_t to) {  // [from, to)
   return "bytes=" + std::to_string(from) + "-" + std::to_string(to - 1);
 }
 
+// A counter's own error (a line that is not JSON), returned by Finish or
+// through the GET's sink, names the object; S3's errors stay as they are.
+Error InObject(const JobOptions& options, const CorpusObject& object, Error e) {
+  if (e.http_status == 0 && e.code == client::codes::kInvalidArgument) {
+    e.message = "s3://" + options.bucket + "/" + object.key + ": " + e.message;
+  }
+  return e;
+}
+
 }  // namespace
 
 std::uint64_t Tally::Words() const {
@@ -224,23 +233,19 @@ Status CountUnit(client::S3Client& s3, const JobOptions& options, const CorpusOb
   if (!whole) get.range = RangeHeader(from, to);
   sink.NextGet();
   auto got = s3.GetObject(options.bucket, object.key, sink, get);
-  if (!got) return got.error();
+  if (!got) return InObject(options, object, got.error());
   // Past the range: the word or line that started in it may go on.
   while (options.count && sink.counter().WantsMore() && !whole && to < size) {
     const std::uint64_t next = std::min(size, to + kExtension);
     get.range = RangeHeader(to, next);
     sink.NextGet();
     got = s3.GetObject(options.bucket, object.key, sink, get);
-    if (!got) return got.error();
+    if (!got) return InObject(options, object, got.error());
     to = next;
   }
   if (options.count) {
     auto status = sink.counter().Finish();
-    if (!status) {
-      Error e = status.error();
-      e.message = "s3://" + options.bucket + "/" + object.key + ": " + e.message;
-      return e;
-    }
+    if (!status) return InObject(options, object, status.error());
     sink.counter().Into(out);
   }
   out.bytes = sink.bytes();
