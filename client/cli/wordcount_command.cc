@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "client/cli/cli.h"
+#include "client/include/awslab/args.h"
 #include "client/include/awslab/s3.h"
 #include "client/wordcount/job.h"
 
@@ -16,32 +17,9 @@ namespace awslab::cli {
 namespace {
 
 using wordcount::Mode;
-
-struct S3Path {
-  std::string bucket;
-  std::string key;
-};
-
-std::optional<S3Path> ParseS3Path(std::string_view s) {
-  if (!s.starts_with("s3://")) return std::nullopt;
-  s.remove_prefix(5);
-  S3Path p;
-  const auto slash = s.find('/');
-  p.bucket = std::string(s.substr(0, slash));
-  if (slash != s.npos) p.key = std::string(s.substr(slash + 1));
-  if (p.bucket.empty()) return std::nullopt;
-  return p;
-}
-
-std::optional<std::uint64_t> ParseCount(const std::string& s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return v;
-}
+using args::ParseCount;
+using wordcount::ParseS3Path;
+using wordcount::S3Path;
 
 struct Run {
   Mode mode;

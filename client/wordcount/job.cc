@@ -159,26 +159,18 @@ Error InObject(const JobOptions& options, const CorpusObject& object, Error e) {
 
 }  // namespace
 
-std::uint64_t Tally::Words() const {
+namespace {
+std::uint64_t Sum(const std::vector<UnitCount>& units, std::uint64_t UnitCount::*field) {
   std::uint64_t n = 0;
-  for (const UnitCount& u : units) n += u.words;
+  for (const UnitCount& u : units) n += u.*field;
   return n;
 }
-std::uint64_t Tally::Records() const {
-  std::uint64_t n = 0;
-  for (const UnitCount& u : units) n += u.records;
-  return n;
-}
-std::uint64_t Tally::Missing() const {
-  std::uint64_t n = 0;
-  for (const UnitCount& u : units) n += u.missing;
-  return n;
-}
-std::uint64_t Tally::BytesDownloaded() const {
-  std::uint64_t n = 0;
-  for (const UnitCount& u : units) n += u.bytes;
-  return n;
-}
+}  // namespace
+
+std::uint64_t Tally::Words() const { return Sum(units, &UnitCount::words); }
+std::uint64_t Tally::Records() const { return Sum(units, &UnitCount::records); }
+std::uint64_t Tally::Missing() const { return Sum(units, &UnitCount::missing); }
+std::uint64_t Tally::BytesDownloaded() const { return Sum(units, &UnitCount::bytes); }
 std::vector<std::uint64_t> Tally::ObjectWords(const std::vector<Unit>& plan,
                                               std::size_t objects) const {
   std::vector<std::uint64_t> words(objects, 0);
@@ -327,6 +319,17 @@ Result<Tally> RunMode(Mode mode, const client::Config& config, const JobOptions&
       return RunProcesses(config, options, objects, plan, workers, cancel);
   }
   return client::MakeError(client::codes::kInvalidArgument, "unknown mode");
+}
+
+std::optional<S3Path> ParseS3Path(std::string_view s) {
+  if (!s.starts_with("s3://")) return std::nullopt;
+  s.remove_prefix(5);
+  S3Path p;
+  const auto slash = s.find('/');
+  p.bucket = std::string(s.substr(0, slash));
+  if (slash != s.npos) p.key = std::string(s.substr(slash + 1));
+  if (p.bucket.empty()) return std::nullopt;
+  return p;
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> TopWords(const WordTable& table, int k) {

@@ -18,6 +18,7 @@
 #include <atomic>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -123,6 +124,14 @@ Result<Tally> RunThreads(const client::Config& config, const JobOptions& options
                          const std::vector<CorpusObject>& objects, const std::vector<Unit>& plan,
                          const std::vector<std::size_t>& indexes, int workers,
                          const std::atomic<bool>* cancel);
+
+// "s3://bucket/prefix" as a bucket and a key or prefix (which may be empty);
+// nullopt when it is not an S3 path.
+struct S3Path {
+  std::string bucket;
+  std::string key;
+};
+std::optional<S3Path> ParseS3Path(std::string_view s);
 
 // The K most frequent words, most frequent first (ties: by bytes).
 std::vector<std::pair<std::string, std::uint64_t>> TopWords(const WordTable& table, int k);

@@ -37,6 +37,7 @@
 #include <tuple>
 #include <vector>
 
+#include "client/include/awslab/args.h"
 #include "client/include/awslab/config.h"
 #include "client/include/awslab/error.h"
 #include "client/include/awslab/s3.h"
@@ -47,6 +48,7 @@ namespace {
 
 namespace json = boost::json;
 namespace codes = client::codes;
+using args::ParseCount;
 
 constexpr int kRoot = 0;
 
@@ -63,32 +65,6 @@ constexpr const char* kUsage =
     "[--endpoint-url URL]";
 
 // ---- the command line ----
-
-struct S3Path {
-  std::string bucket;
-  std::string key;
-};
-
-std::optional<S3Path> ParseS3Path(std::string_view s) {
-  if (!s.starts_with("s3://")) return std::nullopt;
-  s.remove_prefix(5);
-  S3Path p;
-  const auto slash = s.find('/');
-  p.bucket = std::string(s.substr(0, slash));
-  if (slash != s.npos) p.key = std::string(s.substr(slash + 1));
-  if (p.bucket.empty()) return std::nullopt;
-  return p;
-}
-
-std::optional<std::uint64_t> ParseCount(std::string_view s) {
-  if (s.empty() || s.size() > 19) return std::nullopt;
-  std::uint64_t v = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<std::uint64_t>(c - '0');
-  }
-  return v;
-}
 
 struct Args {
   JobOptions options;

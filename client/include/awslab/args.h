@@ -5,6 +5,7 @@
 #ifndef AWSLAB_CLIENT_INCLUDE_AWSLAB_ARGS_H_
 #define AWSLAB_CLIENT_INCLUDE_AWSLAB_ARGS_H_
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -65,6 +66,18 @@ inline std::vector<std::string> SplitComma(std::string_view s) {
     s.remove_prefix(comma + 1);
   }
   return out;
+}
+
+// A count given on the command line: decimal digits only, at most 19 of
+// them (no sign, no spaces); nullopt otherwise.
+inline std::optional<std::uint64_t> ParseCount(std::string_view s) {
+  if (s.empty() || s.size() > 19) return std::nullopt;
+  std::uint64_t n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  return n;
 }
 
 }  // namespace awslab::args
