@@ -147,7 +147,10 @@ int RunWordcount(const GlobalOptions& global, const std::vector<std::string>& wo
       const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
       if (!tally) {
         if (tally.error().code == client::codes::kCancelled) return kExitInterrupted;
-        return ReportError(tally.error(), "GetObject");
+        // A corpus the counter cannot read (a line that is not JSON) is not
+        // a usage error: 255, as other local errors.
+        const int rc = ReportError(tally.error(), "GetObject");
+        return rc == kExitUsage ? kExitOther : rc;
       }
       if (kept && options.count && kept->Words() != tally->Words()) {
         return ReportError(

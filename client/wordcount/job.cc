@@ -99,6 +99,9 @@ class CountingSink : public client::BodySink {
   }
 
   Status Write(std::string_view chunk) override {
+    if (options_.cancel && options_.cancel->load(std::memory_order_relaxed)) {
+      return client::MakeError(client::codes::kCancelled, "cancelled");
+    }
     bytes_ += chunk.size();
     written_this_get_ += chunk.size();
     if (!options_.count) return {};
@@ -257,10 +260,12 @@ std::string_view ModeName(Mode mode) {
   return "?";
 }
 
-Result<Tally> RunThreads(const client::Config& config, const JobOptions& options,
+Result<Tally> RunThreads(const client::Config& config, const JobOptions& job,
                          const std::vector<CorpusObject>& objects, const std::vector<Unit>& plan,
                          const std::vector<std::size_t>& indexes, int workers,
                          const std::atomic<bool>* cancel) {
+  JobOptions options = job;
+  options.cancel = cancel;
   Tally tally;
   tally.units.resize(indexes.size());
   workers = std::max(1, std::min<int>(workers, static_cast<int>(std::max<std::size_t>(
@@ -321,6 +326,54 @@ Result<Tally> RunMode(Mode mode, const client::Config& config, const JobOptions&
   return client::MakeError(client::codes::kInvalidArgument, "unknown mode");
 }
 
+namespace {
+// The length of the valid UTF-8 character at s[i], or 0 (RFC 3629: no
+// overlong forms, no surrogates, nothing past U+10FFFF).
+std::size_t Utf8CharAt(std::string_view s, std::size_t i) {
+  const auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+  const std::size_t left = s.size() - i;
+  const unsigned char c = b(0);
+  if (c < 0x80) return 1;
+  auto cont = [&](std::size_t k) { return k < left && (b(k) & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return cont(1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    if (!cont(1) || !cont(2)) return 0;
+    if (c == 0xE0 && b(1) < 0xA0) return 0;  // overlong
+    if (c == 0xED && b(1) > 0x9F) return 0;  // surrogates
+    return 3;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    if (!cont(1) || !cont(2) || !cont(3)) return 0;
+    if (c == 0xF0 && b(1) < 0x90) return 0;  // overlong
+    if (c == 0xF4 && b(1) > 0x8F) return 0;  // past U+10FFFF
+    return 4;
+  }
+  return 0;
+}
+}  // namespace
+
+std::string ValidUtf8(std::string s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const std::size_t n = Utf8CharAt(s, i);
+    if (n == 0) break;
+    i += n;
+  }
+  if (i == s.size()) return s;
+  std::string out = s.substr(0, i);
+  while (i < s.size()) {
+    const std::size_t n = Utf8CharAt(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD
+      ++i;
+    } else {
+      out.append(s, i, n);
+      i += n;
+    }
+  }
+  return out;
+}
+
 std::optional<S3Path> ParseS3Path(std::string_view s) {
   if (!s.starts_with("s3://")) return std::nullopt;
   s.remove_prefix(5);
@@ -341,6 +394,7 @@ std::vector<std::pair<std::string, std::uint64_t>> TopWords(const WordTable& tab
   std::partial_sort(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(n), words.end(),
                     better);
   words.resize(n);
+  for (auto& w : words) w.first = ValidUtf8(std::move(w.first));
   return words;
 }
 

@@ -50,6 +50,8 @@ struct JobOptions {
   // tests use it to put chunk boundaries everywhere.
   std::size_t chunk_size = 0;
   bool count = true;  // false: only download (the bench's baseline)
+  // Set: a unit stops at its next chunk with Cancelled (RunMode sets it).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct CorpusObject {
@@ -134,7 +136,11 @@ struct S3Path {
 std::optional<S3Path> ParseS3Path(std::string_view s);
 
 // The K most frequent words, most frequent first (ties: by bytes).
+// Bytes that are not UTF-8 are shown as U+FFFD (JSON holds UTF-8 only).
 std::vector<std::pair<std::string, std::uint64_t>> TopWords(const WordTable& table, int k);
+
+// `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
+std::string ValidUtf8(std::string s);
 
 // Adds `from` into `into`.
 void MergeTables(WordTable& into, WordTable&& from);

@@ -47,5 +47,15 @@ TEST(TopWordsTest, MostFrequentFirstTiesByBytes) {
   EXPECT_EQ(table.size(), 5u);
 }
 
+TEST(ValidUtf8Test, ReplacesWhatIsNotUtf8) {
+  EXPECT_EQ(ValidUtf8("caf\xc3\xa9 \xf0\x9f\x91\x8d"), "caf\xc3\xa9 \xf0\x9f\x91\x8d");
+  EXPECT_EQ(ValidUtf8("a\xff" "b"), "a\xef\xbf\xbd" "b");
+  EXPECT_EQ(ValidUtf8("\xe2\x80"), "\xef\xbf\xbd\xef\xbf\xbd");   // cut short
+  EXPECT_EQ(ValidUtf8("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd");   // overlong
+  EXPECT_EQ(ValidUtf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd");  // surrogate
+  WordTable table = {{"\xff", 2}};
+  EXPECT_EQ(TopWords(table, 1)[0].first, "\xef\xbf\xbd");
+}
+
 }  // namespace
 }  // namespace awslab::wordcount
