@@ -4,9 +4,11 @@
 // whitespace bytes; the word starts are then the non-whitespace bytes whose
 // predecessor is whitespace, `~ws & ((ws << 1) | carry)`, counted with one
 // popcount. A block with a byte that can begin multi-byte whitespace (C2, E1,
-// E2, E3) goes through the scalar path, which reads whole characters. On
-// x86-64 with AVX2 the mask takes two 32-byte loads and a few compares;
-// elsewhere a portable loop builds it a byte at a time.
+// E2, E3) also gets masks of where the 2- and 3-byte whitespace characters
+// start, from the bytes at p, p + 1 and p + 2; a character's bytes are all
+// whitespace in the block's mask, and up to two of them spill into the next
+// block. On x86-64 with AVX2 the masks take 32-byte loads and a few compares;
+// elsewhere a portable loop builds them a byte at a time.
 #include "client/wordcount/word_counter.h"
 
 #include <array>
@@ -49,7 +51,64 @@ std::uint64_t MaskPortable(const unsigned char* p, bool& plain) {
   return mask;
 }
 
+// Bit i of ws2 (ws3): a 2-byte (3-byte) whitespace character starts at byte
+// i of the 64 at p. Reads p[0, 66).
+using WideFn = void (*)(const unsigned char* p, std::uint64_t& ws2, std::uint64_t& ws3);
+inline constexpr std::size_t kWideReach = 66;
+
+void WidePortable(const unsigned char* p, std::uint64_t& ws2, std::uint64_t& ws3) {
+  ws2 = ws3 = 0;
+  for (int i = 0; i < 64; ++i) {
+    if (!MayLeadWhitespace(p[i])) continue;
+    const int w = WhitespaceAt(p + i, 3);
+    ws2 |= static_cast<std::uint64_t>(w == 2) << i;
+    ws3 |= static_cast<std::uint64_t>(w == 3) << i;
+  }
+}
+
 #if defined(__x86_64__)
+__attribute__((target("avx2"))) inline __m256i Eq(__m256i v, int c) {
+  return _mm256_cmpeq_epi8(v, _mm256_set1_epi8(static_cast<char>(c)));
+}
+// lo <= v <= lo + span, unsigned.
+__attribute__((target("avx2"))) inline __m256i In(__m256i v, int lo, int span) {
+  const __m256i d = _mm256_sub_epi8(v, _mm256_set1_epi8(static_cast<char>(lo)));
+  return _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(static_cast<char>(span))), d);
+}
+
+__attribute__((target("avx2"))) inline void Wide32Avx2(const unsigned char* p, std::uint32_t& ws2,
+                                                       std::uint32_t& ws3) {
+  const __m256i v0 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 1));
+  const __m256i v2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 2));
+  const __m256i e2 = Eq(v0, 0xE2);
+  const __m256i n80 = Eq(v1, 0x80);
+  const __m256i t80 = Eq(v2, 0x80);
+  // C2 85, C2 A0
+  const __m256i two = _mm256_and_si256(Eq(v0, 0xC2), _mm256_or_si256(Eq(v1, 0x85), Eq(v1, 0xA0)));
+  // E2 80 80-8A, E2 80 A8, E2 80 A9, E2 80 AF
+  __m256i three = _mm256_and_si256(
+      _mm256_and_si256(e2, n80),
+      _mm256_or_si256(In(v2, 0x80, 10), _mm256_or_si256(In(v2, 0xA8, 1), Eq(v2, 0xAF))));
+  // E2 81 9F
+  three = _mm256_or_si256(three, _mm256_and_si256(_mm256_and_si256(e2, Eq(v1, 0x81)), Eq(v2, 0x9F)));
+  // E1 9A 80
+  three = _mm256_or_si256(three, _mm256_and_si256(_mm256_and_si256(Eq(v0, 0xE1), Eq(v1, 0x9A)), t80));
+  // E3 80 80
+  three = _mm256_or_si256(three, _mm256_and_si256(_mm256_and_si256(Eq(v0, 0xE3), n80), t80));
+  ws2 = static_cast<std::uint32_t>(_mm256_movemask_epi8(two));
+  ws3 = static_cast<std::uint32_t>(_mm256_movemask_epi8(three));
+}
+
+__attribute__((target("avx2"))) void WideAvx2(const unsigned char* p, std::uint64_t& ws2,
+                                              std::uint64_t& ws3) {
+  std::uint32_t a0, a1, b0, b1;
+  Wide32Avx2(p, a0, b0);
+  Wide32Avx2(p + 32, a1, b1);
+  ws2 = a0 | static_cast<std::uint64_t>(a1) << 32;
+  ws3 = b0 | static_cast<std::uint64_t>(b1) << 32;
+}
+
 __attribute__((target("avx2"))) inline std::uint32_t Mask32Avx2(__m256i v, bool& lead) {
   const __m256i space = _mm256_set1_epi8(0x20);
   // 09-0D: v - 9 <= 4 unsigned; 1C-1F: v - 0x1C <= 3 unsigned.
@@ -86,7 +145,15 @@ MaskFn BestMask() {
   return MaskPortable;
 }
 
+WideFn BestWide() {
+#if defined(__x86_64__)
+  if (__builtin_cpu_supports("avx2")) return WideAvx2;
+#endif
+  return WidePortable;
+}
+
 std::atomic<MaskFn> g_mask{BestMask()};
+std::atomic<WideFn> g_wide{BestWide()};
 
 }  // namespace
 
@@ -126,7 +193,10 @@ int WhitespaceAt(const unsigned char* p, std::size_t n) {
 
 const char* KernelName() { return g_mask.load() == MaskPortable ? "portable" : "avx2"; }
 
-void UsePortableKernel(bool portable) { g_mask.store(portable ? MaskPortable : BestMask()); }
+void UsePortableKernel(bool portable) {
+  g_mask.store(portable ? MaskPortable : BestMask());
+  g_wide.store(portable ? WidePortable : BestWide());
+}
 
 // ---- WordCounter ----
 
@@ -185,18 +255,28 @@ void WordCounter::Feed(std::string_view chunk) {
     carry_len_ = 0;
   }
   const MaskFn mask_fn = g_mask.load(std::memory_order_relaxed);
-  while (n - i >= 64) {
+  const WideFn wide_fn = g_wide.load(std::memory_order_relaxed);
+  // The bytes at the start of the next block that end a multi-byte
+  // whitespace character begun in this one (bit 0: its byte 0, bit 1: byte 1).
+  std::uint64_t spill = 0;
+  while (n - i >= kWideReach) {
     bool plain;
-    const std::uint64_t ws = mask_fn(p + i, plain);
-    if (plain) {
-      Block(ws, pos_);
-      i += 64;
-      pos_ += 64;
-    } else {
-      const std::size_t done = Scalar(p + i, n - i, 64, pos_, false);
-      i += done;
-      pos_ += done;
+    std::uint64_t ws = mask_fn(p + i, plain);
+    if (!plain || spill != 0) {
+      std::uint64_t ws2 = 0, ws3 = 0;
+      if (!plain) wide_fn(p + i, ws2, ws3);
+      ws |= spill | ws2 | (ws2 << 1) | ws3 | (ws3 << 1) | (ws3 << 2);
+      spill = ((ws2 | ws3) >> 63) | ((ws3 >> 62) & 1) | ((ws3 >> 63) << 1);
     }
+    Block(ws, pos_);
+    i += 64;
+    pos_ += 64;
+  }
+  if (spill != 0) {  // the rest of a whitespace character that began in the last block
+    const std::size_t k = (spill >> 1) != 0 ? 2 : 1;
+    i += k;
+    pos_ += k;
+    prev_ws_ = true;
   }
   const std::size_t done = Scalar(p + i, n - i, n - i, pos_, false);
   i += done;

@@ -66,8 +66,8 @@ class WordCounter {
   // unless `final`. Returns the bytes consumed.
   std::size_t Scalar(const unsigned char* p, std::size_t n, std::size_t stop, std::uint64_t base,
                      bool final);
-  // The 64 bytes at p hold no byte that can begin multi-byte whitespace:
-  // classify them at once.
+  // Counts the owned word starts of the 64 bytes at `base`, given which of
+  // them are whitespace (every byte of a multi-byte whitespace character).
   void Block(std::uint64_t whitespace_mask, std::uint64_t base);
   bool Owned(std::uint64_t offset) const { return offset >= own_begin_ && offset < own_end_; }
 
