@@ -56,15 +56,26 @@ AWS_CLI = "/usr/bin/aws"
 CURL = "/usr/bin/curl"
 
 
-def server_binary():
-    path = os.environ.get("AWSLAB_SERVER", "")
+def binary_from_env(variable, name, example):
+    """The executable that the environment variable names (ctest sets it);
+    a clear error when it is unset or not executable. `example` is the path
+    to suggest for a run by hand."""
+    path = os.environ.get(variable, "")
     if not path:
         raise RuntimeError(
-            "AWSLAB_SERVER is not set: point it at the awslab-server binary "
-            "(ctest sets it; by hand: AWSLAB_SERVER=build/emulator/awslab-server)")
+            "%s is not set: point it at the %s binary (ctest sets it; by hand: %s=%s)"
+            % (variable, name, variable, example))
     if not os.access(path, os.X_OK):
-        raise RuntimeError("AWSLAB_SERVER=%s is not an executable file" % path)
+        raise RuntimeError("%s=%s is not an executable file" % (variable, path))
     return path
+
+
+def server_binary():
+    return binary_from_env("AWSLAB_SERVER", "awslab-server", "build/emulator/awslab-server")
+
+
+def cli_binary():
+    return binary_from_env("AWSLAB_CLI", "awslab", "build/client/awslab")
 
 
 # --------------------------------------------------------------------------

@@ -57,16 +57,6 @@ SERVICE = 254
 OTHER = 255
 
 
-def cli_binary():
-    path = os.environ.get("AWSLAB_CLI", "")
-    if not path:
-        raise RuntimeError("AWSLAB_CLI is not set: point it at the awslab binary "
-                           "(ctest sets it; by hand: AWSLAB_CLI=build/client/awslab)")
-    if not os.access(path, os.X_OK):
-        raise RuntimeError("AWSLAB_CLI=%s is not an executable file" % path)
-    return path
-
-
 class Done:
     def __init__(self, proc):
         self.rc = proc.returncode
@@ -92,7 +82,7 @@ class CliCase(harness.ServerTestCase):
 
     def setUp(self):
         super().setUp()
-        self.cli = cli_binary()
+        self.cli = harness.cli_binary()
         self.tmp = tempfile.mkdtemp(prefix="awslab-cli-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
 
@@ -1001,7 +991,7 @@ class _ClockHandler(http.server.BaseHTTPRequestHandler):
 class TlsOptionsTest(unittest.TestCase):
 
     def setUp(self):
-        self.cli = cli_binary()
+        self.cli = harness.cli_binary()
         self.tmp = tempfile.mkdtemp(prefix="awslab-cli-tls-")
         self.addCleanup(shutil.rmtree, self.tmp, True)
         run = lambda *a: subprocess.run([OPENSSL] + list(a), cwd=self.tmp, capture_output=True,

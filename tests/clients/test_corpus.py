@@ -35,14 +35,8 @@ REVIEW_KEYS = ["reviewerID", "asin", "reviewerName", "helpful", "reviewText", "o
 
 
 def corpus_binary():
-    path = os.environ.get("AWSLAB_CORPUS", "")
-    if not path:
-        raise RuntimeError("AWSLAB_CORPUS is not set: point it at the awslab-corpus binary "
-                           "(ctest sets it; by hand: "
-                           "AWSLAB_CORPUS=build/fixtures/corpus/awslab-corpus)")
-    if not os.access(path, os.X_OK):
-        raise RuntimeError("AWSLAB_CORPUS=%s is not an executable file" % path)
-    return path
+    return harness.binary_from_env("AWSLAB_CORPUS", "awslab-corpus",
+                                   "build/fixtures/corpus/awslab-corpus")
 
 
 def run_corpus(*args, env=None, timeout=300):

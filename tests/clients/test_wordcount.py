@@ -42,16 +42,6 @@ OTHER = 255
 INTERRUPTED = 130
 
 
-def cli_binary():
-    path = os.environ.get("AWSLAB_CLI", "")
-    if not path:
-        raise RuntimeError("AWSLAB_CLI is not set: point it at the awslab binary "
-                           "(ctest sets it; by hand: AWSLAB_CLI=build/client/awslab)")
-    if not os.access(path, os.X_OK):
-        raise RuntimeError("AWSLAB_CLI=%s is not an executable file" % path)
-    return path
-
-
 # ---------------------------------------------------------------------------
 # The characters. The test checks its own lists against Python's isspace().
 
@@ -189,7 +179,7 @@ class WordcountMixin:
     """Runs awslab wordcount against self.endpoint."""
 
     def run_cli(self, *args, key=harness.DEFAULT_KEY, timeout=300):
-        argv = [cli_binary(), "--endpoint-url", self.endpoint] + list(args)
+        argv = [harness.cli_binary(), "--endpoint-url", self.endpoint] + list(args)
         proc = subprocess.run(argv, env=harness.client_env(*key), stdin=subprocess.DEVNULL,
                               capture_output=True, timeout=timeout)
         return Done(proc)
@@ -896,7 +886,7 @@ class InterruptTest(SharedServerCase):
             args = ["s3://corpus/big/", "--chunk-size", "1", "--top", "10"]
         else:
             args = ["s3://corpus/small/", "--split-size", "1", "--top", "10"]
-        argv = [cli_binary(), "--endpoint-url", self.endpoint, "--debug", "wordcount",
+        argv = [harness.cli_binary(), "--endpoint-url", self.endpoint, "--debug", "wordcount",
                 "--mode", mode, "--workers", "2", "--output", "s3://results/out.json"] + args
         proc = subprocess.Popen(argv, env=harness.client_env(), stdin=subprocess.DEVNULL,
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE,
