@@ -129,8 +129,7 @@ int RunWordcount(const GlobalOptions& global, const std::vector<std::string>& wo
                                          "more than 4294967295 objects under the prefix"),
                        "");
   }
-  std::uint64_t bytes = 0;
-  for (const auto& o : *objects) bytes += o.size;
+  const std::uint64_t bytes = wordcount::TotalBytes(*objects);
 
   const auto whole = wordcount::PlanUnits(*objects, 0);
   const auto split = wordcount::PlanUnits(*objects, options.split_size);
@@ -169,23 +168,6 @@ int RunWordcount(const GlobalOptions& global, const std::vector<std::string>& wo
   if (CancelFlag().load()) return kExitInterrupted;
 
   // The result document (the same on stdout with --output json and in S3).
-  json::object doc;
-  doc["bucket"] = options.bucket;
-  doc["prefix"] = options.prefix;
-  doc["field"] = options.field.empty() ? json::value(nullptr) : json::value(options.field);
-  doc["mode"] = mode;
-  doc["workers"] = workers;
-  doc["objects"] = objects->size();
-  doc["bytes"] = bytes;
-  doc["total"] = options.count ? json::value(kept->Words()) : json::value(nullptr);
-  if (!options.field.empty()) {
-    doc["records"] = kept->Records();
-    doc["records_without_field"] = kept->Missing();
-  }
-  double seconds = 0;
-  for (const Run& r : runs) seconds += r.seconds;
-  doc["seconds"] = seconds;
-  doc["list_seconds"] = list_seconds;
   const double sequential = runs.front().mode == Mode::kSequential ? runs.front().seconds : 0;
   json::array run_docs;
   Section runs_section{"Runs", "RUN", {"Mode", "Workers", "Seconds", "MB/s", "Speed-up"},
@@ -206,30 +188,19 @@ int RunWordcount(const GlobalOptions& global, const std::vector<std::string>& wo
     runs_section.rows.push_back({std::string(ModeName(r.mode)), std::to_string(r.workers),
                                  Fixed(r.seconds, 3), Fixed(rate, 1), speedup});
   }
-  doc["runs"] = std::move(run_docs);
-  if (options.count) {
-    json::object counts;
-    const auto per_object = kept->ObjectWords(*kept_plan, objects->size());
-    for (std::size_t i = 0; i < objects->size(); ++i) counts[(*objects)[i].key] = per_object[i];
-    doc["counts"] = std::move(counts);
-  }
+  json::object doc =
+      wordcount::ResultDocument(options, mode, workers, {}, *objects, *kept_plan,
+                                options.count ? &*kept : nullptr, list_seconds, std::move(run_docs));
   Section top_section{"Top words", "TOP", {"Word", "Count"}, {false, true}, {}};
-  if (options.top > 0 && options.count) {
-    json::array top;
-    for (auto& [word, n] : wordcount::TopWords(kept->table, options.top)) {
-      top_section.rows.push_back({word, std::to_string(n)});
-      json::object t;
-      t["word"] = std::move(word);
-      t["count"] = n;
-      top.push_back(std::move(t));
+  if (const json::value* top = doc.if_contains("top")) {
+    for (const json::value& t : top->as_array()) {
+      top_section.rows.push_back({std::string(t.at("word").as_string()),
+                                  std::to_string(t.at("count").to_number<std::uint64_t>())});
     }
-    doc["top"] = std::move(top);
   }
 
   if (output) {
-    client::s3::PutObjectOptions put;
-    put.content_type = "application/json";
-    auto put_result = s3->PutObject(output->bucket, output->key, json::serialize(doc), put);
+    auto put_result = wordcount::PutResult(*s3, *output, doc);
     if (!put_result) return ReportError(put_result.error(), "PutObject");
   }
 

@@ -398,6 +398,64 @@ std::vector<std::pair<std::string, std::uint64_t>> TopWords(const WordTable& tab
   return words;
 }
 
+std::uint64_t TotalBytes(const std::vector<CorpusObject>& objects) {
+  std::uint64_t bytes = 0;
+  for (const CorpusObject& o : objects) bytes += o.size;
+  return bytes;
+}
+
+boost::json::object ResultDocument(const JobOptions& options, std::string_view mode, int workers,
+                                   const boost::json::object& extra,
+                                   const std::vector<CorpusObject>& objects,
+                                   const std::vector<Unit>& plan, const Tally* tally,
+                                   double list_seconds, boost::json::array runs) {
+  namespace json = boost::json;
+  json::object doc;
+  doc["bucket"] = options.bucket;
+  doc["prefix"] = options.prefix;
+  doc["field"] = options.field.empty() ? json::value(nullptr) : json::value(options.field);
+  doc["mode"] = mode;
+  doc["workers"] = workers;
+  for (const auto& member : extra) doc[member.key()] = member.value();
+  doc["objects"] = objects.size();
+  doc["bytes"] = TotalBytes(objects);
+  doc["total"] = tally ? json::value(tally->Words()) : json::value(nullptr);
+  if (tally && !options.field.empty()) {
+    doc["records"] = tally->Records();
+    doc["records_without_field"] = tally->Missing();
+  }
+  double seconds = 0;
+  for (const json::value& run : runs) seconds += run.at("seconds").as_double();
+  doc["seconds"] = seconds;
+  doc["list_seconds"] = list_seconds;
+  doc["runs"] = std::move(runs);
+  if (tally) {
+    json::object counts;
+    const auto per_object = tally->ObjectWords(plan, objects.size());
+    for (std::size_t i = 0; i < objects.size(); ++i) counts[objects[i].key] = per_object[i];
+    doc["counts"] = std::move(counts);
+    if (options.top > 0) {
+      json::array top;
+      for (auto& [word, n] : TopWords(tally->table, options.top)) {
+        json::object t;
+        t["word"] = std::move(word);
+        t["count"] = n;
+        top.push_back(std::move(t));
+      }
+      doc["top"] = std::move(top);
+    }
+  }
+  return doc;
+}
+
+Status PutResult(client::S3Client& s3, const S3Path& to, const boost::json::object& document) {
+  client::s3::PutObjectOptions put;
+  put.content_type = "application/json";
+  auto done = s3.PutObject(to.bucket, to.key, boost::json::serialize(document), put);
+  if (!done) return done.error();
+  return {};
+}
+
 void MergeTables(WordTable& into, WordTable&& from) {
   if (into.empty()) {
     into = std::move(from);

@@ -16,6 +16,7 @@
 #define AWSLAB_CLIENT_WORDCOUNT_JOB_H_
 
 #include <atomic>
+#include <boost/json.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <cstdint>
 #include <optional>
@@ -141,6 +142,23 @@ std::vector<std::pair<std::string, std::uint64_t>> TopWords(const WordTable& tab
 
 // `s` with every byte that is not part of valid UTF-8 replaced by U+FFFD.
 std::string ValidUtf8(std::string s);
+
+// The objects' total size.
+std::uint64_t TotalBytes(const std::vector<CorpusObject>& objects);
+
+// The result document of `awslab wordcount` and awslab-wordcount-mpi
+// (docs/wordcount.md, "The result"): bucket, prefix, field, mode, workers,
+// then `extra`'s members, objects, bytes, total, records (with --field),
+// seconds (the runs' sum), list_seconds, runs, counts and top. `tally` is
+// the counted run's (null with --download-only: total is null, no counts).
+boost::json::object ResultDocument(const JobOptions& options, std::string_view mode, int workers,
+                                   const boost::json::object& extra,
+                                   const std::vector<CorpusObject>& objects,
+                                   const std::vector<Unit>& plan, const Tally* tally,
+                                   double list_seconds, boost::json::array runs);
+
+// Writes the document to S3 (Content-Type: application/json).
+Status PutResult(client::S3Client& s3, const S3Path& to, const boost::json::object& document);
 
 // Adds `from` into `into`.
 void MergeTables(WordTable& into, WordTable&& from);

@@ -516,58 +516,26 @@ class Job {
   // Rank 0: the document of `awslab wordcount` (client/cli/wordcount_command.cc)
   // to --output, and the summary line.
   std::optional<Error> Report() const {
-    const JobOptions& options = args_.options;
-    std::uint64_t bytes = 0;
-    for (const CorpusObject& o : objects_) bytes += o.size;
+    const std::uint64_t bytes = TotalBytes(objects_);
     const int ranks = world_.size();
     const int workers = ranks * args_.threads;
 
-    json::object doc;
-    doc["bucket"] = options.bucket;
-    doc["prefix"] = options.prefix;
-    doc["field"] = options.field.empty() ? json::value(nullptr) : json::value(options.field);
-    doc["mode"] = "mpi";
-    doc["workers"] = workers;
-    doc["ranks"] = ranks;
-    doc["threads"] = args_.threads;
-    doc["objects"] = objects_.size();
-    doc["bytes"] = bytes;
-    doc["total"] = words_;
-    if (!options.field.empty()) {
-      doc["records"] = result_.Records();
-      doc["records_without_field"] = result_.Missing();
-    }
-    doc["seconds"] = seconds_;
-    doc["list_seconds"] = list_seconds_;
+    json::object shape;  // the ranks and threads behind `workers`
+    shape["ranks"] = ranks;
+    shape["threads"] = args_.threads;
     json::object run;
     run["mode"] = "mpi";
     run["workers"] = workers;
-    run["ranks"] = ranks;
-    run["threads"] = args_.threads;
+    for (const auto& member : shape) run[member.key()] = member.value();
     run["seconds"] = seconds_;
     run["mb_per_s"] = seconds_ > 0 ? static_cast<double>(bytes) / 1e6 / seconds_ : 0.0;
-    doc["runs"] = json::array{std::move(run)};
-    json::object counts;
-    const auto per_object = result_.ObjectWords(plan_, objects_.size());
-    for (std::size_t i = 0; i < objects_.size(); ++i) counts[objects_[i].key] = per_object[i];
-    doc["counts"] = std::move(counts);
-    if (options.top > 0) {
-      json::array top;
-      for (auto& [word, n] : TopWords(result_.table, options.top)) {
-        json::object t;
-        t["word"] = std::move(word);
-        t["count"] = n;
-        top.push_back(std::move(t));
-      }
-      doc["top"] = std::move(top);
-    }
+    const json::object doc = ResultDocument(args_.options, "mpi", workers, shape, objects_, plan_,
+                                            &result_, list_seconds_, json::array{std::move(run)});
 
     if (args_.output) {
       auto s3 = client::S3Client::Create(config_);
       if (!s3) return s3.error();
-      client::s3::PutObjectOptions put;
-      put.content_type = "application/json";
-      auto done = s3->PutObject(args_.output->bucket, args_.output->key, json::serialize(doc), put);
+      auto done = PutResult(*s3, *args_.output, doc);
       if (!done) return done.error();
     }
     std::printf("total %llu objects %zu bytes %llu ranks %d seconds %.3f\n",
