@@ -19,8 +19,7 @@ void FieldCounter::SetStreamOffset(std::uint64_t offset) {
 }
 
 void FieldCounter::SetOwned(std::uint64_t begin, std::uint64_t end) {
-  own_begin_ = begin;
-  own_end_ = end;
+  owned_ = {begin, end};
   in_owned_line_ = pos_ == 0 && Owned(0);
 }
 

@@ -43,12 +43,12 @@ class FieldCounter {
 
  private:
   client::Status Line();
-  bool Owned(std::uint64_t offset) const { return offset >= own_begin_ && offset < own_end_; }
+  bool Owned(std::uint64_t offset) const { return owned_.Contains(offset); }
 
   std::string field_;
   WordSplitter::Emit split_;
   std::uint64_t pos_ = 0;
-  std::uint64_t own_begin_ = 0, own_end_ = kNoEnd;
+  OwnedRange owned_;
   bool in_owned_line_ = true;  // at offset 0 a line begins
   std::uint64_t line_start_ = 0;
   std::string line_;

@@ -225,7 +225,7 @@ void WordCounter::Block(std::uint64_t ws, std::uint64_t base) {
   const std::uint64_t word = ~ws;
   const std::uint64_t starts = word & ((ws << 1) | (prev_ws_ ? 1u : 0u));
   std::uint64_t owned = ~std::uint64_t{0};
-  if (base < own_begin_ || base + 64 > own_end_) {
+  if (base < owned_.begin || base + 64 > owned_.end) {
     owned = 0;
     for (int i = 0; i < 64; ++i) owned |= static_cast<std::uint64_t>(Owned(base + i)) << i;
   }

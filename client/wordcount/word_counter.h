@@ -38,6 +38,13 @@ inline constexpr std::uint64_t kLookBehind = 3;
 inline constexpr std::uint64_t kLookAhead = 2;
 inline constexpr std::uint64_t kNoEnd = std::numeric_limits<std::uint64_t>::max();
 
+// The stream offsets [begin, end) whose words (or lines) a counter counts.
+struct OwnedRange {
+  std::uint64_t begin = 0;
+  std::uint64_t end = kNoEnd;
+  bool Contains(std::uint64_t offset) const { return offset >= begin && offset < end; }
+};
+
 // The length (1 to 3) of the whitespace character that starts at `p`, 0 when
 // the character there is not whitespace, or -1 when the `n` bytes available
 // are a proper prefix of a multi-byte whitespace character (undecided).
@@ -48,10 +55,7 @@ class WordCounter {
   // The absolute offset of the next byte fed (default 0), and the offsets
   // whose word starts count (default: all). Call before the first Feed.
   void SetStreamOffset(std::uint64_t offset) { pos_ = offset; }
-  void SetOwned(std::uint64_t begin, std::uint64_t end) {
-    own_begin_ = begin;
-    own_end_ = end;
-  }
+  void SetOwned(std::uint64_t begin, std::uint64_t end) { owned_ = {begin, end}; }
 
   void Feed(std::string_view chunk);
   // The end of the stream: bytes held back are classified as they are.
@@ -69,11 +73,11 @@ class WordCounter {
   // Counts the owned word starts of the 64 bytes at `base`, given which of
   // them are whitespace (every byte of a multi-byte whitespace character).
   void Block(std::uint64_t whitespace_mask, std::uint64_t base);
-  bool Owned(std::uint64_t offset) const { return offset >= own_begin_ && offset < own_end_; }
+  bool Owned(std::uint64_t offset) const { return owned_.Contains(offset); }
 
   std::uint64_t words_ = 0;
   std::uint64_t pos_ = 0;  // absolute offset of the first unclassified byte
-  std::uint64_t own_begin_ = 0, own_end_ = kNoEnd;
+  OwnedRange owned_;
   bool prev_ws_ = true;  // the last classified byte was whitespace (or none yet)
   unsigned char carry_[2];
   std::size_t carry_len_ = 0;
@@ -95,10 +99,7 @@ class WordSplitter {
   explicit WordSplitter(Emit emit) : emit_(std::move(emit)) {}
 
   void SetStreamOffset(std::uint64_t offset) { pos_ = offset; }
-  void SetOwned(std::uint64_t begin, std::uint64_t end) {
-    own_begin_ = begin;
-    own_end_ = end;
-  }
+  void SetOwned(std::uint64_t begin, std::uint64_t end) { owned_ = {begin, end}; }
   void Feed(std::string_view chunk);
   void Finish();
   // Inside an owned word that has not ended yet: a range reader must fetch
@@ -107,11 +108,11 @@ class WordSplitter {
 
  private:
   void Run(const unsigned char* p, std::size_t n, bool final);
-  bool Owned(std::uint64_t offset) const { return offset >= own_begin_ && offset < own_end_; }
+  bool Owned(std::uint64_t offset) const { return owned_.Contains(offset); }
 
   Emit emit_;
   std::uint64_t pos_ = 0;
-  std::uint64_t own_begin_ = 0, own_end_ = kNoEnd;
+  OwnedRange owned_;
   bool in_word_ = false;
   std::uint64_t word_start_ = 0;
   std::string partial_;  // the owned word's bytes from earlier chunks
