@@ -5,6 +5,9 @@
 #include <map>
 
 #include "client/include/awslab/crypto.h"
+#include "emulator/billing/prices.h"
+#include "emulator/ec2/catalog.h"
+#include "emulator/ec2/lifecycle.h"
 #include "emulator/storage/key_schema.h"
 
 namespace awslab::api {
@@ -104,34 +107,124 @@ Response AdminApi::Handle(const Request& request, const std::string& body) {
       return JsonError(403, "AccessDenied", "the class's bill needs an admin account's key");
     return ClassBilling(request);
   }
+  if (request.path == "/_awslab/whoami" || request.path == "/_awslab/prices") {
+    if (request.raw.method != "GET") return JsonError(405, "MethodNotAllowed", "use GET");
+    return request.path == "/_awslab/whoami" ? WhoAmI(auth->principal) : Prices();
+  }
+  // Any account reads the clock (the console shows it); only an admin moves it.
+  if (request.path == "/_awslab/clock" && request.raw.method == "GET") return Clock(request, body);
   if (!auth->principal.admin)
     return JsonError(403, "AccessDenied", "the admin API needs an admin account's key");
   if (request.path == "/_awslab/accounts" && accounts_) return Accounts(request);
-  if (request.path != "/_awslab/clock")
-    return JsonError(404, "NotFound", "no admin resource " + request.path);
+  if (request.path == "/_awslab/clock") return Clock(request, body);
+  return JsonError(404, "NotFound", "no admin resource " + request.path);
+}
+
+Response AdminApi::Clock(const Request& request, const std::string& body) {
   const std::string& method = request.raw.method;
   if (method == "POST") {
     boost::system::error_code ec;
     json::value v = json::parse(body, ec);
     if (ec || !v.is_object())
       return JsonError(400, "MalformedJSON", "the body must be a JSON object");
+    const json::object& o = v.as_object();
     std::optional<std::chrono::nanoseconds> by;
-    if (const json::value* a = v.as_object().if_contains("advance"); a && a->is_string())
+    bool asked_advance = false;
+    if (const json::value* a = o.if_contains("advance"); a && a->is_string()) {
+      asked_advance = true;
       by = ParseIsoDuration(a->as_string());
-    else if (const json::value* s = v.as_object().if_contains("advance_seconds");
-             s && (s->is_int64() || s->is_double()) && s->to_number<double>() >= 0)
-      by = std::chrono::nanoseconds(static_cast<long long>(s->to_number<double>() * 1e9));
-    if (!by)
+    } else if (const json::value* s = o.if_contains("advance_seconds");
+               s && (s->is_int64() || s->is_double())) {
+      asked_advance = true;
+      if (s->to_number<double>() >= 0 && s->to_number<double>() <= 100.0 * 365 * 86400)
+        by = std::chrono::nanoseconds(static_cast<long long>(s->to_number<double>() * 1e9));
+    } else if (o.contains("advance") || o.contains("advance_seconds")) {
+      asked_advance = true;
+    }
+    std::optional<double> scale;
+    bool asked_scale = false;
+    if (const json::value* t = o.if_contains("time_scale")) {
+      asked_scale = true;
+      if ((t->is_int64() || t->is_uint64() || t->is_double()) && t->to_number<double>() >= 0 &&
+          t->to_number<double>() <= 1e6)
+        scale = t->to_number<double>();
+      else
+        return JsonError(400, "InvalidArgument",
+                         "time_scale must be a number from 0 (a frozen clock) to 1000000");
+    }
+    if ((asked_advance && !by) || (!asked_advance && !asked_scale))
       return JsonError(400, "InvalidArgument",
                        "give {\"advance\": \"PT3H\"} (an ISO 8601 duration in weeks, days, "
-                       "hours, minutes, seconds) or {\"advance_seconds\": N}");
-    clock_.Advance(*by);
+                       "hours, minutes, seconds), {\"advance_seconds\": N} or "
+                       "{\"time_scale\": N}");
+    if (by) clock_.Advance(*by);
+    if (scale) clock_.SetTimeScale(*scale);
     if (auto st = SaveClock(storage_, clock_); !st)
       return JsonError(500, "InternalError", st.error().Message());
   } else if (method != "GET") {
     return JsonError(405, "MethodNotAllowed", "use GET or POST");
   }
   return Json(200, {{"now", FormatIso8601(clock_.Now())}, {"time_scale", clock_.time_scale()}});
+}
+
+Response AdminApi::WhoAmI(const Principal& caller) const {
+  std::string name;
+  if (accounts_)
+    if (auto account = accounts_->FindAccount(caller.account_id)) name = account->name;
+  return Json(200, {{"account_id", caller.account_id},
+                    {"name", name},
+                    {"admin", caller.admin},
+                    {"access_key_id", caller.access_key_id}});
+}
+
+Response AdminApi::Prices() const {
+  json::array types;
+  for (const ec2::InstanceType& t : ec2::InstanceTypes()) {
+    auto price = billing::PriceList::InstanceHour(t.name);
+    types.push_back({{"name", t.name},
+                     {"vcpus", t.vcpus},
+                     {"memory_gib", t.memory_gib},
+                     {"usd_per_hour", billing::FormatNano(price.value_or(0))},
+                     {"free_tier_eligible", t.free_tier_eligible}});
+  }
+  json::object o{{"instance_types", std::move(types)}};
+  if (biller_) {
+    o["rules"] = billing::RulesName(biller_->options().rules);
+    o["spot_fraction"] = billing::FormatNano(biller_->spot_fraction());
+  }
+  return Json(200, std::move(o));
+}
+
+json::object AdminApi::ResourcesOf(const std::string& account_id) const {
+  json::object states;
+  std::int64_t running = 0, addresses = 0, volumes = 0;
+  if (ec2_) {
+    const TimePoint now = ec2_->Now();
+    for (const ec2::Ec2Store::ScopeRecords& r : ec2_->AllRecords(account_id)) {
+      for (const ec2::Instance& i : r.instances) {
+        ec2::State st = ec2::StateAt(i, now, ec2_->options().timings);
+        if (st == ec2::State::kTerminated) continue;
+        if (st == ec2::State::kRunning) ++running;
+        json::value& n = states[std::string(ec2::StateName(st))];
+        n = n.is_int64() ? n.as_int64() + 1 : 1;
+      }
+      for (const ec2::Address& a : r.addresses)
+        if (!a.released_at) ++addresses;
+      for (const ec2::Volume& v : r.volumes)
+        if (!v.deleted_at) ++volumes;
+    }
+  }
+  json::object o{{"instances_running", running},
+                 {"instances", std::move(states)},
+                 {"elastic_ips", addresses},
+                 {"volumes", volumes}};
+  if (s3_) {
+    Principal owner;
+    owner.account_id = account_id;
+    if (auto buckets = s3_->ListBuckets(s3::Caller(owner)))
+      o["buckets"] = static_cast<std::int64_t>(buckets->size());
+  }
+  return o;
 }
 
 namespace {
@@ -276,8 +369,10 @@ Response AdminApi::ClassBilling(const Request& request) {
   for (const auth::Account& a : accounts_->ListAccounts()) {
     json::object o{{"account_id", a.id},
                    {"name", a.name},
+                   {"admin", a.admin},
                    {"total", billing::FormatNano(totals[a.id])},
-                   {"services", services[a.id]}};
+                   {"services", services[a.id]},
+                   {"resources", ResourcesOf(a.id)}};
     if (auto budget = BudgetOf(a)) {
       o["budget"] = {{"limit", billing::FormatNano(*budget)},
                      {"alerts", AlertsJson(a.id, *budget, *period)}};

@@ -1,13 +1,23 @@
 // The admin API under /_awslab/, JSON, signed (SigV4, any service name) by
-// an admin account's key:
-//   GET  /_awslab/clock   {"now": "...Z", "time_scale": 1.0}
+// an admin account's key unless said otherwise:
+//   GET  /_awslab/clock   {"now": "...Z", "time_scale": 1.0} (any account's key)
 //   POST /_awslab/clock   {"advance": "PT3H"} (an ISO 8601 duration) or
 //                         {"advance_seconds": 10800}: moves the simulation
-//                         clock forward and answers as GET does.
+//                         clock forward; {"time_scale": 60}: runs it at that
+//                         speed from now on (until a restart); both may be
+//                         given. Answers as GET does.
+//   GET  /_awslab/whoami  {"account_id", "name", "admin", "access_key_id"}
+//                         (any account's key: the web console's sign-in)
+//   GET  /_awslab/prices  {"rules", "spot_fraction", "instance_types": [{"name",
+//                         "vcpus", "memory_gib", "usd_per_hour",
+//                         "free_tier_eligible"}]} (any account's key: the
+//                         console's launch form; EC2's API has no prices)
 //   GET  /_awslab/billing[?account=&start=&end=]
 //                         one account's bill (any account's key reads its own)
 //   GET  /_awslab/billing/class[?start=&end=]
-//                         every account's totals (admin only)
+//                         every account's totals and what it has now
+//                         (instances by state, Elastic IPs, volumes, buckets)
+//                         (admin only)
 //   GET  /_awslab/accounts {"accounts": [{"id", "name", "admin", "email",
 //                         "budget_usd", "canonical_user_id"}]} (admin only;
 //                         never the secret keys)
@@ -31,6 +41,8 @@
 #include "emulator/auth/authenticator.h"
 #include "emulator/billing/biller.h"
 #include "emulator/base/clock.h"
+#include "emulator/ec2/ec2_store.h"
+#include "emulator/s3/s3_store.h"
 #include "emulator/storage/storage.h"
 
 namespace awslab::api {
@@ -58,6 +70,12 @@ class AdminApi final : public Service {
     default_budget_ = default_budget;
   }
 
+  // Lets the class bill list what every account has now.
+  void set_resources(const ec2::Ec2Store* ec2, s3::S3Store* s3) {
+    ec2_ = ec2;
+    s3_ = s3;
+  }
+
   std::unique_ptr<Exchange> Begin(protocol::Request request) override;
   static bool Claims(const protocol::Request& request) {
     return request.path.starts_with("/_awslab/");
@@ -68,6 +86,10 @@ class AdminApi final : public Service {
   protocol::Response Billing(const protocol::Request& request, const Principal& caller);
   protocol::Response ClassBilling(const protocol::Request& request);
   protocol::Response Accounts(const protocol::Request& request);
+  protocol::Response Clock(const protocol::Request& request, const std::string& body);
+  protocol::Response WhoAmI(const Principal& caller) const;
+  protocol::Response Prices() const;
+  boost::json::object ResourcesOf(const std::string& account_id) const;
   std::optional<billing::Nano> BudgetOf(const auth::Account& account) const;
   boost::json::array AlertsJson(const std::string& account_id, billing::Nano budget,
                                 std::pair<billing::Seconds, billing::Seconds> period) const;
@@ -78,6 +100,8 @@ class AdminApi final : public Service {
   const billing::Biller* biller_ = nullptr;
   const auth::AccountStore* accounts_ = nullptr;
   std::optional<billing::Nano> default_budget_;
+  const ec2::Ec2Store* ec2_ = nullptr;
+  s3::S3Store* s3_ = nullptr;
 };
 
 }  // namespace awslab::api

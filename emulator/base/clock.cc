@@ -12,10 +12,27 @@ SimulationClock::SimulationClock(double time_scale, std::optional<TimePoint> sta
       sim_start_(start ? *start : std::chrono::system_clock::now()) {}
 
 TimePoint SimulationClock::Now() const {
-  auto wall = std::chrono::steady_clock::now() - steady_start_;
-  auto scaled = std::chrono::duration_cast<std::chrono::nanoseconds>(wall * time_scale_);
+  auto steady_now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
+  auto scaled =
+      std::chrono::duration_cast<std::chrono::nanoseconds>((steady_now - steady_start_) * time_scale_);
   return sim_start_ + std::chrono::duration_cast<TimePoint::duration>(scaled + advanced_);
+}
+
+void SimulationClock::SetTimeScale(double time_scale) {
+  auto steady_now = std::chrono::steady_clock::now();
+  std::lock_guard lock(mu_);
+  auto scaled =
+      std::chrono::duration_cast<std::chrono::nanoseconds>((steady_now - steady_start_) * time_scale_);
+  sim_start_ += std::chrono::duration_cast<TimePoint::duration>(scaled + advanced_);
+  advanced_ = std::chrono::nanoseconds(0);
+  steady_start_ = steady_now;
+  time_scale_ = time_scale;
+}
+
+double SimulationClock::time_scale() const {
+  std::lock_guard lock(mu_);
+  return time_scale_;
 }
 
 void SimulationClock::Advance(std::chrono::nanoseconds by) {

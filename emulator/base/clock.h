@@ -42,14 +42,17 @@ class SimulationClock final : public Clock {
   // Moves simulated time forward to `t` when it is behind it: after a
   // restart, time never runs back behind what the state already recorded.
   void EnsureAtLeast(TimePoint t);
-  double time_scale() const { return time_scale_; }
+  // From now on, runs at `time_scale` (0 to 1e6) simulated seconds per wall
+  // second; the time already passed stays as it was.
+  void SetTimeScale(double time_scale);
+  double time_scale() const;
 
  private:
-  const double time_scale_;
-  const std::chrono::steady_clock::time_point steady_start_;
-  const TimePoint sim_start_;
   mutable std::mutex mu_;
-  std::chrono::nanoseconds advanced_{0};  // guarded by mu_
+  double time_scale_;                                    // guarded by mu_
+  std::chrono::steady_clock::time_point steady_start_;   // guarded by mu_
+  TimePoint sim_start_;                                  // guarded by mu_
+  std::chrono::nanoseconds advanced_{0};                 // guarded by mu_
 };
 
 // A clock that moves only when told; for tests.

@@ -94,6 +94,8 @@ class Biller {
 
   Seconds Now() const;
   const BillingOptions& options() const { return options_; }
+  // The spot price as a fraction of on-demand, in nano-units (0.3 = 300000000).
+  Nano spot_fraction() const { return ec2_pricing_.spot_fraction; }
 
   std::vector<BillPeriod> Query(const BillQuery& query) const;
   // Alerts of a monthly budget for every month [start, end) touches, up to now.
