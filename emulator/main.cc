@@ -69,6 +69,9 @@ decides).
                            made in DATA-DIR/tls/ on first start (for localhost,
                            the virtual-host domains, 127.0.0.1 and ::1); clients
                            trust DATA-DIR/tls/ca.pem (aws --ca-bundle)
+  --console-dir DIR        serve the web console (/_awslab/console/) from DIR
+                           (emulator/console) instead of the files built in:
+                           edit a page and reload, without a rebuild
   --quiet                  no access log
   --port-file FILE         write the bound port to FILE once listening
   --help                   this text
@@ -80,6 +83,7 @@ struct Flags {
   std::string region = "us-east-1";
   std::string accounts_file;
   std::string port_file;
+  std::string console_dir;
   bool fsync = false;
   awslab::Rules rules = awslab::Rules::kClassic;
   std::vector<std::string> vhost_domains;
@@ -160,6 +164,11 @@ int main(int argc, char** argv) {
     } else if (name == "--accounts") {
       if (!next()) return Fail("--accounts needs a file");
       flags.accounts_file = value;
+    } else if (name == "--console-dir") {
+      if (!next()) return Fail("--console-dir needs a folder");
+      if (!std::filesystem::is_regular_file(std::filesystem::path(value) / "index.html"))
+        return Fail("--console-dir " + std::string(value) + ": no index.html there");
+      flags.console_dir = value;
     } else if (name == "--port-file") {
       if (!next()) return Fail("--port-file needs a file");
       flags.port_file = value;
@@ -299,8 +308,10 @@ int main(int argc, char** argv) {
   api::Ec2Api ec2_api(ec2_store, authenticator, flags.region);
   api::AdminApi admin_api(sim_clock, **storage, authenticator);
   admin_api.set_billing(&biller, accounts->get(), flags.budget);
+  admin_api.set_resources(&ec2_store, &store);
   api::CeApi ce_api(biller, authenticator);
-  api::Front front(s3_api, ec2_api, admin_api, ce_api);
+  api::ConsoleApi console_api(flags.console_dir);
+  api::Front front(s3_api, ec2_api, admin_api, ce_api, console_api);
 
   net::Server server(flags.server, front);
   if (auto st = server.Listen(); !st) return Fail(std::string(st.error().Message()));

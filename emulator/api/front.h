@@ -1,11 +1,12 @@
 // The one Service the server runs: it hands each request to the admin API,
 // Cost Explorer, EC2 or S3, by what the request looks like (see each API's
-// Claims).
+// Claims), or serves the web console's files.
 #ifndef AWSLAB_EMULATOR_API_FRONT_H_
 #define AWSLAB_EMULATOR_API_FRONT_H_
 
 #include "emulator/api/admin_api.h"
 #include "emulator/api/ce_api.h"
+#include "emulator/api/console_api.h"
 #include "emulator/api/ec2_api.h"
 #include "emulator/api/s3_api.h"
 
@@ -13,9 +14,10 @@ namespace awslab::api {
 
 class Front final : public Service {
  public:
-  Front(S3Api& s3, Ec2Api& ec2, AdminApi& admin, CeApi& ce)
-      : s3_(s3), ec2_(ec2), admin_(admin), ce_(ce) {}
+  Front(S3Api& s3, Ec2Api& ec2, AdminApi& admin, CeApi& ce, ConsoleApi& console)
+      : s3_(s3), ec2_(ec2), admin_(admin), ce_(ce), console_(console) {}
   std::unique_ptr<Exchange> Begin(protocol::Request request) override {
+    if (ConsoleApi::Claims(request)) return console_.Begin(std::move(request));
     if (AdminApi::Claims(request)) return admin_.Begin(std::move(request));
     if (CeApi::Claims(request)) return ce_.Begin(std::move(request));
     if (Ec2Api::Claims(request)) return ec2_.Begin(std::move(request));
@@ -27,6 +29,7 @@ class Front final : public Service {
   Ec2Api& ec2_;
   AdminApi& admin_;
   CeApi& ce_;
+  ConsoleApi& console_;
 };
 
 }  // namespace awslab::api
