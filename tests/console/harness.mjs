@@ -41,6 +41,8 @@ export async function startServer(args = [], prefix = "awslab-console-") {
   }));
   server.args = ["--accounts", accounts, "--time-scale", "0", "--clock-start", "2013-04-01T00:00:00Z",
                  ...args];
+  // While working on the pages: serve them from the source tree, no rebuild.
+  if (process.env.AWSLAB_CONSOLE_DIR) server.args.push("--console-dir", process.env.AWSLAB_CONSOLE_DIR);
   await server.start();
   return server;
 }
