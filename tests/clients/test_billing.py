@@ -20,10 +20,12 @@ Run: AWSLAB_SERVER=build/emulator/awslab-server /usr/bin/python3 -m unittest -v 
 
 import collections
 import concurrent.futures
+import datetime
 import json
 import os
 import shutil
 import tempfile
+import time
 import unittest
 import urllib.error
 import urllib.parse
@@ -252,6 +254,12 @@ def billing_path(path="/_awslab/billing", **params):
     query = urllib.parse.urlencode(sorted(params.items()), quote_via=urllib.parse.quote,
                                    safe="-_.~")
     return path + "?" + query
+
+
+def parse_time(text):
+    """ "2013-04-01T00:00:00.000Z" (the clock's) -> an aware datetime."""
+    return datetime.datetime.strptime(text.replace(".000Z", "Z").rstrip("Z")[:19],
+                                      "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
 
 
 def get_billing(endpoint, key=DEFAULT_KEY, path="/_awslab/billing", **params):
@@ -1392,6 +1400,82 @@ class AccessTest(BillingCase):
         with self.assertRaises(harness.AdminApiError) as ctx:
             harness._admin_call(self.endpoint, "POST", "/_awslab/accounts")
         self.assertEqual(ctx.exception.status, 405)
+
+    def test_any_account_reads_the_clock_and_who_it_is_but_only_an_admin_moves_it(self):
+        clock = harness._admin_call(self.endpoint, "GET", "/_awslab/clock", key=ALICE_KEY)
+        self.assertEqual(clock["time_scale"], 0)
+        self.assertEqual(clock["now"], harness._admin_call(self.endpoint, "GET", "/_awslab/clock")["now"])
+        for body in ({"advance": "PT1H"}, {"time_scale": 60}):
+            with self.assertRaises(harness.AdminApiError) as ctx:
+                harness._admin_call(self.endpoint, "POST", "/_awslab/clock", body, key=ALICE_KEY)
+            self.assertEqual(ctx.exception.status, 403, ctx.exception.body)
+        me = harness._admin_call(self.endpoint, "GET", "/_awslab/whoami", key=ALICE_KEY)
+        self.assertEqual(me, {"account_id": ALICE_ACCOUNT_ID, "name": "alice", "admin": False,
+                              "access_key_id": ALICE_KEY[0]})
+        admin = harness._admin_call(self.endpoint, "GET", "/_awslab/whoami")
+        self.assertEqual((admin["account_id"], admin["name"], admin["admin"]),
+                         (DEFAULT_ACCOUNT, "default", True))
+
+    def test_the_price_list_of_the_launch_form(self):
+        prices = harness._admin_call(self.endpoint, "GET", "/_awslab/prices", key=BOB_KEY)
+        self.assertEqual((prices["rules"], prices["spot_fraction"]), ("hourly", "0.3"))
+        types = {t["name"]: t for t in prices["instance_types"]}
+        for name, price in INSTANCE_PRICE.items():
+            self.assertEqual(D(types[name]["usd_per_hour"]), price, name)
+        self.assertEqual((types["t2.micro"]["vcpus"], types["t2.micro"]["memory_gib"],
+                          types["t2.micro"]["free_tier_eligible"]), (1, 1, True))
+        self.assertFalse(types["m4.xlarge"]["free_tier_eligible"])
+        # The same list as EC2's DescribeInstanceTypes.
+        described = set()
+        paginator = self.ec2.get_paginator("describe_instance_types")
+        for page in paginator.paginate():
+            described |= {t["InstanceType"] for t in page["InstanceTypes"]}
+        self.assertEqual(set(types), described)
+
+    def test_the_clock_runs_at_the_speed_an_admin_sets(self):
+        fast = harness._admin_call(self.endpoint, "POST", "/_awslab/clock", {"time_scale": 3600})
+        self.assertEqual(fast["time_scale"], 3600)
+        started = harness._admin_call(self.endpoint, "GET", "/_awslab/clock")
+        time.sleep(0.1)
+        later = harness._admin_call(self.endpoint, "GET", "/_awslab/clock")
+        self.assertEqual(later["time_scale"], 3600)
+        # At least 0.1 wall seconds passed: at least 360 simulated ones (less a second of rounding).
+        moved = parse_time(later["now"]) - parse_time(started["now"])
+        self.assertGreaterEqual(moved.total_seconds(), 359)
+        frozen = harness._admin_call(self.endpoint, "POST", "/_awslab/clock",
+                                     {"time_scale": 0, "advance": "PT1H"})
+        self.assertEqual(frozen["time_scale"], 0)
+        self.assertGreaterEqual((parse_time(frozen["now"]) - parse_time(later["now"])).total_seconds(), 3600)
+        self.assertEqual(harness._admin_call(self.endpoint, "GET", "/_awslab/clock")["now"], frozen["now"])
+        for bad in ({"time_scale": -1}, {"time_scale": "fast"}, {"time_scale": 2e6}, {},
+                    {"advance": "PT-1H"}, {"advance_seconds": -5}):
+            with self.assertRaises(harness.AdminApiError) as ctx:
+                harness._admin_call(self.endpoint, "POST", "/_awslab/clock", bad)
+            self.assertEqual(ctx.exception.status, 400, (bad, ctx.exception.body))
+            self.assertIn("InvalidArgument", ctx.exception.body)
+        self.assertEqual(harness._admin_call(self.endpoint, "GET", "/_awslab/clock")["now"], frozen["now"])
+
+    def test_the_class_lists_what_every_account_has_now(self):
+        self.alice_ec2.allocate_address(Domain="vpc")
+        [running] = self.run_instances(client=self.alice_ec2)
+        [stopped] = self.run_instances(client=self.alice_ec2)
+        self.alice_ec2.stop_instances(InstanceIds=[stopped])
+        self.advance("PT1M")
+        alice_s3 = harness.boto3_client(self.endpoint, key=ALICE_KEY)
+        self.addCleanup(alice_s3.close)
+        alice_s3.create_bucket(Bucket="alice-class-bucket")
+        klass = get_billing(self.endpoint, path="/_awslab/billing/class")
+        accounts = {a["account_id"]: a for a in klass["accounts"]}
+        self.assertEqual(accounts[ALICE_ACCOUNT_ID]["resources"],
+                         {"instances_running": 1, "instances": {"running": 1, "stopped": 1},
+                          "elastic_ips": 1, "volumes": 2, "buckets": 1})
+        self.assertFalse(accounts[ALICE_ACCOUNT_ID]["admin"])
+        # The default account's only instance was terminated in setUp: not listed.
+        self.assertEqual(accounts[DEFAULT_ACCOUNT]["resources"],
+                         {"instances_running": 0, "instances": {}, "elastic_ips": 0, "volumes": 0,
+                          "buckets": 0})
+        self.assertTrue(accounts[DEFAULT_ACCOUNT]["admin"])
+        self.assertEqual(accounts[BOB_ACCOUNT_ID]["resources"]["instances_running"], 0)
 
     def test_an_admin_reads_every_bill_and_the_class(self):
         alice = self.bill(account=ALICE_ACCOUNT_ID)
