@@ -137,3 +137,18 @@ export async function adminCall(server, method, apiPath, body, who = TEACHER) {
 export async function advanceClock(server, seconds) {
   return adminCall(server, "POST", "/_awslab/clock", { advance_seconds: seconds });
 }
+
+// Runs axe-core (from npm, pinned) in the page and answers its violations of
+// WCAG 2 A and AA as "rule: description (n elements: selectors)" lines.
+// page.evaluate runs through the DevTools protocol, so the console's
+// Content-Security-Policy stays on for the page's own scripts.
+export async function accessibilityViolations(page) {
+  const source = fs.readFileSync(path.join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  await page.evaluate(source);
+  const result = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } });
+    return r.violations.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n) => n.target.join(" ")) }));
+  });
+  return result.map((v) => `${v.id}: ${v.help} (${v.nodes.length}: ${v.nodes.slice(0, 5).join(", ")})`);
+}
