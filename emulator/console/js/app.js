@@ -34,6 +34,7 @@ export const REGIONS = [
 let session = Session.load();
 let timers = [];
 let renderToken = 0;
+let firstRoute = true;
 
 function stopTimers() {
   for (const t of timers) clearInterval(t);
@@ -172,7 +173,8 @@ async function route() {
   const { segments, query } = parseHash();
   const found = findPage(segments.length ? segments : ["s3"]);
   for (const a of document.querySelectorAll("nav.sidebar a")) {
-    const current = found && a.dataset.route === found.page.route;
+    const current = found && (a.dataset.route === found.page.route ||
+                              found.page.route.startsWith(a.dataset.route + "/"));
     if (current) a.setAttribute("aria-current", "page");
     else a.removeAttribute("aria-current");
   }
@@ -206,7 +208,12 @@ async function route() {
     if (token !== renderToken) return;
     main.append(h("p", { class: "form-error", role: "alert" }, errorText(e)));
   }
-  if (token === renderToken && document.activeElement === document.body) main.focus({ preventScroll: true });
+  // After a move to another page, focus goes to its content (as a screen
+  // reader expects); on the first page of a visit the skip link stays the
+  // first Tab stop.
+  if (token === renderToken && !firstRoute && document.activeElement === document.body)
+    main.focus({ preventScroll: true });
+  firstRoute = false;
 }
 
 window.addEventListener("hashchange", () => route());
