@@ -111,7 +111,7 @@ export async function awslabCli(server, args, who = TEACHER) {
                 AWS_ACCESS_KEY_ID: who.keyId, AWS_SECRET_ACCESS_KEY: who.secret,
                 AWS_DEFAULT_REGION: "us-east-1", AWS_CONFIG_FILE: "/dev/null",
                 AWS_SHARED_CREDENTIALS_FILE: "/dev/null" };
-  const { stdout } = await run(cli, ["--endpoint-url", server.endpoint, ...args], { env, maxBuffer: 1 << 24 });
+  const { stdout } = await run(cli, ["--endpoint-url", server.endpoint, ...args], { env, cwd: server.root, maxBuffer: 1 << 24 });
   return stdout;
 }
 

@@ -8,10 +8,13 @@
 //   rest      the path segments after the route, decoded
 //   query     URLSearchParams of the part after "?"
 //   region    the region chosen in the top bar (EC2 pages)
-//   every(ms, fn)  calls fn now and every ms while the page is shown
+//   every(ms, fn)  calls fn every ms while the page is shown (the page
+//             draws its first state itself)
 //   navigate(hash) goes to "#/..."
 //   refresh()  renders the page again
 // render may be async; it should put its heading (h1) first in `view`.
+// A page that moves the simulation clock dispatches
+// window "awslab:clock" so the top bar shows the new time at once.
 
 import { AwsError, Session } from "./aws.js";
 import { busy, clear, errorText, field, formatTime, h, notify, replace } from "./ui.js";
@@ -217,6 +220,7 @@ async function route() {
 }
 
 window.addEventListener("hashchange", () => route());
+window.addEventListener("awslab:clock", () => updateClock());
 window.addEventListener("unhandledrejection", (e) => {
   notify(errorText(e.reason), "error");
 });
