@@ -16,7 +16,7 @@
 // A page that moves the simulation clock dispatches
 // window "awslab:clock" so the top bar shows the new time at once.
 
-import { AwsError, Session } from "./aws.js";
+import { AwsError, Session, items, text } from "./aws.js";
 import { busy, clear, errorText, field, formatTime, h, notify, replace } from "./ui.js";
 import { pages as s3Pages } from "./pages/s3.js";
 import { pages as ec2Pages } from "./pages/ec2.js";
@@ -33,6 +33,22 @@ export const REGIONS = [
   ["ap-southeast-2", "Asia Pacific (Sydney)"], ["ap-northeast-1", "Asia Pacific (Tokyo)"],
   ["sa-east-1", "South America (São Paulo)"],
 ];
+
+// The regions of the top bar: those EC2 serves, as DescribeRegions lists
+// them (S3 takes any of REGIONS as a bucket's location).
+function regionName(code) {
+  return REGIONS.find(([c]) => c === code)?.[1] ?? code;
+}
+
+async function servedRegions() {
+  try {
+    const root = await session.ec2("DescribeRegions", {}, { region: "us-east-1" });
+    const codes = items(root, "regionInfo").map((item) => text(item, "regionName")).filter(Boolean);
+    return codes.length ? codes : null;
+  } catch {
+    return null;
+  }
+}
 
 let session = Session.load();
 let timers = [];
@@ -142,7 +158,13 @@ function renderShell() {
       session.save();
       route();
     },
-  }, REGIONS.map(([code, name]) => h("option", { value: code, selected: code === session.region }, `${name} ${code}`)));
+  }, h("option", { value: session.region, selected: true }, `${regionName(session.region)} ${session.region}`));
+  servedRegions().then((codes) => {
+    if (!codes) return;
+    if (!codes.includes(session.region)) codes.unshift(session.region);
+    replace(region, codes.map((code) =>
+      h("option", { value: code, selected: code === session.region }, `${regionName(code)} ${code}`)));
+  });
   clockEl = h("span", { id: "sim-clock", class: "clock", "aria-live": "off" }, "…");
   const header = h("header", { class: "topbar" },
     h("a", { href: "#main", class: "skip-link" }, "Skip to content"),
