@@ -6,21 +6,15 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 
-import { ALICE, TEACHER, accessibilityViolations, adminCall, awslabCli, launchBrowser, newPage, screenshot,
-         signIn, startServer } from "./harness.mjs";
+import { ALICE, TEACHER, accessibilityViolations, adminCall, awslabCli, newPage, screenshot,
+         serverAndBrowser, signIn } from "./harness.mjs";
 
 describe("accessibility", () => {
+  const env = serverAndBrowser();
   let server, browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(() => ({ server, browser } = env));
 
   async function routesOf(page) {
     return page.locator("nav.sidebar a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));

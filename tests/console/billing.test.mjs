@@ -8,10 +8,10 @@
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 
 import {
-  ALICE, BOB, TEACHER, accessibilityViolations, adminCall, advanceClock, awslabCli, launchBrowser, newPage, screenshot, startServer,
+  ALICE, BOB, TEACHER, accessibilityViolations, adminCall, advanceClock, awslabCli, newPage, screenshot, serverAndBrowser,
 } from "./harness.mjs";
 
 const WAIT = { timeout: 15_000 };
@@ -62,12 +62,12 @@ async function classRows(page) {
 }
 
 describe("billing pages in Chromium", () => {
+  const env = serverAndBrowser();
   let server, browser;
   let lessonId;
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+    ({ server, browser } = env);
     // Alice works as the course does: an instance for the lesson, one left
     // running, a bucket with a file.
     lessonId = await runInstance(server, ALICE, "t2.micro");
@@ -80,11 +80,6 @@ describe("billing pages in Chromium", () => {
     await advanceClock(server, 65);
     await awslabCli(server, ["ec2", "stop", lessonId], ALICE);
     await advanceClock(server, 2 * 3600);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   test("a student's bill shows what `awslab bill` shows, and accrues as the clock moves", async () => {

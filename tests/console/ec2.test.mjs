@@ -9,10 +9,10 @@
 import assert from "node:assert/strict";
 import crypto from "node:crypto";
 import fs from "node:fs";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 
 import {
-  TEACHER, accessibilityViolations, advanceClock, awslabCli, launchBrowser, newPage, screenshot, signIn, startServer,
+  TEACHER, accessibilityViolations, advanceClock, awslabCli, newPage, screenshot, serverAndBrowser, signIn,
 } from "./harness.mjs";
 
 // A signed EC2 Query call from Node (fetch, not the page): answers {status, xml}.
@@ -49,15 +49,11 @@ describe("console EC2 section in Chromium", () => {
   let server, browser, page, problems, httpErrors;
   let instanceId = "", spotId = "", zone = "";
 
+  const env = serverAndBrowser();
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
+    ({ server, browser } = env);
     ({ page, problems, httpErrors } = await newPage(browser));
     await signIn(page, server);
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   const nav = (name) => page.getByRole("navigation", { name: "Services" }).getByRole("link", { name, exact: true }).click();

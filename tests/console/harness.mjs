@@ -10,6 +10,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
+import { after, before } from "node:test";
+
 import { chromium } from "playwright-core";
 
 import { Server } from "../clients/js/server.mjs";
@@ -45,6 +47,22 @@ export async function startServer(args = [], prefix = "awslab-console-") {
   if (process.env.AWSLAB_CONSOLE_DIR) server.args.push("--console-dir", process.env.AWSLAB_CONSOLE_DIR);
   await server.start();
   return server;
+}
+
+// A server (startServer(args)) and a browser for the tests of the enclosing
+// describe (or file): started by a before hook, stopped by an after hook.
+// Answers an object whose .server and .browser are set once the hook ran.
+export function serverAndBrowser(args = []) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await startServer(args);
+    env.browser = await launchBrowser();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.stop();
+  });
+  return env;
 }
 
 export function chromiumPath() {

@@ -13,7 +13,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
 import { encodePath, sha256Hex, signRequest } from "../../emulator/console/js/sigv4.js";
-import { ALICE, TEACHER, awslabCli, launchBrowser, newPage, screenshot, signIn, startServer } from "./harness.mjs";
+import { ALICE, TEACHER, awslabCli, newPage, screenshot, serverAndBrowser, signIn } from "./harness.mjs";
 
 const BUCKET = "console-bucket.1";
 const FOLDER = "notes 2013/";
@@ -65,17 +65,11 @@ async function openBucket(page, server, params = "") {
 }
 
 describe("S3 pages in Chromium", () => {
+  const env = serverAndBrowser();
   let server, browser;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "awslab-console-s3-"));
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    fs.rmSync(tmp, { recursive: true, force: true });
-  });
+  before(() => ({ server, browser } = env));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   test("bucket names are checked in the page by the course's rules; a bucket is created", async () => {
     const { page, problems, context } = await newPage(browser);

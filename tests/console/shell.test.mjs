@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import { after, before, describe, test } from "node:test";
 
-import { ALICE, TEACHER, launchBrowser, newPage, screenshot, signIn, startServer } from "./harness.mjs";
+import { ALICE, TEACHER, newPage, screenshot, serverAndBrowser, signIn, startServer } from "./harness.mjs";
 
 function rawStatus(port, rawPath) {
   return new Promise((resolve, reject) => {
@@ -72,15 +72,9 @@ describe("console files", () => {
 });
 
 describe("console shell in Chromium", () => {
+  const env = serverAndBrowser();
   let server, browser;
-  before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  before(() => ({ server, browser } = env));
 
   test("a wrong secret is refused with a message; the right one signs in as the admin", async () => {
     const { page, problems, context } = await newPage(browser);
