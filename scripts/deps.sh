@@ -2,6 +2,7 @@
 # Installs what awslab needs on Debian 12, only when something is missing.
 #   scripts/deps.sh build   compilers and libraries
 #   scripts/deps.sh test    also the real AWS clients the tests drive
+#   scripts/deps.sh fuzz    also clang and its libFuzzer and sanitizer runtimes
 set -euo pipefail
 what="${1:-build}"
 
@@ -11,8 +12,11 @@ test_pkgs=(awscli python3-boto3 python3-boto python3-botocore python3-pandas cur
            s3cmd rclone chromium openssh-client openssl
            openmpi-bin libopenmpi-dev)  # awslab-wordcount-mpi is built and tested where MPI is
 
+fuzz_pkgs=(clang libclang-rt-14-dev)
+
 pkgs=("${build_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$what" = fuzz ] && pkgs+=("${fuzz_pkgs[@]}")
 
 missing=()
 for p in "${pkgs[@]}"; do

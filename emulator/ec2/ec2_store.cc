@@ -1263,10 +1263,11 @@ Status CheckTags(const Tags& tags) {
 }
 
 void SetTags(Tags& on, const Tags& tags) {
-  for (const auto& [k, v] : tags) {
-    auto it = std::find_if(on.begin(), on.end(), [&](const auto& t) { return t.first == k; });
-    if (it != on.end()) it->second = v;
-    else on.emplace_back(k, v);
+  for (const auto& tag : tags) {
+    // (No structured binding here: clang 14, the fuzzing build's, cannot capture one.)
+    auto it = std::find_if(on.begin(), on.end(), [&](const auto& t) { return t.first == tag.first; });
+    if (it != on.end()) it->second = tag.second;
+    else on.push_back(tag);
   }
 }
 
