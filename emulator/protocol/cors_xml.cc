@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "emulator/protocol/s3_xml.h"
+#include "emulator/protocol/xml_util.h"
 
 namespace awslab::protocol {
 namespace {
@@ -93,7 +94,7 @@ Result<s3::CorsRule> ParseRule(const pugi::xml_node& node) {
 Result<s3::CorsConfiguration> ParseCorsConfiguration(std::string_view body) {
   auto malformed = [] { return MakeError(ErrorCode::kMalformedXML); };
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size())) return malformed();
+  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions)) return malformed();
   pugi::xml_node root = doc.document_element();
   if (LocalName(root) != "CORSConfiguration") return malformed();
   auto elements = ElementsOf(root);
@@ -128,9 +129,7 @@ std::string CorsConfigurationXml(const s3::CorsConfiguration& config) {
     if (rule.max_age_seconds) text(r, "MaxAgeSeconds", std::to_string(*rule.max_age_seconds));
     for (const auto& v : rule.expose_headers) text(r, "ExposeHeader", v);
   }
-  std::ostringstream out;
-  doc.save(out, "", pugi::format_raw, pugi::encoding_utf8);
-  return out.str();
+  return xml::Serialize(doc);
 }
 
 }  // namespace awslab::protocol

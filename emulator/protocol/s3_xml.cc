@@ -8,15 +8,12 @@
 #include "client/include/awslab/sigv4.h"
 #include "emulator/base/clock.h"
 #include "emulator/protocol/http.h"
+#include "emulator/protocol/xml_util.h"
 
 namespace awslab::protocol {
 namespace {
 
-std::string Serialize(const pugi::xml_document& doc) {
-  std::ostringstream out;
-  doc.save(out, "", pugi::format_raw, pugi::encoding_utf8);
-  return out.str();
-}
+std::string Serialize(const pugi::xml_document& doc) { return xml::Serialize(doc); }
 
 pugi::xml_node Root(pugi::xml_document& doc, const char* name, bool with_namespace = true) {
   auto decl = doc.append_child(pugi::node_declaration);
@@ -82,9 +79,9 @@ std::string ErrorXml(const Error& error, std::string_view resource, std::string_
   pugi::xml_document doc;
   auto root = Root(doc, "Error", /*with_namespace=*/false);
   Text(root, "Code", Describe(error.code).code);
-  Text(root, "Message", error.Message());
-  for (const auto& [name, value] : error.details) Text(root, name.c_str(), value);
-  if (!resource.empty()) Text(root, "Resource", resource);
+  Text(root, "Message", xml::ErrorText(error.Message()));
+  for (const auto& [name, value] : error.details) Text(root, name.c_str(), xml::ErrorText(value));
+  if (!resource.empty()) Text(root, "Resource", xml::ErrorText(resource));
   Text(root, "RequestId", request_id);
   Text(root, "HostId", host_id);
   return Serialize(doc);
@@ -155,7 +152,8 @@ namespace {
 
 Result<pugi::xml_node> LoadRoot(pugi::xml_document& doc, std::string_view body,
                                 std::string_view root_name) {
-  if (!doc.load_buffer(body.data(), body.size())) return MakeError(ErrorCode::kMalformedXML);
+  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions))
+    return MakeError(ErrorCode::kMalformedXML);
   auto root = doc.document_element();
   if (std::string_view(root.name()) != root_name) return MakeError(ErrorCode::kMalformedXML);
   return root;
@@ -409,7 +407,8 @@ Result<std::string> ParseCreateBucketConfiguration(std::string_view body) {
   for (char c : body) blank &= c == ' ' || c == '\n' || c == '\r' || c == '\t';
   if (blank) return std::string();
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size())) return MakeError(ErrorCode::kMalformedXML);
+  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions))
+    return MakeError(ErrorCode::kMalformedXML);
   auto root = doc.document_element();
   if (std::string_view(root.name()) != "CreateBucketConfiguration")
     return MakeError(ErrorCode::kMalformedXML);
