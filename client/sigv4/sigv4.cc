@@ -228,6 +228,10 @@ std::optional<std::chrono::system_clock::time_point> ParseAmzDate(std::string_vi
                            day{static_cast<unsigned>(num(6, 2))}};
   const int h = num(9, 2), m = num(11, 2), sec = num(13, 2);
   if (!ymd.ok() || h > 23 || m > 59 || sec > 59) return std::nullopt;
+  // A time point (nanoseconds) holds only the years 1678 to 2261, and the
+  // emulator adds a week to a date and takes its distance to now: a year
+  // outside 1970-2200 is no date a client signs at.
+  if (ymd.year() < year{1970} || ymd.year() > year{2200}) return std::nullopt;
   return system_clock::time_point(sys_days{ymd} + hours{h} + minutes{m} + seconds{sec});
 }
 

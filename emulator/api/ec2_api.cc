@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <map>
 #include <random>
 
@@ -12,6 +13,7 @@
 #include "emulator/base/ids.h"
 #include "emulator/ec2/catalog.h"
 #include "emulator/ec2/keys.h"
+#include "emulator/protocol/xml_util.h"
 
 namespace awslab::api {
 namespace {
@@ -69,6 +71,29 @@ const std::map<std::string_view, e::Handler>& Handlers() {
   return handlers;
 }
 
+// Whether `s` is UTF-8 (no overlong form, no surrogate) of characters XML
+// 1.0 allows (no control character but tab, line feed and carriage return).
+bool IsXmlText(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                                   : (c & 0xF8) == 0xF0 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    std::uint32_t cp = len == 1 ? c : c & (0x7F >> len);
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static constexpr std::uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[len] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE ||
+        cp == 0xFFFF || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r'))
+      return false;
+    i += len;
+  }
+  return true;
+}
+
 // EC2's error document:
 // <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
@@ -79,7 +104,7 @@ Response ErrorResponse(const Error& error, const std::string& request_id) {
   w.Open("Errors");
   w.Open("Error");
   w.Leaf("Code", info.code);
-  w.Leaf("Message", error.Message());
+  w.Leaf("Message", protocol::xml::ErrorText(error.Message()));
   w.Close();
   w.Close();
   w.Leaf("RequestID", request_id);
@@ -150,6 +175,14 @@ Response Ec2Api::Handle(const Request& request, const std::string& body) {
   if (!params)
     return ErrorResponse(MakeError(ErrorCode::kInvalidParameterValue, "Malformed form encoding"),
                          request_id);
+  // Any parameter may come back in the XML answer (a tag, an error message):
+  // one that XML cannot carry is refused, and not named.
+  for (const auto& [name, value] : params->all())
+    if (!IsXmlText(name) || !IsXmlText(value))
+      return ErrorResponse(MakeError(ErrorCode::kInvalidParameterValue,
+                                     "A parameter's name or value is not UTF-8 text (or holds a "
+                                     "control character)"),
+                           request_id);
   const std::string* action = params->Get("Action");
   if (!action) return ErrorResponse(MakeError(ErrorCode::kMissingAction), request_id);
   auto it = Handlers().find(*action);
@@ -652,7 +685,11 @@ Status DeleteKeyPair(Call& c) {
 
 Status CreateTags(Call& c) {
   std::vector<std::string> ids = c.params.List("ResourceId");
-  if (ids.empty()) return Required(c.params, "ResourceId").error();
+  // (A "ResourceId" with no index is no member of the list, yet present:
+  // Required would not fail on it.)
+  if (ids.empty())
+    return MakeError(ErrorCode::kMissingParameter,
+                     "The request must contain the parameter ResourceId");
   ec2::Tags tags = TagList(c.params);
   if (tags.empty()) return Required(c.params, "Tag.1.Key").error();
   if (auto st = c.store.CreateTags(c.scope, ids, tags, c.dry_run); !st) return st;
@@ -662,7 +699,9 @@ Status CreateTags(Call& c) {
 
 Status DeleteTags(Call& c) {
   std::vector<std::string> ids = c.params.List("ResourceId");
-  if (ids.empty()) return Required(c.params, "ResourceId").error();
+  if (ids.empty())
+    return MakeError(ErrorCode::kMissingParameter,
+                     "The request must contain the parameter ResourceId");
   std::vector<ec2::Ec2Store::TagSpec> tags;
   for (int n : c.params.Indices("Tag")) {
     QueryParams t = c.params.Sub("Tag." + std::to_string(n));

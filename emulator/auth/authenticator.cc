@@ -108,8 +108,10 @@ Result<AuthResult> Authenticator::AuthenticateSignedBody(const sigv4::HttpReques
 Result<AuthResult> Authenticator::Authenticate(const sigv4::HttpRequest& request,
                                                std::string_view virtual_host_bucket) const {
   const std::string* authz = FindHeader(request, "authorization");
-  const bool v4_query = request.query.find("X-Amz-Algorithm=") != std::string::npos ||
-                        request.query.find("X-Amz-Credential=") != std::string::npos;
+  // By the parameters' decoded names: "X-Amz-Credential=" inside another
+  // parameter's value is not a presigned query.
+  const bool v4_query = QueryParam(request.query, "X-Amz-Algorithm").has_value() ||
+                        QueryParam(request.query, "X-Amz-Credential").has_value();
   // A SigV2 query is one with a Signature; an AWSAccessKeyId alone is not a
   // signature, and S3 serves such a request as anonymous.
   const bool v2_query = QueryParam(request.query, "Signature").has_value();
@@ -264,9 +266,10 @@ Result<AuthResult> Authenticator::AuthenticateHeader(const sigv4::HttpRequest& r
       return MakeError(ErrorCode::kInvalidRequest,
                        "Missing required header for this request: x-amz-content-sha256");
     payload_hash = *sha;
-  } else if (const std::string* sha = FindHeader(request, "x-amz-content-sha256")) {
-    payload_hash = *sha;
   } else {
+    // The other services sign the body itself: an x-amz-content-sha256
+    // header is at most one more signed header, never the payload hash
+    // (which would let a captured request carry another body).
     payload_hash = body_sha256;
   }
   return Verify(request, *key, *parsed, *amz_date, payload_hash, /*presigned=*/false);

@@ -178,7 +178,9 @@ std::vector<std::string_view> SplitSpaces(std::string_view s) {
 
 std::optional<TimePoint> MakeTime(int year, int month, int mday, int h, int m, int s,
                                   long zone_offset) {
-  if (year < 1970 || year > 9999 || month < 0 || mday < 1 || mday > 31) return std::nullopt;
+  // A TimePoint (nanoseconds) holds only the years 1678 to 2261, and its
+  // distance to now is taken: later years are no date a client signs at.
+  if (year < 1970 || year > 2200 || month < 0 || mday < 1 || mday > 31) return std::nullopt;
   std::tm tm{};
   tm.tm_year = year - 1900;
   tm.tm_mon = month;

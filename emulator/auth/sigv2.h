@@ -54,7 +54,8 @@ std::string Signature(std::string_view secret_access_key, std::string_view strin
 // A Date or x-amz-date value: RFC 1123 ("Tue, 27 Mar 2007 19:36:42 GMT", or
 // a numeric zone such as "+0000"), RFC 850 ("Tuesday, 27-Mar-07 19:36:42
 // GMT"), asctime ("Tue Mar 27 19:36:42 2007") or ISO 8601 basic
-// ("20070327T193642Z"). nullopt when it is none of them.
+// ("20070327T193642Z"). nullopt when it is none of them, or not in the
+// years 1970 to 2200.
 std::optional<TimePoint> ParseDate(std::string_view text);
 
 }  // namespace awslab::auth::sigv2

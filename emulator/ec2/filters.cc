@@ -27,14 +27,22 @@ bool GlobMatch(std::string_view p, std::string_view t) {
 }
 
 Result<bool> Matches(const std::vector<Filter>& filters, const FilterValues& values) {
+  // Every name first: an unknown filter is an error whatever the filters
+  // before it say, in any order.
+  std::vector<std::vector<std::string>> values_of;
+  values_of.reserve(filters.size());
   for (const Filter& f : filters) {
     auto have = values(f.name);
     if (!have)
       return MakeError(ErrorCode::kInvalidParameterValue,
                        "The filter '" + f.name + "' is invalid");
+    values_of.push_back(std::move(*have));
+  }
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    const Filter& f = filters[i];
     bool any = false;
     for (const std::string& want : f.values) {
-      for (const std::string& v : *have) {
+      for (const std::string& v : values_of[i]) {
         if (GlobMatch(want, v)) {
           any = true;
           break;

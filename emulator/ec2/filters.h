@@ -28,8 +28,8 @@ bool GlobMatch(std::string_view pattern, std::string_view text);
 // a filter of that resource.
 using FilterValues = std::function<std::optional<std::vector<std::string>>(std::string_view)>;
 
-// Errors: InvalidParameterValue naming an unknown filter (as EC2 answers
-// "The filter 'x' is invalid").
+// Errors: InvalidParameterValue naming the first unknown filter, whatever the
+// others match (as EC2 answers "The filter 'x' is invalid").
 Result<bool> Matches(const std::vector<Filter>& filters, const FilterValues& values);
 
 // The values of the tag filters every resource has: "tag:<key>" (the

@@ -59,7 +59,8 @@ struct Scope {
 
 // "20150830T123600Z" for a time point (UTC).
 std::string AmzDate(std::chrono::system_clock::time_point t);
-// Parses "20150830T123600Z"; nullopt when malformed.
+// Parses "20150830T123600Z"; nullopt when malformed or not in the years
+// 1970 to 2200.
 std::optional<std::chrono::system_clock::time_point> ParseAmzDate(std::string_view s);
 
 // Percent-encodes as SigV4 requires: every byte except A-Z a-z 0-9 - _ . ~
