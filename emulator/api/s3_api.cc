@@ -614,8 +614,14 @@ constexpr std::pair<std::string_view, std::string_view> kResponseOverrides[] = {
     {"response-content-encoding", "Content-Encoding"},
 };
 
-Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
-                   const router::S3Route& route, bool head) {
+// How often a GET or a copy reads its source again after losing the race
+// with a commit that replaced it (see S3Store::Superseded).
+constexpr int kSupersededRetries = 16;
+
+// One attempt of GetObject. When the record read was replaced before its blob
+// files could be opened, sets *superseded (if given) and the answer is void.
+Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                       const router::S3Route& route, bool head, bool* superseded) {
   auto object = api.store().GetObject(CallerOf(request, auth), route.bucket, route.key);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
   if (auto failed = CheckConditions(request, *object, kObjectConditions)) {
@@ -682,17 +688,36 @@ Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& a
     r.head_content_length = length;
     return r;
   }
-  api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
   if (object->blob_id.empty() && object->parts.empty()) {
+    api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
     if (begin == 0 && length == object->inline_body.size()) r.body = std::move(object->inline_body);
     else r.body = object->inline_body.substr(begin, length);
     return r;
   }
   auto segments = api.store().OpenSegments(*object, {begin, length});
-  if (!segments) return S3Api::ErrorResponse(segments.error(), request);
+  if (!segments) {
+    // An overwrite or a delete committed between reading the record and
+    // opening its files, and unlinked them: read the key again.
+    if (superseded && api.store().Superseded(route.bucket, *object)) {
+      *superseded = true;
+      return r;
+    }
+    return S3Api::ErrorResponse(segments.error(), request);
+  }
+  api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
   r.file = std::make_unique<protocol::FileBody>();
   for (const auto& seg : *segments) r.file->Add(seg.fd, seg.offset, seg.length);
   return r;
+}
+
+Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                   const router::S3Route& route, bool head) {
+  for (int attempt = 0;; ++attempt) {
+    bool superseded = false;
+    Response r = GetObjectOnce(api, request, auth, route, head,
+                               attempt < kSupersededRetries ? &superseded : nullptr);
+    if (!superseded) return r;
+  }
 }
 
 // Continuation tokens are opaque to clients: base64 of a kind letter ('K'
@@ -849,8 +874,8 @@ Result<s3::ObjectRecord> LoadCopySource(S3Api& api, const Request& request,
   return object;
 }
 
-Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
-                    const router::S3Route& route) {
+Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                        const router::S3Route& route, bool* superseded) {
   auto src = ParseCopySource(request);
   if (!src) return S3Api::ErrorResponse(src.error(), request);
   auto source = LoadCopySource(api, request, auth, *src);
@@ -909,10 +934,28 @@ Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& 
   if (!acl) return S3Api::ErrorResponse(acl.error(), request);
   auto copied = api.store().CopyObject(CallerOf(request, auth), *source, route.bucket, route.key,
                                        std::move(meta), std::move(tags), *acl);
-  if (!copied) return S3Api::ErrorResponse(copied.error(), request);
+  if (!copied) {
+    // The source was replaced while it was being read (GetObjectOnce).
+    if (superseded && copied.error().code == ErrorCode::kInternalError &&
+        api.store().Superseded(src->bucket, *source)) {
+      *superseded = true;
+      return Response();
+    }
+    return S3Api::ErrorResponse(copied.error(), request);
+  }
   return Xml(200, protocol::CopyResultXml("CopyObjectResult", copied->etag,
                                           copied->last_modified, copied->meta.checksum_algorithm,
                                           copied->meta.checksum_value));
+}
+
+Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                    const router::S3Route& route) {
+  for (int attempt = 0;; ++attempt) {
+    bool superseded = false;
+    Response r = CopyObjectOnce(api, request, auth, route,
+                                attempt < kSupersededRetries ? &superseded : nullptr);
+    if (!superseded) return r;
+  }
 }
 
 // partNumber of UploadPart and UploadPartCopy.
@@ -925,8 +968,8 @@ Result<int> PartNumberOf(const Request& request) {
   return static_cast<int>(*n);
 }
 
-Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResult& auth,
-                        const router::S3Route& route) {
+Response UploadPartCopyOnce(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                            const router::S3Route& route, bool* superseded) {
   auto part_number = PartNumberOf(request);
   if (!part_number) return S3Api::ErrorResponse(part_number.error(), request);
   std::string upload_id = QueryValue(request, "uploadId");
@@ -969,9 +1012,27 @@ Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResu
   }
   auto part = api.store().CopyPart(CallerOf(request, auth), *source, range, route.bucket, route.key,
                                    upload_id, *part_number);
-  if (!part) return S3Api::ErrorResponse(part.error(), request);
+  if (!part) {
+    // The source was replaced while it was being read (GetObjectOnce).
+    if (superseded && part.error().code == ErrorCode::kInternalError &&
+        api.store().Superseded(src->bucket, *source)) {
+      *superseded = true;
+      return Response();
+    }
+    return S3Api::ErrorResponse(part.error(), request);
+  }
   return Xml(200, protocol::CopyResultXml("CopyPartResult", part->etag, part->last_modified, "",
                                           ""));
+}
+
+Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResult& auth,
+                        const router::S3Route& route) {
+  for (int attempt = 0;; ++attempt) {
+    bool superseded = false;
+    Response r = UploadPartCopyOnce(api, request, auth, route,
+                                    attempt < kSupersededRetries ? &superseded : nullptr);
+    if (!superseded) return r;
+  }
 }
 
 Response GetObjectTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,

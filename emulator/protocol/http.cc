@@ -12,6 +12,41 @@ int HexValue(char c) {
   return -1;
 }
 
+// Whether `s` is well-formed UTF-8 (RFC 3629: no overlong forms, no
+// surrogates, nothing above U+10FFFF).
+bool IsUtf8(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (s.size() - i < n) return false;
+    unsigned char c1 = static_cast<unsigned char>(s[i + 1]);
+    if (c1 < lo || c1 > hi) return false;
+    for (std::size_t k = 2; k < n; ++k) {
+      unsigned char ck = static_cast<unsigned char>(s[i + k]);
+      if (ck < 0x80 || ck > 0xBF) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string& out) {
@@ -48,6 +83,9 @@ const std::string* Request::Query(std::string_view name) const {
 
 bool ParseTarget(Request& request) {
   if (!PercentDecode(request.raw.path, /*plus_is_space=*/false, request.path)) return false;
+  // An object key is UTF-8: S3 answers a path that decodes to anything else
+  // 400 InvalidURI, as for a bad escape (and a listing could not show it).
+  if (!IsUtf8(request.path)) return false;
   request.query.clear();
   std::string_view q = request.raw.query;
   while (!q.empty()) {

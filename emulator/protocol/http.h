@@ -39,7 +39,8 @@ struct Request {
 // false on a malformed or truncated escape.
 bool PercentDecode(std::string_view in, bool plus_is_space, std::string& out);
 
-// Fills path, query and host from raw. False when the target cannot be parsed.
+// Fills path, query and host from raw. False when the target cannot be parsed
+// or its path does not decode to UTF-8 (S3: 400 InvalidURI).
 bool ParseTarget(Request& request);
 
 // File regions sent one after another as a response body (an object made

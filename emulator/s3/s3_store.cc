@@ -472,6 +472,12 @@ Result<storage::StagedBody> S3Store::CopyBody(const ObjectRecord& source, ByteRa
   return body;
 }
 
+bool S3Store::Superseded(std::string_view bucket, const ObjectRecord& object) const {
+  auto now = LoadObject(bucket, object.key);
+  // Blob ids are never reused: the same ids mean the same record's files.
+  return !now || now->BlobIds() != object.BlobIds();
+}
+
 Result<std::vector<S3Store::Segment>> S3Store::OpenSegments(const ObjectRecord& object,
                                                            ByteRange range) {
   std::vector<Segment> out;

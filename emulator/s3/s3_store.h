@@ -236,6 +236,12 @@ class S3Store {
     std::uint64_t length;
   };
   Result<std::vector<Segment>> OpenSegments(const ObjectRecord& object, ByteRange range);
+  // Whether `object`, read earlier from `bucket`, is no longer the key's
+  // record: overwritten or deleted since, so its blob files may be unlinked.
+  // A reader that read the record before such a commit and could not open
+  // its blobs after it reads the key again (OpenSegments alone cannot tell
+  // that race from a lost file).
+  bool Superseded(std::string_view bucket, const ObjectRecord& object) const;
 
   // The rules new buckets follow (base/rules.h).
   void set_rules(Rules rules) { rules_ = rules; }
