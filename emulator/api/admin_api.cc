@@ -100,6 +100,9 @@ Response AdminApi::Handle(const Request& request, const std::string& body) {
     const ErrorInfo& info = Describe(auth.error().code);
     return JsonError(info.http_status, info.code, auth.error().Message());
   }
+  // Every path needs an account's key at least: an unsigned request is no one's.
+  if (auth->principal.anonymous())
+    return JsonError(403, "AccessDenied", "the admin API needs a request signed with an access key");
   if (biller_ && (request.path == "/_awslab/billing" || request.path == "/_awslab/billing/class")) {
     if (request.raw.method != "GET") return JsonError(405, "MethodNotAllowed", "use GET");
     if (request.path == "/_awslab/billing") return Billing(request, auth->principal);

@@ -30,6 +30,7 @@
 #include "emulator/base/clock.h"
 #include "emulator/base/ids.h"
 #include "emulator/base/log.h"
+#include "emulator/net/request_header.h"
 #include "emulator/net/tls.h"
 
 namespace awslab::net {
@@ -383,29 +384,19 @@ asio::awaitable<void> Server::Impl::Session(Stream& stream, beast::flat_buffer& 
     in_flight.fetch_add(1);
     auto& msg = parser.get();
     protocol::Request request;
-    request.raw.method = std::string(msg.method_string());
-    std::string_view target = msg.target();
-    std::size_t qmark = target.find('?');
-    request.raw.path = std::string(target.substr(0, qmark));
-    if (qmark != target.npos) request.raw.query = std::string(target.substr(qmark + 1));
-    request.raw.headers.reserve(16);
-    for (const auto& field : msg)
-      request.raw.headers.push_back({std::string(field.name_string()), std::string(field.value())});
-    if (auto cl = parser.content_length()) request.content_length = *cl;
-    request.has_body = !parser.is_done();
+    const bool parsed = RequestFromHeader(parser, request);
     request.remote_address = remote_address;
     request.request_id = NewRequestId();
     request.host_id = NewExtendedRequestId();
     bool close = !msg.keep_alive();
-    const bool parsed = protocol::ParseTarget(request);
     const ReplyInfo reply{request.raw.method, request.request_id, request.host_id};
-    const std::string log_target(target);
+    const std::string log_target(msg.target());
 
     std::unique_ptr<api::Exchange> exchange;
     protocol::Response response;
     std::uint64_t bytes_in = 0;
     try {
-      if (!parsed || request.raw.path.empty() || request.raw.path[0] != '/') {
+      if (!parsed) {
         response.status = 400;
         response.SetHeader("Content-Type", "application/xml");
         response.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InvalidURI</Code>"
