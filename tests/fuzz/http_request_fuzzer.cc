@@ -69,9 +69,11 @@
 #include <leveldb/env.h>
 #include <leveldb/helpers/memenv.h>
 #include <pugixml.hpp>
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -186,7 +188,19 @@ const std::filesystem::path& DataDir() {
     std::filesystem::path base = std::filesystem::is_directory("/dev/shm", ec)
                                      ? std::filesystem::path("/dev/shm")
                                      : std::filesystem::temp_directory_path();
-    auto* d = new std::filesystem::path(base / ("awslab-fuzz-http-" + std::to_string(::getpid())));
+    // A run that crashed (abort skips atexit) left its folder: sweep those of
+    // processes that are gone.
+    constexpr std::string_view kPrefix = "awslab-fuzz-http-";
+    for (const auto& entry : std::filesystem::directory_iterator(base, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (!name.starts_with(kPrefix)) continue;
+      const long pid = std::strtol(name.c_str() + kPrefix.size(), nullptr, 10);
+      if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+        std::error_code e;
+        std::filesystem::remove_all(entry.path(), e);
+      }
+    }
+    auto* d = new std::filesystem::path(base / (std::string(kPrefix) + std::to_string(::getpid())));
     std::filesystem::remove_all(*d, ec);
     std::atexit([] {
       std::error_code e;
