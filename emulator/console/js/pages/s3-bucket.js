@@ -349,7 +349,9 @@ async function objectDialog(ctx, bucket, object, after) {
   details.append(h("dt", {}, "Content type"), contentType);
   const badge = h("span", { id: "object-acl-badge" }, "…");
   const grants = h("div", { class: "grants-holder" });
+  // Disabled until the current ACL is known, so a choice is never overwritten by it.
   const aclSelect = select(CANNED_ACLS, { id: "object-acl" });
+  aclSelect.disabled = true;
   const apply = h("button", { type: "button", class: "primary", onclick: () => busy(apply, async () => {
     await session.s3({ method: "PUT", bucket, key, query: [["acl", ""]], headers: { "x-amz-acl": aclSelect.value } });
     notify(`${key} is now ${aclSelect.value}.`, "success");
@@ -366,6 +368,8 @@ async function objectDialog(ctx, bucket, object, after) {
       if (CANNED_ACLS.some(([v]) => v === acl.canned)) aclSelect.value = acl.canned;
     } catch (e) {
       replace(badge, h("span", { class: "form-error" }, errorText(e)));
+    } finally {
+      aclSelect.disabled = false;
     }
   }
 

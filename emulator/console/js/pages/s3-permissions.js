@@ -49,7 +49,9 @@ async function bucketAclPanel(ctx, bucket, panel, refreshSummary) {
   const { session } = ctx;
   const badge = h("span", { id: "bucket-acl-badge" });
   const grants = h("div", { class: "grants-holder" }, h("p", { class: "loading" }, "Loading the ACL…"));
+  // Disabled until the current ACL is known, so a choice is never overwritten by it.
   const cannedSelect = select(CANNED_ACLS, { id: "bucket-canned-acl" });
+  cannedSelect.disabled = true;
   const apply = h("button", { type: "button", class: "primary", onclick: () => busy(apply, async () => {
     await session.s3({ method: "PUT", bucket, query: [["acl", ""]], headers: { "x-amz-acl": cannedSelect.value } });
     notify(`The bucket ${bucket} is now ${cannedSelect.value}.`, "success");
@@ -72,6 +74,8 @@ async function bucketAclPanel(ctx, bucket, panel, refreshSummary) {
       if (CANNED_ACLS.some(([v]) => v === acl.canned)) cannedSelect.value = acl.canned;
     } catch (e) {
       replace(grants, h("p", { class: "form-error", role: "alert" }, errorText(e)));
+    } finally {
+      cannedSelect.disabled = false;
     }
   }
   await show();
