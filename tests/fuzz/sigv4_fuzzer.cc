@@ -36,6 +36,7 @@
 #include <string_view>
 #include <vector>
 
+#include "tests/fuzz/request_text.h"
 #include "client/include/awslab/crypto.h"
 #include "client/include/awslab/sigv4.h"
 
@@ -53,44 +54,9 @@ void Check(bool ok, const char* what, std::string_view a = {}, std::string_view 
   if (!ok) Fail(what, a, b);
 }
 
-struct Parsed {
-  sigv4::HttpRequest request;
-  std::string body;
-};
-
-// The test suite's request.txt form; lines end at '\n' ('\r' stays in values).
-Parsed ParseRequest(std::string_view in) {
-  Parsed p;
-  std::size_t nl = in.find('\n');
-  std::string_view line = in.substr(0, nl);
-  in = nl == in.npos ? std::string_view() : in.substr(nl + 1);
-  if (std::size_t v = line.rfind(" HTTP/"); v != line.npos) line = line.substr(0, v);
-  std::size_t sp = line.find(' ');
-  p.request.method = std::string(line.substr(0, sp));
-  std::string_view target = sp == line.npos ? std::string_view() : line.substr(sp + 1);
-  std::size_t q = target.find('?');
-  p.request.path = std::string(target.substr(0, q));
-  if (q != target.npos) p.request.query = std::string(target.substr(q + 1));
-  while (!in.empty()) {
-    nl = in.find('\n');
-    line = in.substr(0, nl);
-    in = nl == in.npos ? std::string_view() : in.substr(nl + 1);
-    if (line.empty()) {
-      p.body = std::string(in);
-      break;
-    }
-    if ((line[0] == ' ' || line[0] == '\t') && !p.request.headers.empty()) {
-      p.request.headers.back().value += '\n';
-      p.request.headers.back().value += line;
-      continue;
-    }
-    std::size_t colon = line.find(':');
-    p.request.headers.push_back(
-        {std::string(line.substr(0, colon)),
-         colon == line.npos ? std::string() : std::string(line.substr(colon + 1))});
-  }
-  return p;
-}
+// A request in the SigV4 suite's request.txt form (request_text.h).
+using Parsed = awslab::fuzz::RequestText;
+using awslab::fuzz::ParseRequestText;
 
 bool IsUnreserved(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
@@ -369,7 +335,7 @@ void CheckSigning(const Parsed& p, std::uint64_t seed) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size > 8192) return 0;  // canonical forms are linear; long inputs only slow the search
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  Parsed p = ParseRequest(in);
+  Parsed p = ParseRequestText(in);
   const sigv4::HttpRequest& r = p.request;
 
   CheckUriEncoding(r.path);

@@ -54,6 +54,7 @@
 #include <utility>
 #include <vector>
 
+#include "tests/fuzz/request_text.h"
 #include "client/include/awslab/crypto.h"
 #include "client/include/awslab/sigv4.h"
 #include "emulator/auth/accounts.h"
@@ -196,44 +197,9 @@ Control ParseControl(std::string_view line) {
   return c;
 }
 
-struct Input {
-  sigv4::HttpRequest request;
-  std::string body;
-};
-
-// The test suite's request.txt form; lines end at '\n'.
-Input ParseRequest(std::string_view in) {
-  Input p;
-  std::size_t nl = in.find('\n');
-  std::string_view line = in.substr(0, nl);
-  in = nl == in.npos ? std::string_view() : in.substr(nl + 1);
-  if (std::size_t v = line.rfind(" HTTP/"); v != line.npos) line = line.substr(0, v);
-  std::size_t sp = line.find(' ');
-  p.request.method = std::string(line.substr(0, sp));
-  std::string_view target = sp == line.npos ? std::string_view() : line.substr(sp + 1);
-  std::size_t q = target.find('?');
-  p.request.path = std::string(target.substr(0, q));
-  if (q != target.npos) p.request.query = std::string(target.substr(q + 1));
-  while (!in.empty()) {
-    nl = in.find('\n');
-    line = in.substr(0, nl);
-    in = nl == in.npos ? std::string_view() : in.substr(nl + 1);
-    if (line.empty()) {
-      p.body = std::string(in);
-      break;
-    }
-    if ((line[0] == ' ' || line[0] == '\t') && !p.request.headers.empty()) {
-      p.request.headers.back().value += '\n';
-      p.request.headers.back().value += line;
-      continue;
-    }
-    std::size_t colon = line.find(':');
-    p.request.headers.push_back(
-        {std::string(line.substr(0, colon)),
-         colon == line.npos ? std::string() : std::string(line.substr(colon + 1))});
-  }
-  return p;
-}
+// A request in the SigV4 suite's request.txt form (request_text.h).
+using Input = awslab::fuzz::RequestText;
+using awslab::fuzz::ParseRequestText;
 
 // ---------------------------------------------------------------------------
 // Helpers.
@@ -817,7 +783,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string_view in(reinterpret_cast<const char*>(data), size);
   std::size_t nl = in.find('\n');
   Control c = ParseControl(in.substr(0, nl));
-  Input input = ParseRequest(nl == in.npos ? std::string_view() : in.substr(nl + 1));
+  Input input = ParseRequestText(nl == in.npos ? std::string_view() : in.substr(nl + 1));
   const auth::Authenticator& authenticator = *TheWorld().authenticator;
 
   if (c.mode == Mode::kRaw) {
