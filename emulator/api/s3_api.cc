@@ -618,6 +618,17 @@ constexpr std::pair<std::string_view, std::string_view> kResponseOverrides[] = {
 // with a commit that replaced it (see S3Store::Superseded).
 constexpr int kSupersededRetries = 16;
 
+// Runs `once(superseded)` until it answers without losing that race; the
+// last attempt gets no flag, so it answers whatever happens.
+template <typename Once>
+Response RetryWhileSuperseded(Once once) {
+  for (int attempt = 0;; ++attempt) {
+    bool superseded = false;
+    Response r = once(attempt < kSupersededRetries ? &superseded : nullptr);
+    if (!superseded) return r;
+  }
+}
+
 // One attempt of GetObject. When the record read was replaced before its blob
 // files could be opened, sets *superseded (if given) and the answer is void.
 Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResult& auth,
@@ -712,12 +723,8 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
 
 Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
                    const router::S3Route& route, bool head) {
-  for (int attempt = 0;; ++attempt) {
-    bool superseded = false;
-    Response r = GetObjectOnce(api, request, auth, route, head,
-                               attempt < kSupersededRetries ? &superseded : nullptr);
-    if (!superseded) return r;
-  }
+  return RetryWhileSuperseded(
+      [&](bool* superseded) { return GetObjectOnce(api, request, auth, route, head, superseded); });
 }
 
 // Continuation tokens are opaque to clients: base64 of a kind letter ('K'
@@ -950,12 +957,8 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
 
 Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
                     const router::S3Route& route) {
-  for (int attempt = 0;; ++attempt) {
-    bool superseded = false;
-    Response r = CopyObjectOnce(api, request, auth, route,
-                                attempt < kSupersededRetries ? &superseded : nullptr);
-    if (!superseded) return r;
-  }
+  return RetryWhileSuperseded(
+      [&](bool* superseded) { return CopyObjectOnce(api, request, auth, route, superseded); });
 }
 
 // partNumber of UploadPart and UploadPartCopy.
@@ -1027,12 +1030,8 @@ Response UploadPartCopyOnce(S3Api& api, const Request& request, const auth::Auth
 
 Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResult& auth,
                         const router::S3Route& route) {
-  for (int attempt = 0;; ++attempt) {
-    bool superseded = false;
-    Response r = UploadPartCopyOnce(api, request, auth, route,
-                                    attempt < kSupersededRetries ? &superseded : nullptr);
-    if (!superseded) return r;
-  }
+  return RetryWhileSuperseded(
+      [&](bool* superseded) { return UploadPartCopyOnce(api, request, auth, route, superseded); });
 }
 
 Response GetObjectTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,
