@@ -435,3 +435,15 @@ def ec2_client(endpoint, key=DEFAULT_KEY, region=REGION, verify=None):
     session = boto3.session.Session(aws_access_key_id=key[0], aws_secret_access_key=key[1],
                                     region_name=region)
     return session.client("ec2", endpoint_url=endpoint, config=config, verify=verify)
+
+
+def poll(condition, timeout=10.0, interval=0.01):
+    """Waits until condition() is true or `timeout` seconds pass; returns its
+    last value (a test asserts on it)."""
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(interval)

@@ -30,7 +30,7 @@ from botocore.exceptions import ClientError
 
 import awssig
 import harness
-from harness import DEFAULT_KEY
+from harness import DEFAULT_KEY, poll
 
 KiB = 1024
 MiB = 1024 * KiB
@@ -42,14 +42,6 @@ MARGIN = 15.0             # how long past a timeout a test waits before failing
 BUCKET = "bad"
 
 
-def poll(condition, timeout, interval=0.05):
-    """Waits until condition() is true; returns its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 # ---------------------------------------------------------------------------

@@ -11,28 +11,19 @@ Run: AWSLAB_SERVER=build/emulator/awslab-server /usr/bin/python3 -m unittest -v 
 import hashlib
 import os
 import socket
-import time
 import unittest
 
 from botocore.exceptions import ClientError
 
 import awssig
 import harness
-from harness import DEFAULT_KEY
+from harness import DEFAULT_KEY, poll
 
 KiB = 1024
 MiB = 1024 * KiB
 INLINE_LIMIT = 64 * KiB  # the largest body kept inline
 
 
-def poll(condition, timeout=10.0, interval=0.01):
-    """Waits until condition() is true; returns its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() > deadline:
-            return value
-        time.sleep(interval)
 
 
 class RawUpload:
