@@ -28,6 +28,7 @@ Status StagedBody::Append(std::string_view data) {
       inline_.append(data);
       return Ok();
     }
+    if (auto st = storage_->CheckSpace(inline_.size() + data.size(), true); !st) return st;
     auto writer = storage_->BeginBlob();
     if (!writer) return writer.error();
     blob_.emplace(std::move(*writer));
@@ -35,7 +36,10 @@ Status StagedBody::Append(std::string_view data) {
       if (auto st = blob_->Write(inline_); !st) return st;
       std::string().swap(inline_);
     }
+    return blob_->Write(data);
   }
+  // A blob that grows needs room left for everything else.
+  if (auto st = storage_->CheckSpace(data.size(), true); !st) return st;
   return blob_->Write(data);
 }
 

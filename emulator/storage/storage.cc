@@ -5,10 +5,13 @@
 #include <leveldb/env.h>
 #include <leveldb/filter_policy.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <thread>
 
 #include "emulator/base/ids.h"
 #include "emulator/base/log.h"
@@ -17,18 +20,31 @@
 namespace awslab::storage {
 namespace {
 
+Error StorageFull() {
+  // A full disk is the client's to retry later, as S3 answers under pressure.
+  return MakeError(ErrorCode::kSlowDown, "Please reduce your request rate. (storage is full)");
+}
+
 Error FromLevelDb(const leveldb::Status& s) {
-  return MakeError(ErrorCode::kInternalError, "storage: " + s.ToString());
+  // LevelDB reports an errno only as its text.
+  const std::string text = s.ToString();
+  if (s.IsIOError() && (text.find(std::strerror(ENOSPC)) != std::string::npos ||
+                        text.find(std::strerror(EDQUOT)) != std::string::npos))
+    return StorageFull();
+  return MakeError(ErrorCode::kInternalError, "storage: " + text);
 }
 
 Error FromErrno(std::string_view what) {
   int err = errno;
-  // A full disk is the client's to retry later, as S3 answers under pressure.
-  if (err == ENOSPC || err == EDQUOT)
-    return MakeError(ErrorCode::kSlowDown, "Please reduce your request rate. (storage is full)");
+  if (err == ENOSPC || err == EDQUOT) return StorageFull();
   return MakeError(ErrorCode::kInternalError,
                    std::string("storage: ") + std::string(what) + ": " + std::strerror(err));
 }
+
+constexpr auto kRecoverInterval = std::chrono::milliseconds(200);
+constexpr std::uint64_t kWriteBufferSize = 4 << 20;
+constexpr std::uint64_t kReopenRoom = 2 * kWriteBufferSize;
+constexpr auto kFreeSpaceCacheTime = std::chrono::milliseconds(20);
 
 constexpr std::string_view kCurrentSchema = "1";
 
@@ -84,7 +100,68 @@ leveldb::Env* DefaultEnv() {
   return env;
 }
 
+// A file whose first failed write fails every later one. LevelDB's log writer
+// carries on after a failed record as if it had been written whole; a record
+// written after the torn one could then be dropped with it on recovery, so it
+// must not succeed (and be acknowledged) at all.
+class LatchedFile final : public leveldb::WritableFile {
+ public:
+  LatchedFile(leveldb::WritableFile* base, std::atomic<bool>* failed)
+      : base_(base), failed_(failed) {}
+  leveldb::Status Append(const leveldb::Slice& data) override {
+    return Latch(error_.ok() ? base_->Append(data) : error_);
+  }
+  leveldb::Status Close() override {
+    leveldb::Status s = base_->Close();
+    return error_.ok() ? s : error_;
+  }
+  leveldb::Status Flush() override { return Latch(error_.ok() ? base_->Flush() : error_); }
+  leveldb::Status Sync() override { return Latch(error_.ok() ? base_->Sync() : error_); }
+
+ private:
+  leveldb::Status Latch(leveldb::Status s) {
+    if (!s.ok() && error_.ok()) {
+      error_ = s;
+      failed_->store(true, std::memory_order_release);
+    }
+    return s;
+  }
+
+  std::unique_ptr<leveldb::WritableFile> base_;
+  std::atomic<bool>* failed_;
+  leveldb::Status error_;
+};
+
+std::int64_t SteadyNanos() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
 }  // namespace
+
+// Wraps every file LevelDB writes in a LatchedFile; a failure also marks the
+// storage as failed, so that writes stop before LevelDB reports it.
+class Storage::LatchEnv final : public leveldb::EnvWrapper {
+ public:
+  LatchEnv(leveldb::Env* base, std::atomic<bool>* failed)
+      : leveldb::EnvWrapper(base), failed_(failed) {}
+  leveldb::Status NewWritableFile(const std::string& name,
+                                  leveldb::WritableFile** result) override {
+    return Wrap(target()->NewWritableFile(name, result), result);
+  }
+  leveldb::Status NewAppendableFile(const std::string& name,
+                                    leveldb::WritableFile** result) override {
+    return Wrap(target()->NewAppendableFile(name, result), result);
+  }
+
+ private:
+  leveldb::Status Wrap(leveldb::Status s, leveldb::WritableFile** result) {
+    if (s.ok()) *result = new LatchedFile(*result, failed_);
+    return s;
+  }
+  std::atomic<bool>* failed_;
+};
 
 BlobWriter::BlobWriter(BlobWriter&& other) noexcept
     : id_(std::move(other.id_)), fd_(other.fd_), size_(other.size_) {
@@ -128,28 +205,8 @@ Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
   std::filesystem::create_directories(blob_dir, ec);
   if (ec) return MakeError(ErrorCode::kInternalError, "cannot create blob dir: " + ec.message());
 
-  auto filter = std::unique_ptr<const leveldb::FilterPolicy>(leveldb::NewBloomFilterPolicy(10));
-  auto cache = std::unique_ptr<leveldb::Cache>(leveldb::NewLRUCache(8 << 20));
-  leveldb::Options opts;
-  opts.create_if_missing = true;
-  opts.filter_policy = filter.get();
-  opts.block_cache = cache.get();
-  opts.write_buffer_size = 4 << 20;
-  // Most of what LevelDB holds is small object bodies, which compress
-  // poorly; snappy costs every write and every block read.
-  opts.compression = leveldb::kNoCompression;
-  opts.env = options.env ? options.env : DefaultEnv();
-  // Each open table costs a descriptor and its index block in memory; the
-  // table cache keeps this many.
-  opts.max_open_files = 200;
-  leveldb::DB* raw = nullptr;
-  leveldb::Status s = leveldb::DB::Open(opts, (options.data_dir / "metadata").string(), &raw);
-  if (!s.ok()) return FromLevelDb(s);
-
-  std::unique_ptr<Storage> storage(
-      new Storage(std::unique_ptr<leveldb::DB>(raw), blob_dir, options.fsync));
-  storage->filter_ = std::move(filter);
-  storage->cache_ = std::move(cache);
+  std::unique_ptr<Storage> storage(new Storage(options, blob_dir));
+  if (auto st = storage->OpenDb(); !st) return st.error();
 
   auto version = storage->Get(keys::kSchemaVersion);
   if (!version) return version.error();
@@ -164,12 +221,135 @@ Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
   return storage;
 }
 
-Storage::Storage(std::unique_ptr<leveldb::DB> db, std::filesystem::path blob_dir, bool fsync)
-    : db_(std::move(db)), blob_dir_(std::move(blob_dir)), fsync_(fsync) {}
+Storage::Storage(const StorageOptions& options, std::filesystem::path blob_dir)
+    : db_path_(options.data_dir / "metadata"),
+      blob_dir_(std::move(blob_dir)),
+      fsync_(options.fsync),
+      min_free_(options.min_free_bytes),
+      free_space_(options.free_space),
+      env_(std::make_unique<LatchEnv>(options.env ? options.env : DefaultEnv(), &write_failed_)),
+      filter_(leveldb::NewBloomFilterPolicy(10)),
+      cache_(leveldb::NewLRUCache(8 << 20)) {}
 
 Storage::~Storage() {
-  // The DB refers to the filter and cache: close it first.
+  // The DB refers to the env, filter and cache: close it first.
+  std::lock_guard lock(db_mu_);
   db_.reset();
+}
+
+Status Storage::OpenDb() {
+  leveldb::Options opts;
+  opts.create_if_missing = true;
+  opts.filter_policy = filter_.get();
+  opts.block_cache = cache_.get();
+  opts.write_buffer_size = kWriteBufferSize;
+  // Most of what LevelDB holds is small object bodies, which compress
+  // poorly; snappy costs every write and every block read.
+  opts.compression = leveldb::kNoCompression;
+  opts.env = env_.get();
+  // Each open table costs a descriptor and its index block in memory; the
+  // table cache keeps this many.
+  opts.max_open_files = 200;
+  leveldb::DB* raw = nullptr;
+  leveldb::Status s = leveldb::DB::Open(opts, db_path_.string(), &raw);
+  if (!s.ok()) return FromLevelDb(s);
+  std::lock_guard lock(db_mu_);
+  db_.reset(raw);
+  return Ok();
+}
+
+std::shared_ptr<leveldb::DB> Storage::Db() const {
+  {
+    std::lock_guard lock(db_mu_);
+    if (db_) return db_;
+  }
+  // Recover() is between databases, or could not open the new one.
+  (void)Recover();
+  std::lock_guard lock(db_mu_);
+  return db_;
+}
+
+std::uint64_t Storage::FreeBytes() const {
+  if (free_space_) return free_space_();
+  const std::int64_t now = SteadyNanos();
+  const std::int64_t at = free_cache_at_ns_.load(std::memory_order_acquire);
+  if (at != 0 && now - at < std::chrono::nanoseconds(kFreeSpaceCacheTime).count())
+    return free_cache_.load(std::memory_order_relaxed);
+  struct statvfs st {};
+  // Unknown: let the write find out.
+  if (::statvfs(blob_dir_.c_str(), &st) != 0) return UINT64_MAX;
+  const std::uint64_t free = static_cast<std::uint64_t>(st.f_bavail) * st.f_frsize;
+  free_cache_.store(free, std::memory_order_relaxed);
+  free_cache_at_ns_.store(now, std::memory_order_release);
+  return free;
+}
+
+Status Storage::CheckSpace(std::uint64_t incoming, bool body) const {
+  return Space(incoming, body, true);
+}
+
+Status Storage::HasSpace(std::uint64_t incoming, bool body) const {
+  return Space(incoming, body, false);
+}
+
+Status Storage::Space(std::uint64_t incoming, bool body, bool take) const {
+  if (min_free_ == 0) return Ok();
+  const std::uint64_t keep = body ? min_free_ : min_free_ / 4;
+  std::uint64_t free = FreeBytes();
+  if (free < keep || free - keep < incoming) {
+    // Refused only on a fresh reading: a delete may have made room since.
+    free_cache_at_ns_.store(0, std::memory_order_release);
+    free = FreeBytes();
+    if (free < keep || free - keep < incoming) return StorageFull();
+  }
+  // Until the next reading, count what this write takes (a race between two
+  // writers costs at most one write's size, which the reserve covers).
+  if (take && !free_space_)
+    free_cache_.fetch_sub(std::min(incoming, free), std::memory_order_relaxed);
+  return Ok();
+}
+
+Status Storage::Recover() const {
+  std::unique_lock lock(recover_mu_, std::try_to_lock);
+  if (!lock.owns_lock()) return StorageFull();
+  {
+    std::lock_guard db_lock(db_mu_);
+    if (db_ && !write_failed()) return Ok();
+  }
+  // Opening replays the log into a new table (up to a write buffer): wait
+  // for room, or reads would stop too.
+  free_cache_at_ns_.store(0, std::memory_order_release);
+  if (FreeBytes() < std::max(min_free_, kReopenRoom)) return StorageFull();
+  // A reopen that failed is not tried again at once.
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_recover_ < kRecoverInterval) return StorageFull();
+  last_recover_ = now;
+
+  auto& self = const_cast<Storage&>(*this);
+  std::weak_ptr<leveldb::DB> old;
+  {
+    std::lock_guard db_lock(db_mu_);
+    old = self.db_;
+    self.db_.reset();
+  }
+  // Reads and iterators still hold the old database, and with it its LOCK
+  // file; they are short.
+  for (int i = 0; i < 2000 && !old.expired(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  if (auto still = old.lock()) {
+    std::lock_guard db_lock(db_mu_);
+    self.db_ = std::move(still);
+    return MakeError(ErrorCode::kInternalError, "storage: the database is still in use");
+  }
+  self.write_failed_.store(false, std::memory_order_release);
+  if (auto st = self.OpenDb(); !st) {
+    self.write_failed_.store(true, std::memory_order_release);
+    LogLine("storage: cannot reopen the database yet: " + std::string(st.error().Message()));
+    return st;
+  }
+  LogLine("storage: reopened the database after a failed write");
+  self.SweepPendingBlobs();
+  return Ok();
 }
 
 leveldb::WriteOptions Storage::WriteOpts() const {
@@ -179,6 +359,8 @@ leveldb::WriteOptions Storage::WriteOpts() const {
 }
 
 Result<std::optional<std::string>> Storage::Get(std::string_view key) const {
+  auto db = Db();
+  if (!db) return StorageFull();
   std::string value;
   leveldb::ReadOptions ro;
   // Most values are object records with their bodies: caching each block
@@ -186,22 +368,36 @@ Result<std::optional<std::string>> Storage::Get(std::string_view key) const {
   // page cache (s3bench GET x64 over 100k keys: 38-39k req/s with the block
   // cache filled, 41k without; one hot key: the same).
   ro.fill_cache = false;
-  leveldb::Status s = db_->Get(ro, leveldb::Slice(key.data(), key.size()), &value);
+  leveldb::Status s = db->Get(ro, leveldb::Slice(key.data(), key.size()), &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromLevelDb(s);
   return std::optional<std::string>(std::move(value));
 }
 
 Status Storage::Put(std::string_view key, std::string_view value) {
-  leveldb::Status s = db_->Put(WriteOpts(), leveldb::Slice(key.data(), key.size()),
-                               leveldb::Slice(value.data(), value.size()));
-  if (!s.ok()) return FromLevelDb(s);
-  return Ok();
+  leveldb::WriteBatch batch;
+  batch.Put(leveldb::Slice(key.data(), key.size()), leveldb::Slice(value.data(), value.size()));
+  return WriteChecked(batch);
 }
 
-Status Storage::Write(leveldb::WriteBatch& batch) {
-  leveldb::Status s = db_->Write(WriteOpts(), &batch);
-  if (!s.ok()) return FromLevelDb(s);
+Status Storage::Write(leveldb::WriteBatch& batch) { return WriteChecked(batch); }
+
+Status Storage::WriteChecked(leveldb::WriteBatch& batch) {
+  if (write_failed()) {
+    if (auto st = Recover(); !st) return st;
+  }
+  const std::uint64_t size = batch.ApproximateSize();
+  if (auto st = CheckSpace(size, size > kSmallWrite); !st) return st;
+  auto db = Db();
+  if (!db) return StorageFull();
+  leveldb::Status s = db->Write(WriteOpts(), &batch);
+  if (!s.ok()) {
+    // LevelDB may not know (a failed log write without sync leaves it
+    // writable); the latched files make sure.
+    write_failed_.store(true, std::memory_order_release);
+    LogLine("storage: a write failed, writes stop until the database reopens: " + s.ToString());
+    return FromLevelDb(s);
+  }
   return Ok();
 }
 
@@ -215,11 +411,19 @@ Status Storage::Commit(leveldb::WriteBatch& batch, const std::vector<std::string
 }
 
 std::unique_ptr<leveldb::Iterator> Storage::NewIterator() const {
+  auto db = Db();
+  if (!db) return std::unique_ptr<leveldb::Iterator>(leveldb::NewErrorIterator(
+             leveldb::Status::IOError("storage", "the database is reopening")));
   leveldb::ReadOptions ro;
   // Scans (listings, sweeps) would push the point lookups' blocks out of the
   // block cache; their blocks come from the page cache instead.
   ro.fill_cache = false;
-  return std::unique_ptr<leveldb::Iterator>(db_->NewIterator(ro));
+  std::unique_ptr<leveldb::Iterator> it(db->NewIterator(ro));
+  // The iterator keeps its database open (Recover() waits for it).
+  it->RegisterCleanup(
+      [](void* arg, void*) { delete static_cast<std::shared_ptr<leveldb::DB>*>(arg); },
+      new std::shared_ptr<leveldb::DB>(std::move(db)), nullptr);
+  return it;
 }
 
 std::filesystem::path Storage::BlobPath(std::string_view id) const {
@@ -252,7 +456,13 @@ void Storage::UnlinkBlob(std::string_view id) {
 
 void Storage::AbortBlob(const std::string& id) {
   UnlinkBlob(id);
-  db_->Delete(WriteOpts(), keys::PendingBlob(id));
+  // Unchecked: freeing space must work on a full disk, and a p/ record left
+  // behind only names a file that is gone (the next Open() clears it).
+  if (write_failed()) return;
+  if (auto db = Db()) {
+    if (!db->Delete(WriteOpts(), keys::PendingBlob(id)).ok())
+      write_failed_.store(true, std::memory_order_release);
+  }
 }
 
 Result<int> Storage::OpenBlob(const std::string& id) const {

@@ -16,6 +16,17 @@
 // `fsync`, blob files are fsynced before their commit and batches are synced,
 // so it also survives a crash of the machine.
 //
+// A full disk (docs/reliability.md). Writes are refused with SlowDown before
+// they would leave less than `min_free_bytes` free: bodies (a blob chunk, or
+// a batch of more than kSmallWrite bytes) need all of it left after them;
+// small records (deletes, ACLs, EC2 state) may use all but a quarter of it,
+// so that objects can still be deleted on a full disk. LevelDB thus normally
+// never meets ENOSPC. When one of its writes fails all the same (another
+// program filled the disk), every later write to that file fails too (a
+// write after a torn log record could be lost on recovery, and must not be
+// acknowledged), the storage refuses writes, and a later write reopens the
+// database once the space is back. Reads go on from the old one meanwhile.
+//
 // Thread-safety: every method may be called from any thread; LevelDB orders
 // concurrent writes. Callers serialize their own read-modify-write sequences.
 #ifndef AWSLAB_EMULATOR_STORAGE_STORAGE_H_
@@ -24,9 +35,13 @@
 #include <leveldb/db.h>
 #include <leveldb/write_batch.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -45,7 +60,16 @@ struct StorageOptions {
   bool fsync = false;
   // For tests: LevelDB's in-memory Env (blobs still go to data_dir).
   leveldb::Env* env = nullptr;
+  // The free space writes leave on the data dir's file system (0: none).
+  std::uint64_t min_free_bytes = kDefaultMinFreeBytes;
+  // For tests: the free bytes (default: statvfs of data_dir).
+  std::function<std::uint64_t()> free_space;
+
+  static constexpr std::uint64_t kDefaultMinFreeBytes = 64 << 20;
 };
+
+// Batches up to this size are records, not bodies (see the header comment).
+inline constexpr std::uint64_t kSmallWrite = 4096;
 
 // A blob file being written. Move-only; owns the file descriptor.
 class BlobWriter {
@@ -100,17 +124,48 @@ class Storage {
 
   bool fsync() const { return fsync_; }
 
+  // SlowDown unless `incoming` more bytes leave min_free_bytes free (a body),
+  // or a quarter of it (a record, `body` false). CheckSpace is for bytes
+  // about to be written (they count until the next statvfs); HasSpace only
+  // asks (a body announced by its Content-Length).
+  Status CheckSpace(std::uint64_t incoming, bool body) const;
+  Status HasSpace(std::uint64_t incoming, bool body) const;
+  // Whether a failed write keeps writes refused until the database reopens.
+  bool write_failed() const { return write_failed_.load(std::memory_order_acquire); }
+
  private:
-  Storage(std::unique_ptr<leveldb::DB> db, std::filesystem::path blob_dir, bool fsync);
+  class LatchEnv;
+  Storage(const StorageOptions& options, std::filesystem::path blob_dir);
+  Status OpenDb();
+  std::shared_ptr<leveldb::DB> Db() const;
+  // Writes `batch` unless the space check or an earlier failure refuses it.
+  Status WriteChecked(leveldb::WriteBatch& batch);
+  // After a failed write: reopens the database when there is room again.
+  Status Recover() const;
   void SweepPendingBlobs();
   void UnlinkBlob(std::string_view id);
   leveldb::WriteOptions WriteOpts() const;
+  std::uint64_t FreeBytes() const;
+  Status Space(std::uint64_t incoming, bool body, bool take) const;
 
-  std::unique_ptr<leveldb::DB> db_;
-  std::unique_ptr<const leveldb::FilterPolicy> filter_;
-  std::unique_ptr<leveldb::Cache> cache_;
+  const std::filesystem::path db_path_;
   const std::filesystem::path blob_dir_;
   const bool fsync_;
+  const std::uint64_t min_free_;
+  const std::function<std::uint64_t()> free_space_;
+  std::unique_ptr<LatchEnv> env_;
+  std::unique_ptr<const leveldb::FilterPolicy> filter_;
+  std::unique_ptr<leveldb::Cache> cache_;
+  // The open database; null only while Recover() swaps it.
+  mutable std::mutex db_mu_;
+  std::shared_ptr<leveldb::DB> db_;
+  mutable std::atomic<bool> write_failed_{false};
+  // Recover(): one at a time, at most every kRecoverInterval.
+  mutable std::mutex recover_mu_;
+  mutable std::chrono::steady_clock::time_point last_recover_{};
+  // The last statvfs reading, reused for a few milliseconds (CheckSpace).
+  mutable std::atomic<std::uint64_t> free_cache_{0};
+  mutable std::atomic<std::int64_t> free_cache_at_ns_{0};
 };
 
 }  // namespace awslab::storage
