@@ -58,6 +58,9 @@ decides).
   --ec2-shutting-down SECONDS  how long it is shutting down (default 5)
   --ec2-instance-limit N   instances per account and region (default 20)
   --fsync                  make acknowledged writes survive a machine crash
+  --min-free-space SIZE    refuse writes (SlowDown) that would leave less
+                           free space on the data dir's disk (default 64M;
+                           K, M, G suffixes; 0 turns the check off)
   --virtual-host-domains D comma-separated base domains for virtual-hosted
                            buckets (default localhost,s3.localhost,s3.amazonaws.com)
   --idle-timeout SECONDS   close idle connections after this (default 60)
@@ -85,6 +88,7 @@ struct Flags {
   std::string port_file;
   std::string console_dir;
   bool fsync = false;
+  std::uint64_t min_free_bytes = awslab::storage::StorageOptions::kDefaultMinFreeBytes;
   awslab::Rules rules = awslab::Rules::kClassic;
   std::vector<std::string> vhost_domains;
   double time_scale = 1.0;
@@ -113,6 +117,26 @@ bool ParseSeconds(std::string_view s, std::chrono::milliseconds& out) {
 bool ParseInt(std::string_view s, long long& out) {
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
   return ec == std::errc() && p == s.data() + s.size();
+}
+
+// 64M, 512K, 1G or plain bytes (powers of 1024).
+bool ParseSize(std::string_view s, std::uint64_t& out) {
+  std::uint64_t unit = 1;
+  if (!s.empty()) {
+    switch (s.back()) {
+      case 'K': unit = 1ull << 10; break;
+      case 'M': unit = 1ull << 20; break;
+      case 'G': unit = 1ull << 30; break;
+      default: break;
+    }
+    if (unit != 1) s.remove_suffix(1);
+  }
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty() || v > (1ull << 50) / unit)
+    return false;
+  out = v * unit;
+  return true;
 }
 
 int Fail(const std::string& message) {
@@ -217,6 +241,9 @@ int main(int argc, char** argv) {
       flags.ec2.instance_limit = static_cast<int>(n);
     } else if (name == "--fsync") {
       flags.fsync = true;
+    } else if (name == "--min-free-space") {
+      if (!next() || !ParseSize(value, flags.min_free_bytes))
+        return Fail("--min-free-space needs a size: bytes, or a number with K, M or G");
     } else if (name == "--tls-cert" || name == "--tls-key") {
       if (!next() || value.empty()) return Fail(std::string(name) + " needs a file");
       (name == "--tls-cert" ? flags.tls_cert : flags.tls_key) = value;
@@ -251,7 +278,8 @@ int main(int argc, char** argv) {
     if (!tls) return Fail("TLS: " + std::string(tls.error().Message()));
     flags.server.tls = *tls;
   }
-  auto storage = storage::Storage::Open({flags.data_dir, flags.fsync, nullptr});
+  auto storage =
+      storage::Storage::Open({flags.data_dir, flags.fsync, nullptr, flags.min_free_bytes, {}});
   if (!storage) return Fail("cannot open data dir: " + std::string(storage.error().Message()));
   // After the storage, whose lock keeps a second server off the same files.
   if (flags.tls_self_signed) {

@@ -98,7 +98,9 @@ bool IsXmlText(std::string_view s) {
 // <Response><Errors><Error><Code/><Message/></Error></Errors><RequestID/></Response>
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
 Response ErrorResponse(const Error& error, const std::string& request_id) {
-  const ErrorInfo& info = Describe(error.code);
+  // SlowDown is S3's word; EC2 has none for a full disk and says InternalError.
+  const ErrorInfo& info =
+      Describe(error.code == ErrorCode::kSlowDown ? ErrorCode::kInternalError : error.code);
   XmlWriter w;
   w.Open("Response");
   w.Open("Errors");

@@ -309,6 +309,12 @@ class PutObjectExchange final : public Exchange {
         return TooLarge(*request_.content_length);
       body_limit = api_.options().max_put_size;
     }
+    // A body that would not fit is refused before it is sent (with Expect:
+    // 100-continue) or read.
+    const std::uint64_t announced = decoded_length_.value_or(request_.content_length.value_or(0));
+    if (Status st = api_.store().storage().HasSpace(announced, announced > storage::kSmallWrite);
+        !st)
+      return st.error();
     return Ok();
   }
 
