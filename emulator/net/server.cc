@@ -1,6 +1,7 @@
 #include "emulator/net/server.h"
 
 #include <algorithm>
+#include <type_traits>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -70,6 +71,30 @@ std::unique_ptr<asio::ssl::context> WrapTls(const TlsContext* tls) {
   if (!tls) return nullptr;
   SSL_CTX_up_ref(tls->native_handle());
   return std::make_unique<asio::ssl::context>(tls->native_handle());
+}
+
+// After an answer that refused a body the client may still be sending, the
+// rest of it is read and dropped for a while before the socket closes, as
+// nginx's lingering close does: closing with unread bytes makes the kernel
+// answer them with a reset, which can destroy the answer before the client
+// has read it (a client that sends its whole body first, as urllib3 does,
+// would see a broken connection instead of SlowDown or EntityTooLarge).
+constexpr auto kLingerTime = std::chrono::seconds(3);
+constexpr auto kLingerIdle = std::chrono::milliseconds(500);
+
+asio::awaitable<void> LingeringClose(beast::tcp_stream& stream) {
+  boost::system::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  const auto deadline = std::chrono::steady_clock::now() + kLingerTime;
+  std::vector<char> sink(16384);
+  for (;;) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) break;
+    stream.expires_after(std::min<std::chrono::steady_clock::duration>(kLingerIdle, deadline - now));
+    auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), kTok);
+    if (rec) break;
+  }
 }
 
 // What writing a response needs to know of its request.
@@ -348,6 +373,8 @@ template <class Stream>
 asio::awaitable<void> Server::Impl::Session(Stream& stream, beast::flat_buffer& buffer,
                                             const std::string& remote_address) {
   std::vector<char> io_buffer;
+  // Whether the last request's body was left unread (the connection closes).
+  bool unread_body = false;
 
   while (!stopping) {
     http::request_parser<http::buffer_body> parser;
@@ -402,13 +429,13 @@ asio::awaitable<void> Server::Impl::Session(Stream& stream, beast::flat_buffer& 
         response.body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>InvalidURI</Code>"
                         "<Message>Couldn't parse the specified URI.</Message><RequestId>" +
                         request.request_id + "</RequestId></Error>";
-        if (request.has_body) close = true;
+        if (request.has_body) close = unread_body = true;
       } else {
         exchange = service.Begin(std::move(request));
         if (exchange->early) {
           response = std::move(*exchange->early);
           // The body was not read: the connection cannot carry another request.
-          if (!parser.is_done()) close = true;
+          if (!parser.is_done()) close = unread_body = true;
         } else {
           bool complete = parser.is_done();
           bool stopped = false;
@@ -462,7 +489,7 @@ asio::awaitable<void> Server::Impl::Session(Stream& stream, beast::flat_buffer& 
           } else {
             response = exchange->Finish(complete);
           }
-          if (!complete) close = true;
+          if (!complete) close = unread_body = true;
         }
       }
     } catch (const std::exception& e) {
@@ -495,7 +522,12 @@ asio::awaitable<void> Server::Impl::Session(Stream& stream, beast::flat_buffer& 
     // An idle connection keeps no large buffers.
     if (io_buffer.capacity() > 64 * 1024) std::vector<char>().swap(io_buffer);
     if (buffer.capacity() > 64 * 1024 && buffer.size() == 0) buffer.shrink_to_fit();
-    if (close || !written) break;
+    if (close || !written) {
+      if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+        if (written && unread_body) co_await LingeringClose(stream);
+      }
+      break;
+    }
   }
 }
 
