@@ -172,8 +172,11 @@ class Server:
         s.kill()    # SIGKILL, then s.start() again
     """
 
-    def __init__(self, accounts=True, extra_args=()):
+    def __init__(self, accounts=True, extra_args=(), command_prefix=()):
         self.root = tempfile.mkdtemp(prefix="awslab-clients-")
+        # A command the server runs under (nsenter into a namespace): it must
+        # exec the server, so that the pid stays the server's.
+        self.command_prefix = list(command_prefix)
         self.data_dir = os.path.join(self.root, "data")
         self.port_file = os.path.join(self.root, "port")
         self.log_path = os.path.join(self.root, "server.log")
@@ -194,7 +197,7 @@ class Server:
             raise ServerError("server already running (pid %d)" % self.proc.pid)
         if os.path.exists(self.port_file):
             os.unlink(self.port_file)
-        args = [server_binary(), "--host", "127.0.0.1", "--port", str(self.port),
+        args = self.command_prefix + [server_binary(), "--host", "127.0.0.1", "--port", str(self.port),
                 "--port-file", self.port_file, "--data-dir", self.data_dir, "--quiet"]
         if self.accounts_file:
             args += ["--accounts", self.accounts_file]
