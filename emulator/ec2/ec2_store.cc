@@ -816,9 +816,13 @@ std::vector<SecurityGroup> Ec2Store::SecurityGroups(const Scope& scope) const {
   return out;
 }
 
-Result<SecurityGroup> Ec2Store::FindSecurityGroup(const Scope& scope, const std::string& id,
-                                                  const std::string& name) const {
-  for (SecurityGroup& g : SecurityGroups(scope))
+namespace {
+
+// By id, else by name; the caller holds the store's lock.
+Result<SecurityGroup> FindGroupIn(const std::map<std::string, SecurityGroup>& groups,
+                                  const std::string& id, const std::string& name,
+                                  const std::string& default_vpc) {
+  for (const auto& [gid, g] : groups)
     if ((!id.empty() && g.id == id) || (id.empty() && g.name == name)) return g;
   if (!id.empty() && !HasPrefixId(id, "sg-"))
     return MakeError(ErrorCode::kInvalidGroupIdMalformed,
@@ -828,7 +832,20 @@ Result<SecurityGroup> Ec2Store::FindSecurityGroup(const Scope& scope, const std:
                      "The security group '" + id + "' does not exist");
   return MakeError(ErrorCode::kInvalidGroupNotFound,
                    "The security group '" + name + "' does not exist in default VPC '" +
-                       DefaultVpc(scope) + "'");
+                       default_vpc + "'");
+}
+
+}  // namespace
+
+Result<SecurityGroup> Ec2Store::FindSecurityGroup(const Scope& scope, const std::string& id,
+                                                  const std::string& name) const {
+  std::lock_guard lock(mu_);
+  // Every region has its default group, even before anything else is made.
+  auto& self = const_cast<Ec2Store&>(*this);
+  Batch batch(scope);
+  RegionState& state = self.StateOf(scope, batch);
+  (void)batch.Commit(storage_);
+  return FindGroupIn(state.groups, id, name, DefaultVpc(scope));
 }
 
 Status Ec2Store::DeleteSecurityGroup(const Scope& scope, const std::string& id,
@@ -922,18 +939,22 @@ Status Apply(std::vector<IpPermission>& rules, const IpPermission& p, bool add) 
 Status Ec2Store::ChangePermissions(const Scope& scope, const std::string& id,
                                    const std::string& name, bool egress, bool add,
                                    const std::vector<IpPermission>& permissions, bool dry_run) {
-  auto found = FindSecurityGroup(scope, id, name);
+  // Read, change and write the group under one lock: two changes at once
+  // would each write back the group as they read it, losing one acknowledged
+  // rule, and a change could put back a group deleted meanwhile.
+  std::lock_guard lock(mu_);
+  Batch batch(scope);
+  RegionState& state = StateOf(scope, batch);
+  auto found = FindGroupIn(state.groups, id, name, DefaultVpc(scope));
   if (!found) return found.error();
   SecurityGroup g = *found;
   for (const IpPermission& p : permissions) {
     for (const std::string& gid : p.group_ids)
-      if (auto peer = FindSecurityGroup(scope, gid, ""); !peer) return peer.error();
+      if (auto peer = FindGroupIn(state.groups, gid, "", DefaultVpc(scope)); !peer)
+        return peer.error();
     if (auto st = Apply(egress ? g.egress : g.ingress, p, add); !st) return st;
   }
   if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
-  std::lock_guard lock(mu_);
-  Batch batch(scope);
-  RegionState& state = StateOf(scope, batch);
   batch.Put(kGroupKind, g.id, g);
   if (auto st = batch.Commit(storage_); !st) return st;
   state.groups[g.id] = std::move(g);

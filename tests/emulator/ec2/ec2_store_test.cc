@@ -5,8 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include "emulator/ec2/filters.h"
 
@@ -260,6 +263,36 @@ TEST_F(Ec2StoreTest, SecurityGroupRules) {
   ASSERT_TRUE(store_->TerminateInstances(scope_, {i.id}, false));
   clock_.Advance(seconds(10));
   EXPECT_TRUE(store_->DeleteSecurityGroup(scope_, g->id, "", false));
+}
+
+TEST_F(Ec2StoreTest, ConcurrentRuleChangesToOneGroupAreAllKept) {
+  // Rules added to one group from many requests at once: each one
+  // acknowledged stays (the crash test's workers found none lost alone; 8
+  // clients at once over HTTP lost about 4% before the fix).
+  auto g = store_->CreateSecurityGroup(scope_, "busy", "course", "", {}, false);
+  ASSERT_TRUE(g);
+  constexpr int kThreads = 8, kRules = 100;
+  std::atomic<int> acknowledged{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int n = 0; n < kRules; ++n) {
+        int port = 1000 + t * kRules + n;
+        IpPermission rule{"tcp", port, port, {"10.0.0.0/24"}, {}, {}, {}};
+        if (store_->ChangePermissions(scope_, g->id, "", false, true, {rule}, false))
+          ++acknowledged;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(acknowledged.load(), kThreads * kRules);
+  auto now = store_->FindSecurityGroup(scope_, g->id, "");
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->ingress.size(), static_cast<std::size_t>(kThreads * kRules));
+  Open();  // and so on disk
+  now = store_->FindSecurityGroup(scope_, g->id, "");
+  ASSERT_TRUE(now);
+  EXPECT_EQ(now->ingress.size(), static_cast<std::size_t>(kThreads * kRules));
 }
 
 TEST(Filters, GlobsAndTags) {
