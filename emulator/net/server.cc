@@ -146,8 +146,11 @@ struct Server::Impl {
   // one event loop per worker: a connection lives on one context for its
   // whole life, so its handlers need no strand and the contexts share no
   // lock. The first context also holds the acceptor and the signals.
-  asio::io_context ioc;
+  // The workers are declared first so that they outlive it: an accept still
+  // pending in `ioc` at exit holds a socket of a worker context, which it
+  // destroys with itself (AddressSanitizer found the other order).
   std::vector<std::unique_ptr<asio::io_context>> workers;
+  asio::io_context ioc;
   std::vector<asio::io_context*> contexts;  // ioc, then the workers
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> guards;
   std::size_t next_context = 0;
