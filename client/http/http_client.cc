@@ -95,7 +95,8 @@ std::string Url::Origin() const {
 
 Result<std::size_t> StringSource::Read(char* buf, std::size_t n) {
   std::size_t k = std::min(n, data_.size() - pos_);
-  std::memcpy(buf, data_.data() + pos_, k);
+  // An empty view may have no data at all: memcpy's pointers must not be null.
+  if (k > 0) std::memcpy(buf, data_.data() + pos_, k);
   pos_ += k;
   return k;
 }
