@@ -172,8 +172,10 @@ class Server:
         s.kill()    # SIGKILL, then s.start() again
     """
 
-    def __init__(self, accounts=True, extra_args=(), command_prefix=()):
+    def __init__(self, accounts=True, extra_args=(), command_prefix=(), env=None):
         self.root = tempfile.mkdtemp(prefix="awslab-clients-")
+        # Variables added to the server's environment (this process's otherwise).
+        self.env = dict(env or {})
         # A command the server runs under (nsenter into a namespace): it must
         # exec the server, so that the pid stays the server's.
         self.command_prefix = list(command_prefix)
@@ -204,7 +206,8 @@ class Server:
         args += self.extra_args
         self._log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=self._log,
-                                     stderr=subprocess.STDOUT, close_fds=True)
+                                     stderr=subprocess.STDOUT, close_fds=True,
+                                     env=dict(os.environ, **self.env) if self.env else None)
         deadline = time.monotonic() + PORT_FILE_TIMEOUT
         while True:
             if os.path.exists(self.port_file):
@@ -309,10 +312,11 @@ class ServerTestCase(unittest.TestCase):
     """A fresh server for every test; it is always stopped and its data removed."""
 
     server_args = ()
+    server_env = None
 
     def setUp(self):
         super().setUp()
-        self.server = Server(extra_args=self.server_args)
+        self.server = Server(extra_args=self.server_args, env=self.server_env)
         self.addCleanup(self.server.close)
         self.server.start()
 
