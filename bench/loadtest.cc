@@ -26,11 +26,8 @@
 // and the descriptors came back, 3 otherwise, 2 for a usage error, 1 when
 // set-up failed.
 #include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,14 +46,12 @@
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -70,18 +65,22 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_common.h"
 #include "client/include/awslab/args.h"
 #include "client/include/awslab/crypto.h"
 #include "client/include/awslab/sigv4.h"
 
 namespace {
 
+// What s3bench and awslab-loadtest share (Seconds, ParseUint, ProcStatus,
+// Pattern, ServerProcess...): bench/bench_common.h.
+using namespace awslab::bench;  // NOLINT: the shared pieces read as this file's own
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr auto kTok = asio::as_tuple(asio::use_awaitable);
@@ -177,101 +176,6 @@ constexpr std::array<std::string_view, kOutcomes> kOutcomeNames = {
 
 // ---------------------------------------------------------------- utilities
 
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-double Round(double v, int digits) {
-  double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
-
-std::optional<std::uint64_t> ParseUint(std::string_view s) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
-std::optional<double> ParseDouble(std::string_view s) {
-  try {
-    std::size_t used = 0;
-    double v = std::stod(std::string(s), &used);
-    if (used != s.size()) return std::nullopt;
-    return v;
-  } catch (...) {
-    return std::nullopt;
-  }
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-}
-
-double SelfCpuSeconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
-         ru.ru_stime.tv_usec / 1e6;
-}
-
-// utime + stime of a process from /proc/PID/stat, or -1.
-double ProcessCpuSeconds(pid_t pid) {
-  if (pid <= 0) return -1;
-  std::string all = ReadFile("/proc/" + std::to_string(pid) + "/stat");
-  std::size_t paren = all.rfind(')');
-  if (paren == all.npos || paren + 2 > all.size()) return -1;
-  std::vector<std::string> fields;
-  std::string w;
-  for (char ch : all.substr(paren + 2)) {
-    if (ch == ' ' || ch == '\n') {
-      if (!w.empty()) fields.push_back(std::move(w));
-      w.clear();
-    } else {
-      w += ch;
-    }
-  }
-  // fields[0] is field 3 (state); utime is field 14, stime field 15.
-  if (fields.size() < 13) return -1;
-  double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  return (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
-}
-
-// CPU seconds the whole machine spent busy (all cores, /proc/stat), or -1.
-double MachineBusySeconds() {
-  std::ifstream f("/proc/stat");
-  std::string cpu;
-  unsigned long long user, nice, system, idle, iowait, irq, softirq, steal;
-  if (!(f >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
-      cpu != "cpu")
-    return -1;
-  return static_cast<double>(user + nice + system + irq + softirq + steal) /
-         static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-struct Memory {
-  long rss_kb = -1;   // VmRSS
-  long anon_kb = -1;  // RssAnon: heap and stacks
-  long hwm_kb = -1;   // VmHWM
-  long threads = -1;
-};
-
-Memory ReadMemory(pid_t pid) {
-  Memory m;
-  if (pid <= 0) return m;
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(f, line);) {
-    auto value = [&](std::string_view name, long& out) {
-      if (std::string_view(line).starts_with(name))
-        out = std::strtol(line.c_str() + name.size(), nullptr, 10);
-    };
-    value("VmRSS:", m.rss_kb);
-    value("RssAnon:", m.anon_kb);
-    value("VmHWM:", m.hwm_kb);
-    value("Threads:", m.threads);
-  }
-  return m;
-}
-
 // The server's open descriptors by what they are. LevelDB keeps up to
 // max_open_files table files open in its cache, so those are reported but
 // not expected to come back; sockets, blobs and the rest must.
@@ -315,34 +219,6 @@ json::object FdsJson(const Fds& f) {
           {"blobs", f.blobs}, {"other", f.other}};
 }
 
-// A deterministic byte stream: byte i is Pattern[i % kPeriod]. Any body of up
-// to kWindow bytes from any offset is contiguous here, so bodies are sent and
-// compared without copies. A body is named by its offset and size.
-class Pattern {
- public:
-  static constexpr std::size_t kPeriod = (1u << 20) + 4093;  // not a power of two
-  static constexpr std::size_t kWindow = 1u << 20;
-
-  Pattern() : bytes_(kPeriod + kWindow) {
-    std::uint64_t state = 0x10adb0a710ull;
-    for (std::size_t i = 0; i < kPeriod; i += 8) {
-      state += 0x9e3779b97f4a7c15ull;  // splitmix64
-      std::uint64_t z = state;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-      z ^= z >> 31;
-      std::memcpy(&bytes_[i], &z, std::min<std::size_t>(8, kPeriod - i));
-    }
-    std::memcpy(&bytes_[kPeriod], &bytes_[0], kWindow);
-  }
-  std::string_view Body(std::uint64_t offset, std::size_t size) const {
-    return {bytes_.data() + offset % kPeriod, size};
-  }
-
- private:
-  std::vector<char> bytes_;
-};
-
 // The text of the first element at a path of child names, or "".
 std::string Text(pugi::xml_node n, std::initializer_list<const char*> path) {
   for (const char* p : path) n = n.child(p);
@@ -356,14 +232,11 @@ std::string QuoteStrip(std::string s) {
 
 // --------------------------------------------------------------- options
 
-struct Options {
-  std::string server;
-  std::vector<std::string> server_args;
+// --server, --server-arg, --access-key, --secret-key, --work-dir, --json:
+// CommonOptions.
+struct Options : CommonOptions {
   std::string endpoint;
   pid_t server_pid = -1;
-  std::string access_key = "test";
-  std::string secret_key = "test";
-  std::string work_dir;
   int connections = 500;
   double duration = 300;
   double warmup = 30;
@@ -373,9 +246,7 @@ struct Options {
   std::array<int, kKinds> mix = kDefaultMix;
   std::uint64_t seed = 1;
   double fd_wait = 10;
-  std::string json_path;
   bool quiet = false;
-  std::string command_line;
 };
 
 int Usage(const std::string& message) {
@@ -384,12 +255,7 @@ int Usage(const std::string& message) {
 }
 
 std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
-  for (int i = 0; i < argc; ++i) {
-    if (i) o.command_line += ' ';
-    std::string a = argv[i];
-    bool plain = !a.empty() && a.find_first_of(" \t'\"$\\") == a.npos;
-    o.command_line += plain ? a : "'" + a + "'";
-  }
+  o.command_line = CommandLine(argc, argv);
   for (awslab::args::Reader args(argc, argv); args.Next();) {
     std::string_view name = args.name();
     std::string value;
@@ -405,12 +271,6 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
     if (name == "--help" || name == "-h") {
       std::fwrite(kUsage.data(), 1, kUsage.size(), stdout);
       return 0;
-    } else if (name == "--server") {
-      if (!next()) return need("a path");
-      o.server = value;
-    } else if (name == "--server-arg") {
-      if (!next()) return need("a value");
-      o.server_args.push_back(value);
     } else if (name == "--endpoint") {
       if (!next()) return need("a URL");
       o.endpoint = value;
@@ -418,15 +278,6 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       auto v = number(1, 1u << 30);
       if (!v) return need("a pid");
       o.server_pid = static_cast<pid_t>(*v);
-    } else if (name == "--access-key") {
-      if (!next()) return need("a value");
-      o.access_key = value;
-    } else if (name == "--secret-key") {
-      if (!next()) return need("a value");
-      o.secret_key = value;
-    } else if (name == "--work-dir") {
-      if (!next()) return need("a directory");
-      o.work_dir = value;
     } else if (name == "--connections") {
       auto v = number(1, 10000);
       if (!v) return need("a number from 1 to 10000");
@@ -461,11 +312,10 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       auto v = number(0, ~0ull);
       if (!v) return need("a number");
       o.seed = *v;
-    } else if (name == "--json") {
-      if (!next()) return need("a file");
-      o.json_path = value;
     } else if (name == "--quiet") {
       o.quiet = true;
+    } else if (auto common = ReadCommonFlag(args, o)) {
+      if (!common->empty()) return need(common->c_str());
     } else {
       return Usage("unknown flag " + std::string(args.arg()));
     }
@@ -475,10 +325,7 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
   if (!o.endpoint.empty()) o.accounts = 1;
   if (o.warmup >= o.duration && o.duration > 0) return Usage("--warmup must be below --duration");
   if (o.mix[kPut] == 0 && o.mix[kPutBig] == 0) return Usage("--mix needs put or put_big");
-  if (o.work_dir.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    o.work_dir = t && *t ? t : "/tmp";
-  }
+  if (o.work_dir.empty()) o.work_dir = DefaultWorkDir();
   return std::nullopt;
 }
 
@@ -517,43 +364,12 @@ std::string AccountsJson(const std::vector<Account>& accounts) {
 
 // ------------------------------------------------------------ server process
 
-struct ServerProcess {
-  pid_t pid = -1;
-  std::string dir;  // temp dir: data/, port, accounts.json, server.log
-  std::string log_file;
-  std::uint16_t port = 0;
-  int exit_status = -1;  // waitpid status once reaped
-};
-
-bool Reaped(ServerProcess& sp) {
-  if (sp.pid <= 0 || sp.exit_status != -1) return true;
-  int status = 0;
-  if (::waitpid(sp.pid, &status, WNOHANG) == sp.pid) {
-    sp.exit_status = status;
-    return true;
-  }
-  return false;
-}
-
-std::string DescribeExit(int status) {
-  if (status == -1) return "running";
-  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return std::string("killed by signal ") + strsignal(WTERMSIG(status));
-  return "status " + std::to_string(status);
-}
-
-bool StartServer(const Options& o, const std::vector<std::string>& extra, const std::string& accounts,
-                 ServerProcess& sp, std::string& err) {
-  std::string tmpl = o.work_dir + "/awslab-loadtest-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) {
-    err = "mkdtemp in " + o.work_dir + ": " + std::strerror(errno);
-    return false;
-  }
-  sp.dir = tmpl;
-  sp.log_file = sp.dir + "/server.log";
-  const std::string data = sp.dir + "/data", port_file = sp.dir + "/port",
-                    accounts_file = sp.dir + "/accounts.json";
-  ::mkdir(data.c_str(), 0700);
+// Starts awslab-server on a fresh temp dir with the accounts (JSON) and
+// waits for its port file.
+bool StartServer(const Options& o, const std::vector<std::string>& extra,
+                 const std::string& accounts, ServerProcess& sp, std::string& err) {
+  if (!MakeServerDir(o.work_dir, "awslab-loadtest", sp, err)) return false;
+  const std::string accounts_file = sp.dir + "/accounts.json";
   {
     std::ofstream f(accounts_file);
     f << accounts;
@@ -562,78 +378,13 @@ bool StartServer(const Options& o, const std::vector<std::string>& extra, const 
       return false;
     }
   }
-  std::vector<std::string> args = {o.server,     "--host",       "127.0.0.1", "--port",
-                                   "0",          "--port-file",  port_file,   "--quiet",
-                                   "--data-dir", data,           "--accounts", accounts_file};
+  std::vector<std::string> args = AwslabServerArgs(o.server, sp);
+  // Loopback only: the connections go to 127.0.0.1.
+  args.insert(args.end(), {"--host", "127.0.0.1", "--accounts", accounts_file});
   args.insert(args.end(), extra.begin(), extra.end());
   // The user's arguments last: where a flag is given twice the last one counts.
   args.insert(args.end(), o.server_args.begin(), o.server_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int log_fd = ::open(sp.log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (log_fd < 0 || null_fd < 0) {
-    err = "cannot open " + sp.log_file;
-    return false;
-  }
-  const pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    // Only async-signal-safe calls from here to exec.
-    ::dup2(null_fd, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the load test
-    if (::getppid() != parent) ::_exit(1);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(log_fd);
-  ::close(null_fd);
-  if (pid < 0) {
-    err = std::string("fork: ") + std::strerror(errno);
-    return false;
-  }
-  sp.pid = pid;
-  // The port file is written whole (renamed into place) once the server listens.
-  for (auto deadline = Clock::now() + 30s; Clock::now() < deadline;) {
-    if (Reaped(sp)) {
-      err = "the server exited (" + DescribeExit(sp.exit_status) + "); log:\n" +
-            ReadFile(sp.log_file);
-      return false;
-    }
-    std::string text = ReadFile(port_file);
-    unsigned long port = std::strtoul(text.c_str(), nullptr, 10);
-    if (!text.empty() && port > 0 && port < 65536) {
-      sp.port = static_cast<std::uint16_t>(port);
-      return true;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
-  err = "no port file from the server within 30 s";
-  return false;
-}
-
-// SIGTERM to our server's pid, SIGKILL after 30 s; removes the temp dir.
-void StopServer(ServerProcess& sp) {
-  if (sp.pid > 0 && !Reaped(sp)) {
-    ::kill(sp.pid, SIGTERM);
-    for (auto t0 = Clock::now(); !Reaped(sp);) {
-      if (Clock::now() - t0 > 30s) {
-        ::kill(sp.pid, SIGKILL);
-        int status = 0;
-        ::waitpid(sp.pid, &status, 0);
-        sp.exit_status = status;
-        break;
-      }
-      std::this_thread::sleep_for(5ms);
-    }
-  }
-  if (!sp.dir.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(sp.dir, ec);
-  }
+  return SpawnServer(std::move(args), sp, err) && WaitForPortFile(sp, 30s, err);
 }
 
 // ------------------------------------------------------------------ signing
@@ -712,7 +463,7 @@ struct KindStats {
 
 struct Sample {
   double t = 0;  // seconds since the connections started
-  Memory mem;
+  ProcStatus mem;
   Fds fds;
   double server_cpu_s = -1;
   double client_cpu_s = 0;
@@ -767,7 +518,7 @@ struct Run {
   std::vector<Account> accounts;
   std::string image;
   std::set<std::string> regions;
-  Pattern pattern;
+  Pattern pattern{0x10adb0a710ull};
   pid_t server_pid = -1;
   Clock::time_point start, warm, deadline;
   std::array<KindStats, kKinds> stats;
@@ -1533,7 +1284,7 @@ class Sampler {
   static Sample Take(pid_t pid, Clock::time_point t0, const Run& run) {
     Sample s;
     s.t = Seconds(Clock::now() - t0);
-    s.mem = ReadMemory(pid);
+    s.mem = ReadProcStatus(pid);
     s.fds = CountFds(pid);
     s.server_cpu_s = ProcessCpuSeconds(pid);
     s.client_cpu_s = SelfCpuSeconds();
@@ -1549,13 +1300,6 @@ class Sampler {
   std::atomic<bool> stop_{false};
   std::vector<Sample> samples_;
 };
-
-double Percentile(const std::vector<std::uint32_t>& sorted_us, double p) {
-  if (sorted_us.empty()) return 0;
-  std::size_t rank = static_cast<std::size_t>(std::ceil(p * sorted_us.size()));
-  rank = std::clamp<std::size_t>(rank, 1, sorted_us.size());
-  return sorted_us[rank - 1] / 1e3;
-}
 
 // Least-squares slope of y over t, per minute.
 double SlopePerMinute(const std::vector<std::pair<double, double>>& points) {
@@ -1701,7 +1445,7 @@ int main(int argc, char** argv) {
 
   const pid_t pid = run->server_pid;
   const Fds fds_before = SettledFds(pid);
-  const Memory mem_before = ReadMemory(pid);
+  const ProcStatus mem_before = ReadProcStatus(pid);
   if (!o.quiet)
     std::fprintf(stderr,
                  "awslab-loadtest: %d connections, %d accounts, %.0f s (warm-up %.0f s), "
@@ -1732,7 +1476,7 @@ int main(int argc, char** argv) {
   const double client_cpu1 = SelfCpuSeconds();
   const double server_cpu1 = ProcessCpuSeconds(pid);
   const double busy1 = MachineBusySeconds();
-  const Memory mem_end = ReadMemory(pid);
+  const ProcStatus mem_end = ReadProcStatus(pid);
   conns.clear();
 
   // The descriptors must come back once the connections are closed.
@@ -1753,7 +1497,7 @@ int main(int argc, char** argv) {
     }
   }
   sampler.Stop();
-  const Memory mem_after = ReadMemory(pid);
+  const ProcStatus mem_after = ReadProcStatus(pid);
   std::vector<Sample> samples = sampler.samples();
   bool server_alive = pid <= 0 || ::kill(pid, 0) == 0;
   if (!o.server.empty()) {
@@ -1769,6 +1513,10 @@ int main(int argc, char** argv) {
   std::uint64_t unexpected = 0, expected = 0, total_ops = 0;
   std::vector<std::uint32_t> all;
   json::array kinds;
+  // Latencies are kept in microseconds, reported in milliseconds.
+  auto ms = [](const std::vector<std::uint32_t>& sorted_us, double p) {
+    return Percentile(sorted_us, p) / 1e3;
+  };
   std::printf("# awslab-loadtest: %d connections, %d accounts, %.0f s, warm-up %.0f s "
               "(latencies and rates from the %.0f s after it)\n",
               o.connections, static_cast<int>(run->accounts.size()), o.duration, o.warmup,
@@ -1784,8 +1532,8 @@ int main(int argc, char** argv) {
     unexpected += bad;
     expected += s.outcomes[kExpected];
     total_ops += s.ops;
-    const double p50 = Percentile(s.latency_us, 0.5), p90 = Percentile(s.latency_us, 0.9),
-                 p99 = Percentile(s.latency_us, 0.99),
+    const double p50 = ms(s.latency_us, 0.5), p90 = ms(s.latency_us, 0.9),
+                 p99 = ms(s.latency_us, 0.99),
                  max = s.latency_us.empty() ? 0 : s.latency_us.back() / 1e3;
     std::printf("%-22s %9llu %8.1f %8.2f %8.2f %8.2f %9.1f %9llu %10llu\n",
                 std::string(kKindNames[k]).c_str(), static_cast<unsigned long long>(s.ops),
@@ -1814,7 +1562,7 @@ int main(int argc, char** argv) {
                                  {"first_errors", first}});
   }
   std::sort(all.begin(), all.end());
-  const double p50 = Percentile(all, 0.5), p90 = Percentile(all, 0.9), p99 = Percentile(all, 0.99),
+  const double p50 = ms(all, 0.5), p90 = ms(all, 0.9), p99 = ms(all, 0.99),
                max = all.empty() ? 0 : all.back() / 1e3;
   std::printf("%-22s %9llu %8.1f %8.2f %8.2f %8.2f %9.1f %9llu %10llu\n", "all",
               static_cast<unsigned long long>(total_ops), all.size() / window_s, p50, p90, p99,
@@ -1835,7 +1583,7 @@ int main(int argc, char** argv) {
     for (const Sample& s : samples) {
       if (s.t < o.warmup || s.t > load_s) continue;
       rss.emplace_back(s.t, s.mem.rss_kb);
-      anon.emplace_back(s.t, s.mem.anon_kb);
+      anon.emplace_back(s.t, s.mem.rss_anon_kb);
       max_after = std::max(max_after, s.mem.rss_kb);
     }
     slope = SlopePerMinute(rss);
@@ -1849,7 +1597,7 @@ int main(int argc, char** argv) {
     memory = {{"before_kb", mem_before.rss_kb},   {"warmup_end_kb", warm.mem.rss_kb},
               {"max_after_warmup_kb", max_after}, {"end_kb", mem_end.rss_kb},
               {"after_close_kb", mem_after.rss_kb}, {"hwm_kb", mem_after.hwm_kb},
-              {"anon_end_kb", mem_end.anon_kb},   {"slope_kb_per_min", Round(slope, 1)},
+              {"anon_end_kb", mem_end.rss_anon_kb},   {"slope_kb_per_min", Round(slope, 1)},
               {"anon_slope_kb_per_min", Round(anon_slope, 1)}, {"threads", mem_end.threads}};
     for (const Sample& s : samples)
       if (s.t <= load_s && s.fds.total > fds_peak.total) fds_peak = s.fds;
@@ -1897,7 +1645,7 @@ int main(int argc, char** argv) {
     for (const Sample& s : samples)
       timeline.push_back(json::object{{"t", Round(s.t, 2)},
                                       {"rss_kb", s.mem.rss_kb},
-                                      {"anon_kb", s.mem.anon_kb},
+                                      {"anon_kb", s.mem.rss_anon_kb},
                                       {"fds", s.fds.total},
                                       {"sockets", s.fds.sockets},
                                       {"leveldb_fds", s.fds.leveldb},

@@ -24,11 +24,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <dirent.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -68,18 +66,22 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_common.h"
 #include "client/include/awslab/args.h"
 #include "client/include/awslab/crypto.h"
 #include "client/include/awslab/sigv4.h"
 
 namespace {
 
+// What s3bench and awslab-loadtest share (Seconds, ParseUint, ProcStatus,
+// Pattern, ServerProcess...): bench/bench_common.h.
+using namespace awslab::bench;  // NOLINT: the shared pieces read as this file's own
+
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace json = boost::json;
 using tcp = asio::ip::tcp;
-using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr auto kTok = asio::as_tuple(asio::use_awaitable);
@@ -145,45 +147,12 @@ Output:
 
 // ---------------------------------------------------------------- utilities
 
-double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-double Millis(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
-
-double Round(double v, int digits) {
-  double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
-}
-
 // "a b  c" -> {"a", "b", "c"}.
 std::vector<std::string> SplitAtSpaces(std::string_view s) {
   std::vector<std::string> out;
   std::istringstream in{std::string(s)};
   for (std::string w; in >> w;) out.push_back(w);
   return out;
-}
-
-std::optional<std::uint64_t> ParseSize(std::string_view s) {
-  std::uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p == s.data()) return std::nullopt;
-  std::string_view suffix(p, s.data() + s.size() - p);
-  std::uint64_t mult = 1;
-  if (suffix.empty()) mult = 1;
-  else if (suffix == "K" || suffix == "k" || suffix == "KiB") mult = 1ull << 10;
-  else if (suffix == "M" || suffix == "m" || suffix == "MiB") mult = 1ull << 20;
-  else if (suffix == "G" || suffix == "g" || suffix == "GiB") mult = 1ull << 30;
-  else return std::nullopt;
-  return v * mult;
-}
-
-std::optional<double> ParseDouble(std::string_view s) {
-  try {
-    std::size_t used = 0;
-    double v = std::stod(std::string(s), &used);
-    if (used != s.size()) return std::nullopt;
-    return v;
-  } catch (...) {
-    return std::nullopt;
-  }
 }
 
 std::string Iso8601Now() {
@@ -200,131 +169,6 @@ std::string RandomHex(std::size_t bytes) {
   awslab::crypto::RandomBytes(raw.data(), raw.size());
   return awslab::crypto::Hex(raw.data(), raw.size());
 }
-
-double ClientCpuSeconds() {
-  rusage ru{};
-  getrusage(RUSAGE_SELF, &ru);
-  return ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
-         ru.ru_stime.tv_usec / 1e6;
-}
-
-// The sum of utime and stime of a process, or -1.
-double ProcessCpuSeconds(pid_t pid) {
-  if (pid <= 0) return -1;
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  std::size_t paren = all.rfind(')');
-  if (paren == all.npos) return -1;
-  std::istringstream rest(all.substr(paren + 2));
-  std::vector<std::string> fields;
-  for (std::string w; rest >> w;) fields.push_back(w);
-  // Field 3 (state) is fields[0]; utime is field 14, stime field 15.
-  if (fields.size() < 13) return -1;
-  double ticks = static_cast<double>(::sysconf(_SC_CLK_TCK));
-  return (std::stod(fields[11]) + std::stod(fields[12])) / ticks;
-}
-
-// The process and all its descendants (nginx's master and its workers), from
-// the ppid field of every /proc/N/stat; empty when `root` is not running.
-std::vector<pid_t> ProcessTree(pid_t root) {
-  std::vector<pid_t> out;
-  if (root <= 0) return out;
-  std::multimap<pid_t, pid_t> children;
-  if (DIR* d = ::opendir("/proc")) {
-    while (dirent* e = ::readdir(d)) {
-      pid_t pid = static_cast<pid_t>(std::strtol(e->d_name, nullptr, 10));
-      if (pid <= 0) continue;
-      std::ifstream f(std::string("/proc/") + e->d_name + "/stat");
-      std::string all((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-      std::size_t paren = all.rfind(')');
-      if (paren == all.npos || paren + 4 > all.size()) continue;
-      // After ") " come the state and the ppid.
-      pid_t ppid = static_cast<pid_t>(std::strtol(all.c_str() + paren + 4, nullptr, 10));
-      children.emplace(ppid, pid);
-    }
-    ::closedir(d);
-  }
-  out.push_back(root);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    auto [b, e] = children.equal_range(out[i]);
-    for (auto it = b; it != e; ++it) out.push_back(it->second);
-  }
-  return out;
-}
-
-// The CPU time of a set of processes (those still running), or -1 when none is.
-double TreeCpuSeconds(const std::vector<pid_t>& pids) {
-  double sum = 0;
-  bool any = false;
-  for (pid_t p : pids) {
-    double v = ProcessCpuSeconds(p);
-    if (v >= 0) {
-      sum += v;
-      any = true;
-    }
-  }
-  return any ? sum : -1;
-}
-
-// CPU seconds the whole machine spent busy (all cores; /proc/stat), or -1.
-// Busy minus the bench's and the server's own time is what other processes
-// took: a run with a lot of it was disturbed.
-double MachineBusySeconds() {
-  std::ifstream f("/proc/stat");
-  std::string cpu;
-  unsigned long long user, nice, system, idle, iowait, irq, softirq, steal;
-  if (!(f >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal) ||
-      cpu != "cpu")
-    return -1;
-  return static_cast<double>(user + nice + system + irq + softirq + steal) /
-         static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-struct ProcStatus {
-  long rss_kb = -1;       // VmRSS
-  long hwm_kb = -1;       // VmHWM: peak VmRSS since start (or since ResetPeakRss)
-  long rss_anon_kb = -1;  // RssAnon: heap, stacks: the process's own memory
-  long rss_file_kb = -1;  // RssFile: mapped files (binary, libraries, mmapped data files)
-  long threads = -1;
-};
-
-ProcStatus ReadProcStatus(pid_t pid) {
-  ProcStatus st;
-  if (pid <= 0) return st;
-  std::ifstream f("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(f, line)) {
-    auto value = [&](std::string_view name) -> std::optional<long> {
-      if (!std::string_view(line).starts_with(name)) return std::nullopt;
-      return std::strtol(line.c_str() + name.size(), nullptr, 10);
-    };
-    if (auto v = value("VmRSS:")) st.rss_kb = *v;
-    else if (auto v2 = value("VmHWM:")) st.hwm_kb = *v2;
-    else if (auto v3 = value("Threads:")) st.threads = *v3;
-    else if (auto v4 = value("RssAnon:")) st.rss_anon_kb = *v4;
-    else if (auto v5 = value("RssFile:")) st.rss_file_kb = *v5;
-  }
-  return st;
-}
-
-// The sum over a set of processes (a peer's master and workers); VmHWM is the
-// sum of the peaks of each, an upper bound of the peak of the sum.
-ProcStatus ReadTreeStatus(const std::vector<pid_t>& pids) {
-  ProcStatus sum;
-  auto add = [](long& to, long v) {
-    if (v >= 0) to = (to < 0 ? 0 : to) + v;
-  };
-  for (pid_t p : pids) {
-    ProcStatus st = ReadProcStatus(p);
-    add(sum.rss_kb, st.rss_kb);
-    add(sum.hwm_kb, st.hwm_kb);
-    add(sum.rss_anon_kb, st.rss_anon_kb);
-    add(sum.rss_file_kb, st.rss_file_kb);
-    add(sum.threads, st.threads);
-  }
-  return sum;
-}
-ProcStatus ReadTreeStatus(pid_t root) { return ReadTreeStatus(ProcessTree(root)); }
 
 // Resets VmHWM to the current RSS (Linux >= 4.0) for every process of the
 // tree; false when not allowed.
@@ -383,59 +227,19 @@ class RssSampler {
   std::thread thread_;
 };
 
-// A deterministic byte stream: byte i of an object is Pattern[i % kPeriod].
-// The buffer holds one period plus a window, so any piece of up to kWindow
-// bytes is contiguous: big bodies stream from here without being held whole.
-class Pattern {
- public:
-  static constexpr std::size_t kPeriod = (1u << 20) + 4093;  // not a power of two
-  static constexpr std::size_t kWindow = 1u << 20;
-
-  Pattern() : bytes_(kPeriod + kWindow) {
-    std::uint64_t state = 0x5eedb0a710ull;
-    for (std::size_t i = 0; i < kPeriod; i += 8) {
-      state += 0x9e3779b97f4a7c15ull;  // splitmix64
-      std::uint64_t z = state;
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-      z ^= z >> 31;
-      std::memcpy(&bytes_[i], &z, std::min<std::size_t>(8, kPeriod - i));
-    }
-    std::memcpy(&bytes_[kPeriod], &bytes_[0], kWindow);
-  }
-  // The next kWindow bytes of the stream from `offset`.
-  const char* At(std::uint64_t offset) const { return bytes_.data() + offset % kPeriod; }
-  bool Matches(std::uint64_t offset, const char* data, std::size_t n) const {
-    while (n > 0) {
-      std::size_t k = std::min(n, kWindow);
-      if (std::memcmp(data, At(offset), k) != 0) return false;
-      data += k;
-      n -= k;
-      offset += k;
-    }
-    return true;
-  }
-
- private:
-  std::vector<char> bytes_;
-};
-
 // --------------------------------------------------------------- options
 
-struct Options {
+// --server, --server-arg, --access-key, --secret-key, --work-dir, --json:
+// CommonOptions.
+struct Options : CommonOptions {
   std::string endpoint = "http://127.0.0.1:4566";
   bool endpoint_given = false;
-  std::string access_key = "test";
-  std::string secret_key = "test";
   std::string region = "us-east-1";
   std::string bucket;
   bool keep = false;
   bool plain = false;  // a plain HTTP file server: no buckets, WebDAV PUT
-  std::string server;
-  std::vector<std::string> server_args;
   std::string server_cmd;  // a peer: {port}, {dir}, {data} replaced
   std::vector<std::string> server_files;  // templates copied into {dir}, same replacements
-  std::string work_dir;
   std::set<std::string> phases = {"startup", "idle", "small", "big", "list"};
   int startup_runs = 10;
   double settle = 1.0;
@@ -453,8 +257,6 @@ struct Options {
   std::string wrk = "wrk";
   int wrk_threads = 1;
   std::string perf_dir;
-  std::string json_path;
-  std::string command_line;
 };
 
 int Usage(const std::string& message) {
@@ -463,12 +265,7 @@ int Usage(const std::string& message) {
 }
 
 std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
-  for (int i = 0; i < argc; ++i) {
-    if (i) o.command_line += ' ';
-    std::string a = argv[i];
-    bool plain = !a.empty() && a.find_first_of(" \t'\"$\\") == a.npos;
-    o.command_line += plain ? a : "'" + a + "'";
-  }
+  o.command_line = CommandLine(argc, argv);
   for (awslab::args::Reader args(argc, argv); args.Next();) {
     std::string_view name = args.name();
     std::string value;
@@ -483,12 +280,6 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       if (!next()) return need("a URL");
       o.endpoint = value;
       o.endpoint_given = true;
-    } else if (name == "--access-key") {
-      if (!next()) return need("a value");
-      o.access_key = value;
-    } else if (name == "--secret-key") {
-      if (!next()) return need("a value");
-      o.secret_key = value;
     } else if (name == "--region") {
       if (!next()) return need("a value");
       o.region = value;
@@ -505,15 +296,6 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
     } else if (name == "--server-file") {
       if (!next()) return need("a file");
       o.server_files.push_back(value);
-    } else if (name == "--server") {
-      if (!next()) return need("a path");
-      o.server = value;
-    } else if (name == "--server-arg") {
-      if (!next()) return need("a value");
-      o.server_args.push_back(value);
-    } else if (name == "--work-dir") {
-      if (!next()) return need("a directory");
-      o.work_dir = value;
     } else if (name == "--phases") {
       if (!next()) return need("a list");
       o.phases.clear();
@@ -575,9 +357,8 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
     } else if (name == "--perf") {
       if (!next()) return need("a directory");
       o.perf_dir = value;
-    } else if (name == "--json") {
-      if (!next()) return need("a file");
-      o.json_path = value;
+    } else if (auto common = ReadCommonFlag(args, o)) {
+      if (!common->empty()) return need(common->c_str());
     } else {
       return Usage("unknown flag " + std::string(args.arg()));
     }
@@ -586,10 +367,7 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
     return Usage("--endpoint, --server and --server-cmd exclude each other");
   if (o.phases.count("seeded") && (o.server.empty() || o.seeded_dir.empty()))
     return Usage("the seeded phase needs --server and --seeded-dir");
-  if (o.work_dir.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    o.work_dir = t && *t ? t : "/tmp";
-  }
+  if (o.work_dir.empty()) o.work_dir = DefaultWorkDir();
   return std::nullopt;
 }
 
@@ -769,21 +547,6 @@ class Signer {
 
 // ------------------------------------------------------------ server process
 
-struct ServerProcess {
-  pid_t pid = -1;
-  std::string dir;  // temp dir: data/, port, server.log
-  std::string data_dir;
-  std::string port_file;
-  std::string log_file;
-  std::string host = "127.0.0.1";
-  std::uint16_t port = 0;
-  Clock::time_point forked;
-  double listening_ms = -1;  // when the port file appeared
-  double first_response_ms = -1;
-  int exit_status = -1;      // raw waitpid status once reaped
-  double stop_ms = -1;
-};
-
 // The address the server listens on, from its arguments (default loopback).
 std::string ServerHost(const std::vector<std::string>& args) {
   std::string host = "127.0.0.1";
@@ -795,11 +558,6 @@ std::string ServerHost(const std::vector<std::string>& args) {
   if (host == "::" || host == "[::]") host = "::1";
   if (host == "localhost") host = "127.0.0.1";
   return host;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
 }
 
 // A port that was free on 127.0.0.1 a moment ago (for --server-cmd), or 0.
@@ -827,16 +585,7 @@ void ReplaceAll(std::string& s, std::string_view from, const std::string& to) {
 // --server-cmd (a peer on a free port, fresh {dir}).
 bool StartServer(const Options& o, ServerProcess& sp, std::string& err,
                  const std::string& data_dir = {}) {
-  std::string tmpl = o.work_dir + "/s3bench-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) {
-    err = "mkdtemp in " + o.work_dir + ": " + std::strerror(errno);
-    return false;
-  }
-  sp.dir = tmpl;
-  sp.data_dir = data_dir.empty() ? sp.dir + "/data" : data_dir;
-  sp.log_file = sp.dir + "/server.log";
-  if (data_dir.empty()) ::mkdir(sp.data_dir.c_str(), 0700);
-
+  if (!MakeServerDir(o.work_dir, "s3bench", sp, err, data_dir)) return false;
   std::vector<std::string> args;
   if (!o.server_cmd.empty()) {
     sp.host = "127.0.0.1";
@@ -866,43 +615,11 @@ bool StartServer(const Options& o, ServerProcess& sp, std::string& err,
     }
     for (const std::string& a : SplitAtSpaces(o.server_cmd)) args.push_back(fill(a));
   } else {
-    sp.port_file = sp.dir + "/port";
     sp.host = ServerHost(o.server_args);
-    args = {o.server, "--port", "0", "--port-file", sp.port_file, "--quiet", "--data-dir",
-            sp.data_dir};
+    args = AwslabServerArgs(o.server, sp);
     args.insert(args.end(), o.server_args.begin(), o.server_args.end());
   }
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-
-  int log_fd = ::open(sp.log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (log_fd < 0 || null_fd < 0) {
-    err = "cannot open " + sp.log_file;
-    return false;
-  }
-  const pid_t parent = ::getpid();
-  sp.forked = Clock::now();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    // Only async-signal-safe calls from here to exec.
-    ::dup2(null_fd, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    ::prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the bench
-    if (::getppid() != parent) ::_exit(1);
-    ::execvp(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(log_fd);
-  ::close(null_fd);
-  if (pid < 0) {
-    err = std::string("fork: ") + std::strerror(errno);
-    return false;
-  }
-  sp.pid = pid;
-  return true;
+  return SpawnServer(std::move(args), sp, err);
 }
 
 // How a server should end on SIGTERM: exit code 0; a peer (--server-cmd)
@@ -911,27 +628,6 @@ bool StoppedCleanly(const Options& o, int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status) == 0;
   return !o.server_cmd.empty() && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM;
 }
-
-// True once the process has exited (and reaps it).
-bool Reaped(ServerProcess& sp) {
-  if (sp.pid <= 0) return true;
-  if (sp.exit_status != -1) return true;
-  int status = 0;
-  pid_t r = ::waitpid(sp.pid, &status, WNOHANG);
-  if (r == sp.pid) {
-    sp.exit_status = status;
-    return true;
-  }
-  return false;
-}
-
-std::string DescribeExit(int status) {
-  if (status == -1) return "running";
-  if (WIFEXITED(status)) return "exit code " + std::to_string(WEXITSTATUS(status));
-  if (WIFSIGNALED(status)) return std::string("killed by signal ") + strsignal(WTERMSIG(status));
-  return "status " + std::to_string(status);
-}
-
 
 // One attempt: connect, send GET /, wait for a whole response. 1: answered;
 // 0: not yet (refused, reset or closed early).
@@ -1012,15 +708,7 @@ bool WaitForFirstResponse(ServerProcess& sp, std::chrono::seconds timeout, std::
       err = "no answer from the server within " + std::to_string(timeout.count()) + " s";
       return false;
     }
-    if (sp.port == 0 && !sp.port_file.empty()) {
-      std::string text = ReadFile(sp.port_file);  // written whole by rename()
-      unsigned long port = std::strtoul(text.c_str(), nullptr, 10);
-      if (!text.empty() && port > 0 && port < 65536) {
-        sp.port = static_cast<std::uint16_t>(port);
-        sp.listening_ms = Millis(Clock::now() - sp.forked);
-      }
-    }
-    if (sp.port != 0 && TryFirstRequest(sp.host, sp.port, deadline) == 1) {
+    if (ReadPortFile(sp) && TryFirstRequest(sp.host, sp.port, deadline) == 1) {
       sp.first_response_ms = Millis(Clock::now() - sp.forked);
       return true;
     }
@@ -1028,36 +716,6 @@ bool WaitForFirstResponse(ServerProcess& sp, std::chrono::seconds timeout, std::
     auto now = Clock::now();
     if (next < now) next = now;  // an attempt took longer than 1 ms: no burst of catch-up tries
     std::this_thread::sleep_until(next);
-  }
-}
-
-// SIGTERM, then SIGKILL after 20 s; descendants still there 2 s after the
-// server ended get SIGKILL. Removes the temp dir unless keep_dir.
-void StopServer(ServerProcess& sp, bool keep_dir = false) {
-  if (sp.pid > 0 && !Reaped(sp)) {
-    std::vector<pid_t> tree = ProcessTree(sp.pid);
-    auto t0 = Clock::now();
-    ::kill(sp.pid, SIGTERM);
-    while (!Reaped(sp)) {
-      if (Clock::now() - t0 > 20s) {
-        ::kill(sp.pid, SIGKILL);
-        int status = 0;
-        ::waitpid(sp.pid, &status, 0);
-        sp.exit_status = status;
-        break;
-      }
-      std::this_thread::sleep_for(1ms);
-    }
-    sp.stop_ms = Millis(Clock::now() - t0);
-    for (std::size_t i = 1; i < tree.size(); ++i) {
-      auto t1 = Clock::now();
-      while (::kill(tree[i], 0) == 0 && Clock::now() - t1 < 2s) std::this_thread::sleep_for(5ms);
-      if (::kill(tree[i], 0) == 0) ::kill(tree[i], SIGKILL);
-    }
-  }
-  if (!keep_dir && !sp.dir.empty()) {
-    std::error_code ec;
-    std::filesystem::remove_all(sp.dir, ec);
   }
 }
 
@@ -1070,7 +728,7 @@ struct Env {
   std::unique_ptr<Signer> signer;
   std::string bucket;
   bool plain = false;  // --plain: no buckets, nothing deleted
-  Pattern pattern;
+  Pattern pattern{0x5eedb0a710ull};
   mutable std::atomic<std::uint64_t> next_id{0};  // small object ids, unique over the run
   pid_t server_pid = -1;                   // -1: not ours
 };
@@ -1350,13 +1008,6 @@ asio::awaitable<void> Worker(LoadShared& sh, Conn& c) {
   c.finished = Clock::now();
 }
 
-double Percentile(const std::vector<std::uint64_t>& sorted_ns, double p) {
-  if (sorted_ns.empty()) return 0;
-  std::size_t rank = static_cast<std::size_t>(std::ceil(p * sorted_ns.size()));
-  rank = std::clamp<std::size_t>(rank, 1, sorted_ns.size());
-  return sorted_ns[rank - 1] / 1e6;
-}
-
 std::optional<LoadResult> RunLoad(const Env& env, const LoadSpec& spec, std::string& err) {
   LoadResult r;
   r.op = spec.op;
@@ -1383,7 +1034,7 @@ std::optional<LoadResult> RunLoad(const Env& env, const LoadSpec& spec, std::str
     perf.Start(env.options->perf_dir + "/" + OpName(spec.op) + "-" +
                    std::to_string(spec.connections) + ".data",
                tree);
-  const double cpu0 = ClientCpuSeconds();
+  const double cpu0 = SelfCpuSeconds();
   const double scpu0 = TreeCpuSeconds(tree);
   const double busy0 = MachineBusySeconds();
   const auto start = Clock::now();
@@ -1398,7 +1049,7 @@ std::optional<LoadResult> RunLoad(const Env& env, const LoadSpec& spec, std::str
   for (auto& t : threads) t.join();
   auto end = start;
   for (auto& c : conns) end = std::max(end, c->finished);
-  r.client_cpu_s = ClientCpuSeconds() - cpu0;
+  r.client_cpu_s = SelfCpuSeconds() - cpu0;
   if (scpu0 >= 0) {
     double scpu1 = TreeCpuSeconds(tree);
     if (scpu1 >= 0) r.server_cpu_s = scpu1 - scpu0;
@@ -1425,9 +1076,9 @@ std::optional<LoadResult> RunLoad(const Env& env, const LoadSpec& spec, std::str
   std::sort(all.begin(), all.end());
   r.requests = all.size();
   r.rps = r.seconds > 0 ? r.requests / r.seconds : 0;
-  r.p50_ms = Percentile(all, 0.50);
-  r.p90_ms = Percentile(all, 0.90);
-  r.p99_ms = Percentile(all, 0.99);
+  r.p50_ms = Percentile(all, 0.50) / 1e6;  // ns to ms
+  r.p90_ms = Percentile(all, 0.90) / 1e6;
+  r.p99_ms = Percentile(all, 0.99) / 1e6;
   r.max_ms = all.empty() ? 0 : all.back() / 1e6;
   double sum = 0;
   for (auto v : all) sum += v;
@@ -1586,14 +1237,14 @@ BigResult RunBig(const Env& env, bool put) {
     r.server_rss_before_kb = ReadTreeStatus(tree).rss_kb;
     sampler.Start(env.server_pid);
   }
-  const double cpu0 = ClientCpuSeconds();
+  const double cpu0 = SelfCpuSeconds();
   const double scpu0 = TreeCpuSeconds(tree);
   const double busy0 = MachineBusySeconds();
   const auto t0 = Clock::now();
   asio::co_spawn(ioc, put ? BigPut(env, stream, r) : BigGet(env, stream, r), asio::detached);
   ioc.run();
   r.seconds = Seconds(Clock::now() - t0);
-  r.client_cpu_s = ClientCpuSeconds() - cpu0;
+  r.client_cpu_s = SelfCpuSeconds() - cpu0;
   if (env.server_pid > 0) {
     sampler.Stop();
     r.server_peak_rss_kb = sampler.max_kb();
@@ -2064,7 +1715,7 @@ WrkResult RunWrk(const Env& env) {
   const std::vector<pid_t> tree = ProcessTree(env.server_pid);
   const double scpu0 = TreeCpuSeconds(tree);
   const double busy0 = MachineBusySeconds();
-  const double self0 = ClientCpuSeconds();
+  const double self0 = SelfCpuSeconds();
   const auto t0 = Clock::now();
   pid_t pid = ::fork();
   if (pid == 0) {
@@ -2083,7 +1734,7 @@ WrkResult RunWrk(const Env& env) {
   if (scpu0 >= 0 && scpu1 >= 0) w.server_cpu_s = scpu1 - scpu0;
   w.wrk_cpu_s = ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + ru.ru_stime.tv_sec +
                 ru.ru_stime.tv_usec / 1e6;
-  const double self = ClientCpuSeconds() - self0;
+  const double self = SelfCpuSeconds() - self0;
   if (double busy1 = MachineBusySeconds(); busy0 >= 0 && busy1 >= 0)
     w.other_cpu_s =
         std::max(0.0, busy1 - busy0 - w.wrk_cpu_s - self - std::max(0.0, w.server_cpu_s));
@@ -2596,7 +2247,7 @@ int main(int argc, char** argv) {
   if (!o.server.empty() && ::access(o.server.c_str(), X_OK) != 0)
     return Usage("--server " + o.server + ": " + std::strerror(errno));
   const auto run_start = Clock::now();
-  const double cpu_start = ClientCpuSeconds();
+  const double cpu_start = SelfCpuSeconds();
   Report rep;
   rep.date = Iso8601Now();
   auto loadavg = [] {
@@ -2895,7 +2546,7 @@ int main(int argc, char** argv) {
 
   rep.total_seconds = Seconds(Clock::now() - run_start);
   rep.loadavg_end = loadavg();
-  rep.client_cpu_total_s = ClientCpuSeconds() - cpu_start;
+  rep.client_cpu_total_s = SelfCpuSeconds() - cpu_start;
   if (!rep.big.empty())
     rep.notes.push_back(
       "the big PUT is signed with UNSIGNED-PAYLOAD: hashing the body client-side would measure "
