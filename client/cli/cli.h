@@ -37,12 +37,18 @@ using Result = client::Result<T>;
 // with 130. A second Ctrl-C, or one at any other time, ends the process at
 // once with 130.
 std::atomic<bool>& CancelFlag();
+// `forward_to_main`: whether a watcher thread sends the signal on to the
+// main thread, which may be blocked in a read of stdin (`cp -`). The word
+// count needs none, and must have no other thread when it forks its workers.
 class TransfersInProgress {
  public:
-  TransfersInProgress();
+  explicit TransfersInProgress(bool forward_to_main = true);
   ~TransfersInProgress();
   TransfersInProgress(const TransfersInProgress&) = delete;
   TransfersInProgress& operator=(const TransfersInProgress&) = delete;
+
+ private:
+  bool forward_to_main_;
 };
 
 // The aws CLI v2's return codes (docs "Understand return codes from the AWS

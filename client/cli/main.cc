@@ -46,8 +46,13 @@ void Watch() {
 }
 }  // namespace
 
-TransfersInProgress::TransfersInProgress() {
+TransfersInProgress::TransfersInProgress(bool forward_to_main)
+    : forward_to_main_(forward_to_main) {
   std::lock_guard lock(g_watch_mu);
+  if (!forward_to_main_) {
+    g_transfers.fetch_add(1);
+    return;
+  }
   if (g_transfers.fetch_add(1) == 0) {
     if (g_watcher.joinable()) g_watcher.join();
     g_watcher = std::thread(Watch);
@@ -57,7 +62,7 @@ TransfersInProgress::~TransfersInProgress() {
   std::thread done;
   {
     std::lock_guard lock(g_watch_mu);
-    if (g_transfers.fetch_sub(1) == 1) done = std::move(g_watcher);
+    if (g_transfers.fetch_sub(1) == 1 && forward_to_main_) done = std::move(g_watcher);
   }
   g_watch_cv.notify_all();
   if (done.joinable()) done.join();

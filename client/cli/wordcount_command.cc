@@ -137,7 +137,12 @@ int RunWordcount(const GlobalOptions& global, const std::vector<std::string>& wo
   std::optional<wordcount::Tally> kept;
   const std::vector<wordcount::Unit>* kept_plan = nullptr;
   {
-    TransfersInProgress guard;  // the first Ctrl-C stops the runs
+    // The first Ctrl-C stops the runs. No watcher thread: nothing here
+    // blocks in a read only a signal interrupts, and the processes mode must
+    // fork from a process without other threads (a child of a multithreaded
+    // process may only make async-signal-safe calls; under AddressSanitizer
+    // a worker forked while the watcher started deadlocked in its malloc).
+    TransfersInProgress guard(/*forward_to_main=*/false);
     for (Mode m : modes) {
       const auto& plan = m == Mode::kSequential ? whole : split;
       const int n = m == Mode::kSequential ? 1 : workers;
