@@ -1502,10 +1502,20 @@ int main(int argc, char** argv) {
   bool server_alive = pid <= 0 || ::kill(pid, 0) == 0;
   if (!o.server.empty()) {
     server_alive = !Reaped(sp);
-    StopServer(sp);
+    StopServer(sp, /*keep_dir=*/true);
   }
   const bool clean_exit =
       o.server.empty() || (WIFEXITED(sp.exit_status) && WEXITSTATUS(sp.exit_status) == 0);
+  if (!o.server.empty()) {
+    // The server's own words on why it stopped badly (a sanitizer's report
+    // without a log_path, an exception), before its directory goes.
+    if (!clean_exit) {
+      const std::string log = ReadFile(sp.log_file);
+      std::printf("the server's log ends:\n%s\n",
+                  log.substr(log.size() > 4000 ? log.size() - 4000 : 0).c_str());
+    }
+    StopServer(sp);  // stopped already: removes the directory
+  }
 
   // ------------------------------------------------------------------ report
   const double load_s = Seconds(load_end - run->start);

@@ -122,13 +122,17 @@ def isolate_this_process():
 
 
 def client_env(access_key=DEFAULT_KEY[0], secret_key=DEFAULT_KEY[1], region=REGION):
-    """The whole environment of a client subprocess: nothing inherited but PATH and locale."""
+    """The whole environment of a client subprocess: nothing inherited but PATH,
+    locale and the sanitizers' options (scripts/test.sh sets them so that a
+    sanitized binary, ours or a server it starts, reports to a file and fails;
+    without them a report goes to a stderr nobody reads)."""
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": _isolation_dir(),
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
     }
+    env.update({k: v for k, v in os.environ.items() if k.endswith("SAN_OPTIONS")})
     env.update(_isolation_vars(access_key, secret_key, region))
     return env
 

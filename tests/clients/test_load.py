@@ -88,8 +88,8 @@ class LoadTest(unittest.TestCase):
         self.assertLessEqual(fds["after"]["sockets"], fds["before"]["sockets"])
         self.assertEqual(fds["after"]["blobs"], fds["before"]["blobs"])
         self.assertLessEqual(fds["after"]["other"], fds["before"]["other"])
-        self.assertTrue(report["server_alive"])
-        self.assertTrue(report["server_clean_exit"])
+        self.assertTrue(report["server_alive"], detail)
+        self.assertTrue(report["server_clean_exit"], detail)
         self.assertTrue(report["pass"])
         self.assertEqual(code, 0, detail)
 
