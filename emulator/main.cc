@@ -56,6 +56,8 @@ decides).
   --ec2-spot-pending SECONDS  the same for a spot instance (default 15)
   --ec2-stopping SECONDS   how long it is stopping (default 5)
   --ec2-shutting-down SECONDS  how long it is shutting down (default 5)
+  --ec2-terminated-visible SECONDS  how long a terminated instance is still
+                           described (default 3600, as AWS's "about an hour")
   --ec2-instance-limit N   instances per account and region (default 20)
   --fsync                  make acknowledged writes survive a machine crash
   --min-free-space SIZE    refuse writes (SlowDown) that would leave less
@@ -227,12 +229,14 @@ int main(int argc, char** argv) {
         return Fail("--spot-fraction needs a number above 0, at most 1");
       flags.billing_options.spot_fraction = f;
     } else if (name == "--ec2-pending" || name == "--ec2-spot-pending" ||
-               name == "--ec2-stopping" || name == "--ec2-shutting-down") {
+               name == "--ec2-stopping" || name == "--ec2-shutting-down" ||
+               name == "--ec2-terminated-visible") {
       auto& t = flags.ec2.timings;
       auto& target = name == "--ec2-pending"        ? t.pending
                      : name == "--ec2-spot-pending" ? t.spot_pending
                      : name == "--ec2-stopping"     ? t.stopping
-                                                    : t.shutting_down;
+                     : name == "--ec2-shutting-down" ? t.shutting_down
+                                                    : t.terminated_visible;
       if (!next() || !ParseSeconds(value, target))
         return Fail(std::string(name) + " needs seconds from 0 to 86400");
     } else if (name == "--ec2-instance-limit") {

@@ -20,6 +20,9 @@ constexpr std::string_view kKeyPairKind = "key-pair";
 constexpr std::string_view kGroupKind = "group";
 constexpr std::string_view kAddressKind = "address";
 constexpr std::string_view kVolumeKind = "volume";
+// A client token's instance ids (a JSON array): RunInstances stays idempotent
+// after the instances have left memory.
+constexpr std::string_view kClientTokenKind = "client-token";
 // Addresses of a default subnet (a /20) that instances can have.
 constexpr int kSubnetHosts = 4091;
 
@@ -85,6 +88,10 @@ class Ec2Store::Batch {
                json::serialize(ToJson(record)));
     ++count_;
   }
+  void PutJson(std::string_view kind, const std::string& id, const json::value& v) {
+    batch_.Put(storage::keys::Ec2(scope_.account_id, scope_.region, kind, id), json::serialize(v));
+    ++count_;
+  }
   void Delete(std::string_view kind, const std::string& id) {
     batch_.Delete(storage::keys::Ec2(scope_.account_id, scope_.region, kind, id));
     ++count_;
@@ -110,6 +117,15 @@ std::string Ec2Store::ScopeKey(const Scope& scope) {
 Result<TimePoint> Ec2Store::Load() {
   std::lock_guard lock(mu_);
   TimePoint latest{};
+  // Before the clock is moved up to `latest`: what counts as gone now stays
+  // gone then.
+  const TimePoint now = clock_.Now();
+  // Client tokens with an index record, and those of instances (records
+  // written before the index existed get one).
+  std::set<std::pair<std::string, std::string>> indexed;
+  // (scope, token) -> (launch index, id)
+  std::map<std::pair<std::string, std::string>, std::vector<std::pair<int, std::string>>>
+      token_ids;
   auto it = storage_.NewIterator();
   for (it->Seek(leveldb::Slice(storage::keys::kEc2Prefix.data(),
                                storage::keys::kEc2Prefix.size()));
@@ -132,11 +148,20 @@ Result<TimePoint> Ec2Store::Load() {
     RegionState& state = regions_[parts[0] + "/" + parts[1]];
     const std::string& kind = parts[2];
     bool ok = true;
+    const std::string scope_key = parts[0] + "/" + parts[1];
     if (kind == kInstanceKind) {
       Instance i;
       ok = FromJson(v, i);
       latest = std::max(latest, i.action_at);
-      state.instances[id] = std::move(i);
+      if (ok && !i.client_token.empty())
+        token_ids[{scope_key, i.client_token}].emplace_back(i.launch_index, i.id);
+      if (ok && !Gone(i, now, options_.timings)) {
+        if (i.action == Action::kTerminate) ExpireLater(state, i);
+        state.instances[id] = std::move(i);
+      }
+    } else if (kind == kClientTokenKind) {
+      indexed.insert({scope_key, id});
+      ok = v.is_array();
     } else if (kind == kKeyPairKind) {
       KeyPair k;
       ok = FromJson(v, k);
@@ -151,16 +176,32 @@ Result<TimePoint> Ec2Store::Load() {
       Address a;
       ok = FromJson(v, a);
       latest = std::max({latest, a.allocated, a.associated, a.released_at.value_or(latest)});
-      if (a.released_at) state.released_addresses[id] = std::move(a);
-      else state.addresses[id] = std::move(a);
+      if (!a.released_at) state.addresses[id] = std::move(a);
     } else if (kind == kVolumeKind) {
       Volume vol;
       ok = FromJson(v, vol);
       latest = std::max(latest, vol.created);
+      if (ok && vol.deleted_at && now >= *vol.deleted_at) continue;
+      if (vol.deleted_at) state.expiring.emplace(*vol.deleted_at, id);
       state.volumes[id] = std::move(vol);
     }
     if (!ok) return MakeError(ErrorCode::kInternalError, "corrupt EC2 record " + key);
   }
+  it.reset();
+  leveldb::WriteBatch index;
+  for (auto& [scope_token, launched] : token_ids) {
+    if (indexed.count(scope_token)) continue;
+    std::sort(launched.begin(), launched.end());  // launch order, as RunInstances answered
+    json::array ids;
+    for (const auto& [n, id] : launched) ids.push_back(json::value(id));
+    const std::string& scope_key = scope_token.first;
+    const std::size_t slash = scope_key.find('/');
+    index.Put(storage::keys::Ec2(scope_key.substr(0, slash), scope_key.substr(slash + 1),
+                                 kClientTokenKind, scope_token.second),
+              json::serialize(ids));
+  }
+  if (index.ApproximateSize() > leveldb::WriteBatch().ApproximateSize())
+    if (auto st = storage_.Write(index); !st) return st.error();
   return latest;
 }
 
@@ -179,8 +220,57 @@ std::vector<Subnet> Ec2Store::Subnets(const Scope& scope) const {
   return out;
 }
 
+void Ec2Store::ExpireLater(RegionState& state, const Instance& i) {
+  const Timings& t = options_.timings;
+  state.expiring.emplace(i.action_at + t.shutting_down + t.terminated_visible, i.id);
+}
+
+void Ec2Store::Expire(RegionState& state, TimePoint now) {
+  while (!state.expiring.empty() && state.expiring.begin()->first <= now) {
+    const std::string id = state.expiring.begin()->second;
+    state.expiring.erase(state.expiring.begin());
+    if (auto i = state.instances.find(id); i != state.instances.end()) {
+      if (Gone(i->second, now, options_.timings)) state.instances.erase(i);
+    } else if (auto v = state.volumes.find(id); v != state.volumes.end()) {
+      if (v->second.deleted_at && now >= *v->second.deleted_at) state.volumes.erase(v);
+    }
+  }
+}
+
+Result<std::vector<Instance>> Ec2Store::ByClientToken(const Scope& scope,
+                                                      const RegionState& state,
+                                                      const std::string& token) const {
+  std::vector<Instance> out;
+  auto ids = storage_.Get(
+      storage::keys::Ec2(scope.account_id, scope.region, kClientTokenKind, token));
+  if (!ids) return ids.error();
+  if (!*ids) return out;
+  boost::system::error_code ec;
+  json::value list = json::parse(**ids, ec);
+  if (ec || !list.is_array())
+    return MakeError(ErrorCode::kInternalError, "corrupt EC2 client-token record " + token);
+  for (const json::value& idv : list.as_array()) {
+    if (!idv.is_string()) continue;
+    const std::string id(idv.as_string());
+    if (auto it = state.instances.find(id); it != state.instances.end()) {
+      out.push_back(it->second);
+      continue;
+    }
+    auto record = storage_.Get(storage::keys::Ec2(scope.account_id, scope.region, kInstanceKind, id));
+    if (!record) return record.error();
+    if (!*record) continue;
+    Instance i;
+    json::value v = json::parse(**record, ec);
+    if (ec || !FromJson(v, i))
+      return MakeError(ErrorCode::kInternalError, "corrupt EC2 record for " + id);
+    out.push_back(std::move(i));
+  }
+  return out;
+}
+
 Ec2Store::RegionState& Ec2Store::StateOf(const Scope& scope, Batch& batch) {
   RegionState& state = regions_[ScopeKey(scope)];
+  Expire(state, clock_.Now());
   if (!state.has_default_group) {
     // "Your default VPC comes with a default security group": all traffic in
     // from members of the group itself, all traffic out.
@@ -294,10 +384,9 @@ Result<std::vector<Instance>> Ec2Store::RunInstances(const Scope& scope, const R
   // Idempotency: "If you repeat the request with the same client token, the
   // same instances are returned."
   if (!req.client_token.empty()) {
-    std::vector<Instance> same;
-    for (const auto& [id, i] : state.instances)
-      if (i.client_token == req.client_token) same.push_back(i);
-    if (!same.empty()) return same;
+    auto same = ByClientToken(scope, state, req.client_token);
+    if (!same) return same.error();
+    if (!same->empty()) return std::move(*same);
   }
   if (!req.key_name.empty() && !state.key_pairs.count(req.key_name))
     return MakeError(ErrorCode::kInvalidKeyPairNotFound,
@@ -450,6 +539,11 @@ Result<std::vector<Instance>> Ec2Store::RunInstances(const Scope& scope, const R
     batch.Put(kInstanceKind, i.id, i);
     state.instances[i.id] = i;
     launched.push_back(std::move(i));
+  }
+  if (!req.client_token.empty()) {
+    json::array ids;
+    for (const Instance& i : launched) ids.push_back(json::value(i.id));
+    batch.PutJson(kClientTokenKind, req.client_token, ids);
   }
   if (auto st = batch.Commit(storage_); !st) {
     for (const Instance& i : launched) {
@@ -675,8 +769,14 @@ Result<std::vector<StateChange>> Ec2Store::TerminateInstances(const Scope& scope
   });
   if (!result) return result;
   if (auto st = batch.Commit(storage_); !st) return st.error();
-  for (auto& [id, i] : changed) state.instances[id] = std::move(i);
-  for (auto& [id, v] : volumes) state.volumes[id] = std::move(v);
+  for (auto& [id, i] : changed) {
+    ExpireLater(state, i);
+    state.instances[id] = std::move(i);
+  }
+  for (auto& [id, v] : volumes) {
+    if (v.deleted_at) state.expiring.emplace(*v.deleted_at, id);
+    state.volumes[id] = std::move(v);
+  }
   for (auto& [id, a] : addresses) state.addresses[id] = std::move(a);
   return result;
 }
@@ -1106,12 +1206,11 @@ Status Ec2Store::ReleaseAddress(const Scope& scope, const std::string& allocatio
     return MakeError(ErrorCode::kInvalidIPAddressInUse,
                      "Address " + it->second.public_ip + " is in use.");
   if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
-  // Kept, hidden, for billing.
+  // Kept in LevelDB, hidden, for billing; gone from memory.
   Address a = it->second;
   a.released_at = clock_.Now();
   batch.Put(kAddressKind, it->first, a);
   if (auto st = batch.Commit(storage_); !st) return st;
-  state.released_addresses[it->first] = std::move(a);
   state.addresses.erase(it);
   return Ok();
 }
@@ -1252,12 +1351,13 @@ Status Ec2Store::DeleteVolume(const Scope& scope, const std::string& volume_id, 
     return MakeError(ErrorCode::kVolumeInUse, "Volume " + volume_id + " is currently attached to " +
                                                   (*vol)->instance_id);
   if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
-  // Kept, hidden, with the time it went: billing charges up to then.
+  // Kept in LevelDB, hidden, with the time it went (billing charges up to
+  // then); gone from memory.
   Volume v = **vol;
   v.deleted_at = now;
   batch.Put(kVolumeKind, v.id, v);
   if (auto st = batch.Commit(storage_); !st) return st;
-  **vol = std::move(v);
+  state.volumes.erase(v.id);
   return Ok();
 }
 
@@ -1434,19 +1534,52 @@ void Ec2Store::EndUse(Address& a, TimePoint now) {
   if (!a.uses.empty() && !a.uses.back().to) a.uses.back().to = now;
 }
 
-std::vector<Ec2Store::ScopeRecords> Ec2Store::AllRecords(std::string_view account_id) const {
+std::size_t Ec2Store::ResidentRecords() const {
   std::lock_guard lock(mu_);
+  std::size_t n = 0;
+  for (const auto& [key, state] : regions_)
+    n += state.instances.size() + state.volumes.size() + state.addresses.size();
+  return n;
+}
+
+std::vector<Ec2Store::ScopeRecords> Ec2Store::AllRecords(std::string_view account_id) const {
+  // From LevelDB, not memory: the records that have left memory are here
+  // too, and the iterator's snapshot makes the whole answer one moment's.
+  std::string prefix(storage::keys::kEc2Prefix);
+  if (!account_id.empty()) prefix.append(account_id).push_back('/');
   std::vector<ScopeRecords> out;
-  for (const auto& [key, state] : regions_) {
-    std::size_t slash = key.find('/');
-    ScopeRecords r;
-    r.scope = {key.substr(0, slash), key.substr(slash + 1)};
-    if (!account_id.empty() && r.scope.account_id != account_id) continue;
-    for (const auto& [id, i] : state.instances) r.instances.push_back(i);
-    for (const auto& [id, v] : state.volumes) r.volumes.push_back(v);
-    for (const auto& [id, a] : state.addresses) r.addresses.push_back(a);
-    for (const auto& [id, a] : state.released_addresses) r.addresses.push_back(a);
-    out.push_back(std::move(r));
+  std::map<std::string, std::size_t> index;  // "account/region" -> out[]
+  auto it = storage_.NewIterator();
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    // e/<account>/<region>/<kind>/<id>
+    std::string_view key(it->key().data(), it->key().size());
+    key.remove_prefix(storage::keys::kEc2Prefix.size());
+    const std::size_t a = key.find('/');
+    const std::size_t r = a == key.npos ? a : key.find('/', a + 1);
+    const std::size_t k = r == key.npos ? r : key.find('/', r + 1);
+    if (k == key.npos) continue;
+    const std::string_view kind = key.substr(r + 1, k - r - 1);
+    if (kind != kInstanceKind && kind != kVolumeKind && kind != kAddressKind) continue;
+    auto [slot, fresh] = index.try_emplace(std::string(key.substr(0, r)), out.size());
+    if (fresh) {
+      ScopeRecords records;
+      records.scope = {std::string(key.substr(0, a)), std::string(key.substr(a + 1, r - a - 1))};
+      out.push_back(std::move(records));
+    }
+    ScopeRecords& records = out[slot->second];
+    boost::system::error_code ec;
+    json::value v = json::parse(it->value().ToString(), ec);
+    if (ec) continue;  // Load refused to start on a corrupt record
+    if (kind == kInstanceKind) {
+      Instance i;
+      if (FromJson(v, i)) records.instances.push_back(std::move(i));
+    } else if (kind == kVolumeKind) {
+      Volume vol;
+      if (FromJson(v, vol)) records.volumes.push_back(std::move(vol));
+    } else {
+      Address addr;
+      if (FromJson(v, addr)) records.addresses.push_back(std::move(addr));
+    }
   }
   return out;
 }

@@ -1,7 +1,13 @@
 // The EC2 model: every resource of every account and region, kept in memory
 // and written through to LevelDB (one batch per operation, so a crash keeps
-// an operation whole or not at all). Loaded whole at start: EC2's state is
-// small next to S3's, and DescribeInstances then filters in memory.
+// an operation whole or not at all). Loaded at start: EC2's state is small
+// next to S3's, and DescribeInstances then filters in memory.
+//
+// Memory holds what EC2 shows: a terminated instance leaves it once it is no
+// longer visible (an hour after termination, Timings::terminated_visible), a
+// deleted volume or a released address at once. Their records stay in
+// LevelDB, where billing (AllRecords) reads every record, so memory follows
+// what is live, not everything ever launched.
 //
 // Accounts and regions isolate: every call names its Scope and sees only it.
 //
@@ -190,7 +196,7 @@ class Ec2Store {
 
   // Every record of every scope of `account_id` (every account when empty),
   // hidden ones included (terminated instances, deleted volumes, released
-  // addresses): what billing reads.
+  // addresses): what billing reads. Read from LevelDB, one snapshot.
   struct ScopeRecords {
     Scope scope;
     std::vector<Instance> instances;
@@ -199,19 +205,34 @@ class Ec2Store {
   };
   std::vector<ScopeRecords> AllRecords(std::string_view account_id) const;
 
+  // Instances, volumes and addresses held in memory, every scope (for tests
+  // and the load test: memory follows what is visible).
+  std::size_t ResidentRecords() const;
+
  private:
   struct RegionState {
     std::map<std::string, Instance> instances;
     std::map<std::string, KeyPair> key_pairs;  // by name
     std::map<std::string, SecurityGroup> groups;
     std::map<std::string, Address> addresses;  // by allocation id
-    std::map<std::string, Address> released_addresses;  // hidden; for billing
     std::map<std::string, Volume> volumes;
+    // When terminated instances and volumes deleted with them stop being
+    // visible: then they leave memory (Expire).
+    std::multimap<TimePoint, std::string> expiring;
     bool has_default_group = false;
   };
   class Batch;
 
+  // The scope's state, its default group made and what has expired dropped.
   RegionState& StateOf(const Scope& scope, Batch& batch);
+  // Drops from memory the instances and volumes no longer visible at `now`.
+  void Expire(RegionState& state, TimePoint now);
+  // Queues a terminated instance (or a volume deleted with it) for Expire.
+  void ExpireLater(RegionState& state, const Instance& i);
+  // The instances an earlier RunInstances with this client token launched,
+  // from memory or, when they have left it, from LevelDB.
+  Result<std::vector<Instance>> ByClientToken(const Scope& scope, const RegionState& state,
+                                              const std::string& token) const;
   const RegionState* FindState(const Scope& scope) const;
   static std::string ScopeKey(const Scope& scope);
   Result<Instance*> FindLive(RegionState& state, const std::string& id);

@@ -9,9 +9,11 @@
 #include <filesystem>
 #include <random>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "emulator/ec2/filters.h"
+#include "emulator/storage/key_schema.h"
 
 namespace awslab::ec2 {
 namespace {
@@ -239,6 +241,97 @@ TEST_F(Ec2StoreTest, LimitDryRunAndPersistence) {
   EXPECT_EQ(store_->KeyPairs(scope_).size(), 1u);
   EXPECT_EQ(store_->Instances(scope_).front().tags.size(), 1u);
   EXPECT_EQ(store_->SecurityGroups(scope_).size(), 1u);  // the default group
+}
+
+// Memory holds what is visible: a terminated instance leaves it an hour
+// after it terminates, its root volume with it, a released address at once;
+// billing still reads every record, before a restart and after one.
+TEST_F(Ec2StoreTest, WhatIsNoLongerVisibleLeavesMemoryNotTheBill) {
+  auto count = [&](const std::vector<Ec2Store::ScopeRecords>& all) {
+    std::size_t instances = 0, volumes = 0, addresses = 0;
+    for (const auto& r : all) {
+      instances += r.instances.size();
+      volumes += r.volumes.size();
+      addresses += r.addresses.size();
+    }
+    return std::tuple{instances, volumes, addresses};
+  };
+  Instance kept = Launch();
+  Instance gone = Launch();
+  auto a = store_->AllocateAddress(scope_, {}, false);
+  ASSERT_TRUE(a);
+  // Two instances, their root volumes, one address.
+  EXPECT_EQ(store_->ResidentRecords(), 5u);
+  clock_.Advance(seconds(10));
+  ASSERT_TRUE(store_->ReleaseAddress(scope_, a->allocation_id, "", false));
+  EXPECT_EQ(store_->ResidentRecords(), 4u);
+  ASSERT_TRUE(store_->TerminateInstances(scope_, {gone.id}, false));
+  // Terminated and still visible for about an hour: in memory.
+  clock_.Advance(std::chrono::minutes(59));
+  EXPECT_EQ(StateOf(gone.id), State::kTerminated);
+  // A change of the scope lets the store drop what has expired: the root
+  // volume, deleted when the instance finished terminating.
+  Launch();
+  EXPECT_EQ(store_->ResidentRecords(), 5u);
+  clock_.Advance(std::chrono::minutes(2));
+  EXPECT_EQ(CodeOf(store_->FindInstances(scope_, {gone.id})),
+            ErrorCode::kInvalidInstanceIDNotFound);
+  Launch();
+  // kept, the two launched since, and their root volumes.
+  EXPECT_EQ(store_->ResidentRecords(), 6u);
+  // Tagging what has gone is refused, as for any unknown id.
+  EXPECT_FALSE(store_->CreateTags(scope_, {gone.id}, {{"k", "v"}}, false));
+  EXPECT_EQ(count(store_->AllRecords(scope_.account_id)), std::tuple(4u, 4u, 1u));
+  EXPECT_EQ(count(store_->AllRecords("")), std::tuple(4u, 4u, 1u));
+  EXPECT_EQ(count(store_->AllRecords("111122223333")), std::tuple(0u, 0u, 0u));
+  // A restart loads only what is visible; the bill's records are all there.
+  Open();
+  EXPECT_EQ(store_->ResidentRecords(), 6u);
+  EXPECT_EQ(count(store_->AllRecords(scope_.account_id)), std::tuple(4u, 4u, 1u));
+  EXPECT_EQ(store_->Instances(scope_).size(), 3u);
+  EXPECT_EQ(StateOf(kept.id), State::kRunning);
+}
+
+// "If you repeat the request with the same client token, the same instances
+// are returned", after they have left memory and after a restart too.
+TEST_F(Ec2StoreTest, ClientTokenOutlivesTheInstanceInMemory) {
+  RunRequest req;
+  req.image_id = Ubuntu();
+  req.client_token = "course-lab-3";
+  req.min_count = req.max_count = 2;
+  auto first = store_->RunInstances(scope_, req, false);
+  ASSERT_TRUE(first);
+  ASSERT_EQ(first->size(), 2u);
+  auto again = store_->RunInstances(scope_, req, false);
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->size(), 2u);
+  EXPECT_EQ(again->front().id, first->front().id);
+  ASSERT_TRUE(store_->TerminateInstances(scope_, {(*first)[0].id, (*first)[1].id}, false));
+  clock_.Advance(std::chrono::hours(2));
+  Launch();  // expires the two
+  EXPECT_EQ(store_->Instances(scope_).size(), 1u);
+  for (int reopen = 0; reopen < 2; ++reopen) {
+    auto later = store_->RunInstances(scope_, req, false);
+    ASSERT_TRUE(later);
+    ASSERT_EQ(later->size(), 2u);
+    EXPECT_EQ((*later)[0].id, (*first)[0].id);
+    EXPECT_EQ((*later)[1].id, (*first)[1].id);
+    EXPECT_EQ(StateAt((*later)[0], clock_.Now(), store_->options().timings), State::kTerminated);
+    Open();
+  }
+  // A data directory from before the token index: Load writes it.
+  const std::string index =
+      storage::keys::Ec2(scope_.account_id, scope_.region, "client-token", "course-lab-3");
+  ASSERT_TRUE(storage_->Get(index) && *storage_->Get(index));
+  leveldb::WriteBatch drop;
+  drop.Delete(index);
+  ASSERT_TRUE(storage_->Write(drop));
+  Open();
+  ASSERT_TRUE(storage_->Get(index) && *storage_->Get(index));
+  auto migrated = store_->RunInstances(scope_, req, false);
+  ASSERT_TRUE(migrated);
+  ASSERT_EQ(migrated->size(), 2u);
+  EXPECT_EQ((*migrated)[0].id, (*first)[0].id);
 }
 
 TEST_F(Ec2StoreTest, SecurityGroupRules) {
