@@ -100,7 +100,7 @@ descriptors and CPU are reported. Loopback only.
 Server:
   --server PATH           start awslab-server (fresh temp data dir, --port 0
                           --port-file F --quiet --accounts F [--ec2-instance-limit N]
-                          [ARG...]) and stop it at the end
+                          --ec2-terminated-visible S [ARG...]) and stop it at the end
   --server-arg ARG        one more argument for the server (repeatable)
   --endpoint URL          a running server instead (http://127.0.0.1:PORT); one
                           account (--access-key, --secret-key); start it with
@@ -120,6 +120,11 @@ Load:
                           using account i mod N, each with its own bucket (default 100)
   --keys N                keys each connection owns (default 32)
   --ec2-live N            live instances per connection at most (default 2)
+  --terminated-visible S  with --server: how long the server keeps describing a
+                          terminated instance (default 30; AWS's hour would keep
+                          every instance of a 5-minute run in memory, so the RSS
+                          could not settle); DescribeInstances checks a
+                          terminated instance for half of it
   --mix LIST              relative weights, kind=weight comma-separated (0 turns a
                           kind off); kinds and defaults:
                           put=22,put_big=2,get=27,get_big=3,list=8,delete=10,
@@ -243,6 +248,7 @@ struct Options : CommonOptions {
   int accounts = 100;
   int keys = 32;
   int ec2_live = 2;
+  double terminated_visible = 30;
   std::array<int, kKinds> mix = kDefaultMix;
   std::uint64_t seed = 1;
   double fd_wait = 10;
@@ -298,6 +304,10 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       auto v = number(1, 50);
       if (!v) return need("a number from 1 to 50");
       o.ec2_live = static_cast<int>(*v);
+    } else if (name == "--terminated-visible") {
+      auto v = number(1, 86400);
+      if (!v) return need("seconds from 1 to 86400");
+      o.terminated_visible = static_cast<double>(*v);
     } else if (name == "--mix") {
       if (!next()) return need("a list");
       for (const std::string& item : awslab::args::SplitComma(value)) {
@@ -486,6 +496,7 @@ struct Instance {
   bool terminated = false;
   bool tags_known = true;
   std::map<std::string, std::string> tags;
+  Clock::time_point terminated_at{};
 };
 
 struct Conn {
@@ -975,6 +986,7 @@ asio::awaitable<void> DoTerminate(Run& run, Conn& c) {
   // unknown outcome drops it from the checks.
   --c.live;
   inst->terminated = true;
+  inst->terminated_at = t0;
   const bool recorded = Recorded(run, kEc2Terminate, t0, r, "TerminateInstances " + id);
   pugi::xml_document doc;
   pugi::xml_node root;
@@ -1185,9 +1197,17 @@ std::optional<Kind> PickKind(Run& run, Conn& c) {
       case kEc2Run:
         if (c.live >= run.o->ec2_live) k = kEc2Terminate;
         break;
-      case kEc2Describe:
+      case kEc2Describe: {
+        // A terminated instance is described for a while, then not at all:
+        // it is checked for half of that while.
+        const auto forget_before =
+            Clock::now() - std::chrono::duration<double>(run.o->terminated_visible / 2);
+        std::erase_if(c.instances, [&](const Instance& i) {
+          return i.terminated && i.terminated_at < forget_before;
+        });
         if (c.instances.empty()) k = kEc2Run;
         break;
+      }
       default:
         break;
     }
@@ -1411,6 +1431,8 @@ int main(int argc, char** argv) {
     // down (not counted live by the server either).
     if (conns_per_account * o.ec2_live > 20)
       extra = {"--ec2-instance-limit", std::to_string(conns_per_account * o.ec2_live)};
+    extra.insert(extra.end(), {"--ec2-terminated-visible",
+                               std::to_string(static_cast<int>(o.terminated_visible))});
     if (!StartServer(o, extra, AccountsJson(run->accounts), sp, err)) {
       std::fprintf(stderr, "awslab-loadtest: %s\n", err.c_str());
       StopServer(sp);
