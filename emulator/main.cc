@@ -14,12 +14,14 @@
 #include "emulator/api/admin_api.h"
 #include "emulator/api/ec2_api.h"
 #include "emulator/api/front.h"
+#include "emulator/api/iam_api.h"
 #include "emulator/api/s3_api.h"
 #include "emulator/auth/accounts.h"
 #include "emulator/auth/authenticator.h"
 #include "emulator/base/clock.h"
 #include "emulator/billing/biller.h"
 #include "emulator/ec2/ec2_store.h"
+#include "emulator/iam/iam_store.h"
 #include "emulator/net/server.h"
 #include "emulator/net/tls.h"
 #include "emulator/s3/s3_store.h"
@@ -330,7 +332,9 @@ int main(int argc, char** argv) {
   flags.billing_options.rules = flags.billing.value_or(
       flags.rules == Rules::kClassic ? billing::Rules::kHourly : billing::Rules::kPerSecond);
   billing::Biller biller(ec2_store, meters, sim_clock, flags.billing_options);
-  auth::Authenticator authenticator(**accounts, wall_clock);
+  iam::IamStore iam_store(**storage, sim_clock);
+  if (auto st = iam_store.Load(); !st) return Fail(std::string(st.error().Message()));
+  auth::Authenticator authenticator(**accounts, wall_clock, &iam_store);
   api::S3ApiOptions api_options;
   api_options.region = flags.region;
   api_options.addressing.virtual_host_domains = vhost_domains;
@@ -343,7 +347,8 @@ int main(int argc, char** argv) {
   admin_api.set_resources(&ec2_store, &store);
   api::CeApi ce_api(biller, authenticator);
   api::ConsoleApi console_api(flags.console_dir);
-  api::Front front(s3_api, ec2_api, admin_api, ce_api, console_api);
+  api::IamApi iam_api(iam_store, authenticator);
+  api::Front front(s3_api, ec2_api, admin_api, ce_api, console_api, &iam_api);
 
   net::Server server(flags.server, front);
   if (auto st = server.Listen(); !st) return Fail(std::string(st.error().Message()));

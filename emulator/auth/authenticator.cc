@@ -172,7 +172,7 @@ Result<AuthResult> Authenticator::AuthenticateV2Header(
     e.details.emplace_back("MaxAllowedSkewMilliseconds", "900000");
     return e;
   }
-  auto key = accounts_.FindKey(access_key_id);
+  auto key = FindKey(access_key_id);
   if (!key) return UnknownKey(access_key_id);
   std::string string_to_sign = sigv2::StringToSign(request, amz_date ? std::string_view() : *date,
                                                    virtual_host_bucket, /*query_auth=*/false);
@@ -208,7 +208,7 @@ Result<AuthResult> Authenticator::AuthenticateV2Query(const sigv4::HttpRequest& 
     e.details.emplace_back("ServerTime", FormatIso8601Seconds(now));
     return e;
   }
-  auto key = accounts_.FindKey(*access_key_id);
+  auto key = FindKey(*access_key_id);
   if (!key) return UnknownKey(*access_key_id);
   // "In the query string authentication method, you do not use the Date or
   // the x-amz-date request header when calculating the string to sign."
@@ -217,8 +217,23 @@ Result<AuthResult> Authenticator::AuthenticateV2Query(const sigv4::HttpRequest& 
   return VerifyV2(*key, string_to_sign, *signature, /*presigned=*/true);
 }
 
-Result<AuthResult> Authenticator::VerifyV2(const AccessKey& key, const std::string& string_to_sign,
+std::optional<Authenticator::SigningKey> Authenticator::FindKey(
+    std::string_view access_key_id) const {
+  if (auto key = accounts_.FindKey(access_key_id)) return SigningKey{std::move(*key), {}};
+  if (iam_ == nullptr) return std::nullopt;
+  auto user_key = iam_->FindKey(access_key_id);
+  // "Inactive: the access key is not valid for API calls": AWS answers such a
+  // key as one it does not know (InvalidAccessKeyId, AuthFailure,
+  // InvalidClientTokenId).
+  if (!user_key || !user_key->active) return std::nullopt;
+  return SigningKey{AccessKey{user_key->id, user_key->secret, user_key->account_id},
+                    user_key->user_name};
+}
+
+Result<AuthResult> Authenticator::VerifyV2(const SigningKey& signer,
+                                           const std::string& string_to_sign,
                                            std::string_view signature, bool presigned) const {
+  const AccessKey& key = signer.key;
   std::string expected = sigv2::Signature(key.secret, string_to_sign);
   if (!crypto::ConstantTimeEquals(expected, signature)) {
     // SigV2 has no canonical request: S3 names the string to sign alone.
@@ -230,7 +245,7 @@ Result<AuthResult> Authenticator::VerifyV2(const AccessKey& key, const std::stri
     return e;
   }
   AuthResult result;
-  result.principal = PrincipalOf(key);
+  result.principal = PrincipalOf(signer);
   result.service = "s3";  // SigV2 is S3's; its region is the server's
   result.presigned = presigned;
   // SigV2 signs no payload hash; Content-MD5, when sent, is checked where the
@@ -239,12 +254,15 @@ Result<AuthResult> Authenticator::VerifyV2(const AccessKey& key, const std::stri
   return result;
 }
 
-Principal Authenticator::PrincipalOf(const AccessKey& key) const {
+Principal Authenticator::PrincipalOf(const SigningKey& signer) const {
+  const AccessKey& key = signer.key;
   auto account = accounts_.FindAccount(key.account_id);
   Principal principal;
   principal.account_id = key.account_id;
   principal.access_key_id = key.id;
-  principal.admin = account && account->admin;
+  principal.user_name = signer.user_name;
+  // The admin API is the teacher's: an IAM user of an admin account is not.
+  principal.admin = account && account->admin && signer.user_name.empty();
   return principal;
 }
 
@@ -255,7 +273,7 @@ Result<AuthResult> Authenticator::AuthenticateHeader(const sigv4::HttpRequest& r
     return Malformed("Unsupported Authorization Type");
   auto parsed = sigv4::ParseAuthorization(authorization);
   if (!parsed) return Malformed("The authorization header is malformed; the Credential is mal-formed; expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
-  auto key = accounts_.FindKey(parsed->access_key_id);
+  auto key = FindKey(parsed->access_key_id);
   if (!key) return UnknownKey(parsed->access_key_id);
   const std::string* amz_date = FindHeader(request, "x-amz-date");
   if (!amz_date) return MakeError(ErrorCode::kAccessDenied, std::string(kNoDate));
@@ -312,7 +330,7 @@ Result<AuthResult> Authenticator::AuthenticateQuery(const sigv4::HttpRequest& re
   if (!signed_at)
     return param_error("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
 
-  auto key = accounts_.FindKey(cred->first);
+  auto key = FindKey(cred->first);
   if (!key) return UnknownKey(cred->first);
   TimePoint now = wall_clock_.Now();
   if (now > *signed_at + std::chrono::seconds(expires_s)) {
@@ -344,10 +362,12 @@ Result<AuthResult> Authenticator::AuthenticateQuery(const sigv4::HttpRequest& re
   return Verify(request, *key, auth, *date, payload_hash, /*presigned=*/true);
 }
 
-Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request, const AccessKey& key,
+Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request,
+                                         const SigningKey& signer,
                                          const sigv4::ParsedAuthorization& auth,
                                          std::string_view amz_date,
                                          std::string_view payload_hash, bool presigned) const {
+  const AccessKey& key = signer.key;
   auto signed_at = sigv4::ParseAmzDate(amz_date);
   if (!signed_at) return MakeError(ErrorCode::kAccessDenied, std::string(kNoDate));
   if (!presigned) {
@@ -407,7 +427,7 @@ Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request, cons
   }
 
   AuthResult result;
-  result.principal = PrincipalOf(key);
+  result.principal = PrincipalOf(signer);
   result.service = auth.scope.service;
   result.region = auth.scope.region;
   result.presigned = presigned;

@@ -2,7 +2,8 @@
 // or presigned query) with the one signer of client/, or its Signature
 // Version 2 ("Authorization: AWS key:signature" or ?AWSAccessKeyId=...&
 // Expires=...&Signature=..., as boto 2 signs S3 requests; see sigv2.h), and
-// finds the account. A request with none of them is the anonymous principal.
+// finds the account, and the IAM user when an IAM user's key signed. A
+// request with none of them is the anonymous principal.
 // https://docs.aws.amazon.com/AmazonS3/latest/API/sig-v4-authenticating-requests.html
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/RESTAuthentication.html
 //
@@ -20,6 +21,7 @@
 #include "emulator/base/clock.h"
 #include "emulator/base/error.h"
 #include "emulator/base/principal.h"
+#include "emulator/iam/iam_store.h"
 
 namespace awslab::auth {
 
@@ -51,8 +53,11 @@ struct AuthResult {
 
 class Authenticator {
  public:
-  Authenticator(const AccountStore& accounts, const Clock& wall_clock)
-      : accounts_(accounts), wall_clock_(wall_clock) {}
+  // `iam`: IAM users' access keys, looked up when the accounts have no such
+  // key; nullptr: none (accounts' keys only).
+  Authenticator(const AccountStore& accounts, const Clock& wall_clock,
+                const iam::IamStore* iam = nullptr)
+      : accounts_(accounts), wall_clock_(wall_clock), iam_(iam) {}
 
   // `request` as received. virtual_host_bucket: the bucket the Host header
   // names (virtual-hosted style), empty otherwise; SigV2 signs it at the
@@ -81,15 +86,24 @@ class Authenticator {
                                           std::string_view virtual_host_bucket) const;
   Result<AuthResult> AuthenticateV2Query(const sigv4::HttpRequest& request,
                                          std::string_view virtual_host_bucket) const;
-  Result<AuthResult> VerifyV2(const AccessKey& key, const std::string& string_to_sign,
+  // A key that signs: an account's (its root user's) or an IAM user's.
+  struct SigningKey {
+    AccessKey key;
+    std::string user_name;  // empty for the root user
+  };
+  // The key with this id; an IAM user's Inactive key is none, as AWS refuses
+  // it as it refuses an unknown key.
+  std::optional<SigningKey> FindKey(std::string_view access_key_id) const;
+  Result<AuthResult> VerifyV2(const SigningKey& key, const std::string& string_to_sign,
                               std::string_view signature, bool presigned) const;
-  Principal PrincipalOf(const AccessKey& key) const;
-  Result<AuthResult> Verify(const sigv4::HttpRequest& request, const AccessKey& key,
+  Principal PrincipalOf(const SigningKey& key) const;
+  Result<AuthResult> Verify(const sigv4::HttpRequest& request, const SigningKey& key,
                             const sigv4::ParsedAuthorization& auth, std::string_view amz_date,
                             std::string_view payload_hash, bool presigned) const;
 
   const AccountStore& accounts_;
   const Clock& wall_clock_;
+  const iam::IamStore* iam_;
 };
 
 // Case-insensitive header lookup on a raw request; first match.

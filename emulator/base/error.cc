@@ -207,6 +207,15 @@ constexpr Row kTable[] = {
     {ErrorCode::kResourceAlreadyAssociated, {"Resource.AlreadyAssociated", 400, "The resource is already associated"}},
     {ErrorCode::kInsufficientFreeAddressesInSubnet,
      {"InsufficientFreeAddressesInSubnet", 400, "The subnet has not enough free addresses"}},
+    // IAM and STS: the statuses of botocore's iam and sts models (service-2.json).
+    {ErrorCode::kNoSuchEntity, {"NoSuchEntity", 404, "The request was rejected because it referenced a resource entity that does not exist."}},
+    {ErrorCode::kEntityAlreadyExists, {"EntityAlreadyExists", 409, "The request was rejected because it attempted to create a resource that already exists."}},
+    {ErrorCode::kDeleteConflict, {"DeleteConflict", 409, "The request was rejected because it attempted to delete a resource that has attached subordinate entities."}},
+    {ErrorCode::kLimitExceeded, {"LimitExceeded", 409, "The request was rejected because it attempted to create resources beyond the current Amazon Web Services account limits."}},
+    {ErrorCode::kValidationError, {"ValidationError", 400, "The input fails to satisfy the constraints specified by an AWS service."}},
+    {ErrorCode::kInvalidInput, {"InvalidInput", 400, "The request was rejected because an invalid or out-of-range value was supplied for an input parameter."}},
+    {ErrorCode::kMalformedPolicyDocument, {"MalformedPolicyDocument", 400, "Syntax errors in policy."}},
+    {ErrorCode::kInvalidClientTokenId, {"InvalidClientTokenId", 403, "The security token included in the request is invalid."}},
 };
 
 constexpr std::size_t kCodeCount = static_cast<std::size_t>(ErrorCode::kLastErrorCode) + 1;

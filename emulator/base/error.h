@@ -139,8 +139,17 @@ enum class ErrorCode {
   kInvalidSpotInstanceRequestConfig,
   kResourceAlreadyAssociated,
   kInsufficientFreeAddressesInSubnet,
+  // IAM and STS (Query API): https://docs.aws.amazon.com/IAM/latest/APIReference/CommonErrors.html
+  kNoSuchEntity,
+  kEntityAlreadyExists,
+  kDeleteConflict,
+  kLimitExceeded,
+  kValidationError,
+  kInvalidInput,
+  kMalformedPolicyDocument,
+  kInvalidClientTokenId,
   // Keep last: the table's size is checked against it.
-  kLastErrorCode = kInsufficientFreeAddressesInSubnet,
+  kLastErrorCode = kInvalidClientTokenId,
 };
 
 // What AWS calls the error and how it is sent.

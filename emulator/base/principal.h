@@ -1,4 +1,5 @@
-// Who is asking: an account (through one of its access keys) or anonymous.
+// Who is asking: an account's root user or one of its IAM users (through one
+// of their access keys), or anonymous.
 #ifndef AWSLAB_EMULATOR_BASE_PRINCIPAL_H_
 #define AWSLAB_EMULATOR_BASE_PRINCIPAL_H_
 
@@ -9,7 +10,8 @@ namespace awslab {
 struct Principal {
   std::string account_id;     // 12 digits; empty when anonymous
   std::string access_key_id;  // the key that signed; empty when anonymous
-  bool admin = false;         // may use the admin API
+  bool admin = false;         // may use the admin API (never an IAM user)
+  std::string user_name;  // the IAM user that signed; empty for the account's root user
 
   bool anonymous() const { return account_id.empty(); }
   static Principal Anonymous() { return {}; }

@@ -34,11 +34,7 @@ struct Statement {
   bool allow = false;
   bool not_principal = false;
   Principals principals;
-  bool not_action = false;
-  std::vector<std::string> actions;  // patterns, compared without regard to case
-  bool not_resource = false;
-  std::vector<std::string> resources;  // ARN patterns, compared with regard to case
-  std::vector<PolicyCondition> conditions;
+  PolicyScope scope;  // Action, Resource and Condition, as identity policies have them
 };
 
 struct BucketPolicy::Document {
@@ -301,29 +297,6 @@ bool Reaches(std::string_view resource, S3ResourceKind kind) {
   return false;
 }
 
-// A condition value: a string, a number or a boolean ("Quotation marks are
-// optional for numeric and Boolean values"), as its text.
-std::optional<std::string> ConditionValueText(const json::value& value) {
-  switch (value.kind()) {
-    case json::kind::string:
-      return std::string(value.get_string());
-    case json::kind::int64:
-      return std::to_string(value.get_int64());
-    case json::kind::uint64:
-      return std::to_string(value.get_uint64());
-    case json::kind::double_: {
-      char buffer[64];
-      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.get_double());
-      if (ec != std::errc()) return std::nullopt;
-      return std::string(buffer, end);
-    }
-    case json::kind::bool_:
-      return value.get_bool() ? "true" : "false";
-    default:
-      return std::nullopt;
-  }
-}
-
 // The Condition element of a statement whose actions are `actions` (nullptr
 // under NotAction: then the statement can name any action).
 Result<std::vector<PolicyCondition>> ParseConditions(const json::value& value,
@@ -404,10 +377,10 @@ Result<Statement> ParseStatement(const json::value& value, std::string_view buck
       out.not_principal = name == "NotPrincipal";
     } else if (name == "Action" || name == "NotAction") {
       slot = &action;
-      out.not_action = name == "NotAction";
+      out.scope.not_action = name == "NotAction";
     } else if (name == "Resource" || name == "NotResource") {
       slot = &resource;
-      out.not_resource = name == "NotResource";
+      out.scope.not_resource = name == "NotResource";
     } else if (name == "Condition") {
       slot = &condition;
     } else {
@@ -444,7 +417,7 @@ Result<Statement> ParseStatement(const json::value& value, std::string_view buck
   for (const std::string& pattern : *actions) {
     if (!IsValidActionPattern(pattern)) return Malformed(std::string(kInvalidAction));
   }
-  out.actions = std::move(*actions);
+  out.scope.actions = std::move(*actions);
 
   if (resource == nullptr) return Malformed(Missing("Resource"));
   std::optional<std::vector<std::string>> resources = Strings(*resource);
@@ -453,24 +426,24 @@ Result<Statement> ParseStatement(const json::value& value, std::string_view buck
   for (const std::string& pattern : *resources) {
     if (!IsValidResource(pattern, bucket)) return Malformed(std::string(kInvalidResource));
   }
-  out.resources = std::move(*resources);
+  out.scope.resources = std::move(*resources);
 
   // S3 reports a condition key that does not fit the actions before an action
   // that fits none of the resources.
   if (condition != nullptr) {
     Result<std::vector<PolicyCondition>> conditions =
-        ParseConditions(*condition, out.not_action ? nullptr : &out.actions);
+        ParseConditions(*condition, out.scope.not_action ? nullptr : &out.scope.actions);
     if (!conditions) return conditions.error();
-    out.conditions = std::move(*conditions);
+    out.scope.conditions = std::move(*conditions);
   }
 
   // Each action pattern must name an action that one of the resources can be.
-  if (!out.not_action && !out.not_resource) {
-    for (const std::string& pattern : out.actions) {
+  if (!out.scope.not_action && !out.scope.not_resource) {
+    for (const std::string& pattern : out.scope.actions) {
       bool applies = false;
       for (const S3ActionInfo& known : S3Actions()) {
         if (!WildcardMatch(pattern, known.name, /*ignore_case=*/true)) continue;
-        for (const std::string& r : out.resources) {
+        for (const std::string& r : out.scope.resources) {
           if (Reaches(r, known.kind)) applies = true;
         }
         if (applies) break;
@@ -498,31 +471,8 @@ bool PrincipalsInclude(const Principals& principals, const PolicyRequest& reques
 
 bool StatementApplies(const Statement& statement, const PolicyRequest& request, bool variables) {
   if (PrincipalsInclude(statement.principals, request) == statement.not_principal) return false;
-
-  bool action_named = false;
-  for (const std::string& pattern : statement.actions) {
-    if (WildcardMatch(pattern, request.action, /*ignore_case=*/true)) {
-      action_named = true;
-      break;
-    }
-  }
-  if (action_named == statement.not_action) return false;
-
-  bool resource_named = false;
-  for (const std::string& resource : statement.resources) {
-    std::optional<std::string> pattern =
-        ExpandPolicyValue(resource, variables, request.context, /*as_pattern=*/true);
-    if (pattern && WildcardMatch(*pattern, request.resource)) {
-      resource_named = true;
-      break;
-    }
-  }
-  if (resource_named == statement.not_resource) return false;
-
-  for (const PolicyCondition& condition : statement.conditions) {
-    if (!ConditionHolds(condition, request.context, variables)) return false;
-  }
-  return true;
+  return ScopeApplies(statement.scope, request.action, request.resource, request.context,
+                      variables);
 }
 
 bool IsFixed(std::string_view value) {
@@ -669,7 +619,7 @@ bool BucketPolicy::IsPublic() const {
     // AWS's examples count a federated principal ("graph.facebook.com") as public.
     if (!statement.principals.everyone && statement.principals.federated.empty()) continue;
     bool limited = false;
-    for (const PolicyCondition& condition : statement.conditions) {
+    for (const PolicyCondition& condition : statement.scope.conditions) {
       limited = limited || LimitsToFixedValues(condition);
     }
     if (!limited) return true;

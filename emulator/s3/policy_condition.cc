@@ -1,5 +1,8 @@
 #include "emulator/s3/policy_condition.h"
 
+#include <boost/json/value.hpp>
+#include <charconv>
+
 #include <cstdint>
 
 #include "emulator/base/strings.h"
@@ -260,6 +263,56 @@ bool ConditionHolds(const PolicyCondition& condition, const PolicyContext* conte
       return negated ? all : any;
   }
   return false;
+}
+
+std::optional<std::string> ConditionValueText(const boost::json::value& value) {
+  namespace json = boost::json;
+  switch (value.kind()) {
+    case json::kind::string:
+      return std::string(value.get_string());
+    case json::kind::int64:
+      return std::to_string(value.get_int64());
+    case json::kind::uint64:
+      return std::to_string(value.get_uint64());
+    case json::kind::double_: {
+      char buffer[64];
+      auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value.get_double());
+      if (ec != std::errc()) return std::nullopt;
+      return std::string(buffer, end);
+    }
+    case json::kind::bool_:
+      return value.get_bool() ? "true" : "false";
+    default:
+      return std::nullopt;
+  }
+}
+
+bool ScopeApplies(const PolicyScope& scope, std::string_view action, std::string_view resource,
+                  const PolicyContext* context, bool variables) {
+  bool action_named = false;
+  for (const std::string& pattern : scope.actions) {
+    if (WildcardMatch(pattern, action, /*ignore_case=*/true)) {
+      action_named = true;
+      break;
+    }
+  }
+  if (action_named == scope.not_action) return false;
+
+  bool resource_named = false;
+  for (const std::string& named : scope.resources) {
+    std::optional<std::string> pattern =
+        ExpandPolicyValue(named, variables, context, /*as_pattern=*/true);
+    if (pattern && WildcardMatch(*pattern, resource)) {
+      resource_named = true;
+      break;
+    }
+  }
+  if (resource_named == scope.not_resource) return false;
+
+  for (const PolicyCondition& condition : scope.conditions) {
+    if (!ConditionHolds(condition, context, variables)) return false;
+  }
+  return true;
 }
 
 }  // namespace awslab::s3

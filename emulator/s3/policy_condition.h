@@ -1,6 +1,8 @@
-// A bucket policy statement's Condition element: its condition types
-// (operator, ForAnyValue:/ForAllValues: set prefix, ...IfExists suffix) and how
-// one condition is judged against a request's context.
+// A policy statement's Condition element: its condition types (operator,
+// ForAnyValue:/ForAllValues: set prefix, ...IfExists suffix) and how one
+// condition is judged against a request's context; and the part of a statement
+// that bucket policies and IAM identity policies share (Action, Resource,
+// Condition), judged the same way for both.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
 //
 // Thread-safety: PolicyCondition is a plain value; the functions are pure.
@@ -11,6 +13,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <boost/json/fwd.hpp>
 
 #include "emulator/s3/policy_match.h"
 
@@ -83,6 +87,28 @@ struct PolicyCondition {
 // (lowercase keys; nullptr: none). `variables`: the policy's Version is
 // 2012-10-17, so `${...}` in string and ARN values are policy variables.
 bool ConditionHolds(const PolicyCondition& condition, const PolicyContext* context, bool variables);
+
+// A condition value as written: a string, a number or a boolean ("Quotation
+// marks are optional for numeric and Boolean values"), as its text;
+// std::nullopt for any other JSON value.
+std::optional<std::string> ConditionValueText(const boost::json::value& value);
+
+// What a statement names besides its principal: bucket policies add a
+// Principal to it, identity policies (attached to an IAM user) have none.
+struct PolicyScope {
+  bool not_action = false;
+  std::vector<std::string> actions;  // patterns, compared without regard to case
+  bool not_resource = false;
+  std::vector<std::string> resources;  // ARN patterns, compared with regard to case
+  std::vector<PolicyCondition> conditions;  // ANDed
+};
+
+// Whether `scope` names `action` on `resource` and all its conditions hold for
+// a request whose condition keys are `context` (nullptr: none). `variables`:
+// the policy's Version is 2012-10-17, so `${...}` in resources and condition
+// values are policy variables.
+bool ScopeApplies(const PolicyScope& scope, std::string_view action, std::string_view resource,
+                  const PolicyContext* context, bool variables);
 
 }  // namespace awslab::s3
 

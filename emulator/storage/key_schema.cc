@@ -65,6 +65,16 @@ std::string Part(std::string_view upload_id, int part_number) {
   return PartsOf(upload_id) + digits;
 }
 
+std::string Iam(std::string_view account_id, std::string_view kind, std::string_view name) {
+  std::string out(kIamPrefix);
+  out.append(account_id);
+  out.push_back('/');
+  out.append(kind);
+  out.push_back('/');
+  out.append(name);
+  return out;
+}
+
 std::string Ec2(std::string_view account_id, std::string_view region, std::string_view kind,
                 std::string_view id) {
   std::string out(kEc2Prefix);

@@ -15,6 +15,10 @@
 //   e/<account>/<region>/<kind>/<id>
 //                           an EC2 resource (JSON); kind is one of instance,
 //                           key-pair, group, address, volume
+//   i/<account>/<kind>/<name>
+//                           an IAM record (JSON); kind is user or group (name
+//                           lowercase: IAM names ignore case) or key (the
+//                           access key id)
 //   _meta/clock             the simulation clock when last saved
 //   g/l/<bucket>            the bucket's stored bytes for billing (its level)
 //   g/s/<account>/<bucket>/<hour>  closed hours of stored byte-seconds
@@ -40,6 +44,7 @@ inline constexpr std::string_view kPendingBlobPrefix = "p/";
 inline constexpr std::string_view kUploadPrefix = "u/";
 inline constexpr std::string_view kPartPrefix = "m/";
 inline constexpr std::string_view kEc2Prefix = "e/";
+inline constexpr std::string_view kIamPrefix = "i/";
 inline constexpr std::string_view kClock = "_meta/clock";
 
 std::string Account(std::string_view account_id);
@@ -56,6 +61,7 @@ std::string PartsOf(std::string_view upload_id);
 std::string Part(std::string_view upload_id, int part_number);
 std::string Ec2(std::string_view account_id, std::string_view region, std::string_view kind,
                 std::string_view id);
+std::string Iam(std::string_view account_id, std::string_view kind, std::string_view name);
 
 // The smallest key greater than every key that starts with `prefix`; empty
 // when there is none (prefix of 0xff bytes).
