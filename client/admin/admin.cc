@@ -203,13 +203,48 @@ Result<ClassBill> AdminClient::GetClassBilling(const BillingPeriod& period) {
     for (const json::value& av : *accounts) {
       if (!av.is_object()) continue;
       const json::object& a = av.as_object();
-      bill.accounts.push_back({StringOf(a, "account_id"), StringOf(a, "name"),
-                               StringOf(a, "total"), Services(ObjectOf(a, "services")),
-                               BudgetOf(a)});
+      AccountBill account{StringOf(a, "account_id"), StringOf(a, "name"),
+                          StringOf(a, "total"), Services(ObjectOf(a, "services")),
+                          BudgetOf(a), BoolOf(a, "admin"), {}};
+      if (const json::object* r = ObjectOf(a, "resources")) {
+        auto count = [&](std::string_view key) -> long long {
+          const json::value* v = r->if_contains(key);
+          return v && v->is_int64() ? v->as_int64() : 0;
+        };
+        account.resources.instances_running = count("instances_running");
+        account.resources.elastic_ips = count("elastic_ips");
+        account.resources.volumes = count("volumes");
+        account.resources.buckets = count("buckets");
+        if (const json::object* states = ObjectOf(*r, "instances"))
+          for (const auto& [state, n] : *states)
+            if (n.is_int64()) account.resources.instances.emplace_back(std::string(state), n.as_int64());
+      }
+      bill.accounts.push_back(std::move(account));
     }
   }
   bill.raw_json = std::move(r->body);
   return bill;
+}
+
+Result<CreatedAccount> AdminClient::CreateAccount(const NewAccount& account) {
+  json::object body{{"name", account.name}, {"admin", account.admin}};
+  if (!account.email.empty()) body["email"] = account.email;
+  if (!account.budget_usd.empty()) body["budget_usd"] = account.budget_usd;
+  auto r = Send("POST", "/_awslab/accounts", "", json::serialize(body));
+  if (!r) return r.error();
+  auto o = ParseObject("POST /_awslab/accounts", *r);
+  if (!o) return o.error();
+  const json::object* a = ObjectOf(*o, "account");
+  const json::object* k = ObjectOf(*o, "access_key");
+  if (!a || !k || StringOf(*a, "id").empty() || StringOf(*k, "id").empty())
+    return BadJson("POST /_awslab/accounts", *r);
+  CreatedAccount out;
+  out.account = {StringOf(*a, "id"), StringOf(*a, "name"), BoolOf(*a, "admin"),
+                 StringOf(*a, "email"), StringOf(*a, "budget_usd"),
+                 StringOf(*a, "canonical_user_id")};
+  out.access_key_id = StringOf(*k, "id");
+  out.secret_access_key = StringOf(*k, "secret");
+  return out;
 }
 
 Result<std::vector<AccountInfo>> AdminClient::ListAccounts() {

@@ -16,11 +16,6 @@ namespace awslab::cli {
 namespace admin = client::admin;
 namespace ce = client::ce;
 
-namespace {
-
-// The endpoint of awslab's admin API: the general endpoint URL, or (when
-// only per-service ones are set, as AWS_ENDPOINT_URL_S3) the S3 or EC2 one,
-// since awslab serves every API on one port. Empty: none (real AWS).
 std::string AdminEndpoint(const Context& ctx) {
   for (std::string_view service : {"awslab", "s3", "ec2"})
     if (std::string e = ctx.config.EndpointUrlFor(service); !e.empty()) return e;
@@ -37,6 +32,8 @@ Result<admin::AdminClient> MakeAdmin(const Context& ctx) {
   if (!url) return url.error();
   return admin::AdminClient(ctx.caller, *url);
 }
+
+namespace {
 
 // Decimal amounts added exactly (Cost Explorer's strings may have more
 // decimals than awslab's nine): fixed point with 18 decimals.
@@ -385,9 +382,14 @@ int RunAdmin(const GlobalOptions& global, const std::vector<std::string>& words)
       {"accounts", {}, AdminAccounts},
       {"clock", {{"--advance", Arity::kOne}}, AdminClock},
       {"bill", {{"--start", Arity::kOne}, {"--end", Arity::kOne}}, AdminBill},
+      {"class",
+       {{"--students", Arity::kOne}, {"--prefix", Arity::kOne}, {"--teacher", Arity::kOne},
+        {"--dir", Arity::kOne}, {"--budget", Arity::kOne}, {"--student-endpoint", Arity::kOne},
+        {"--start", Arity::kOne}, {"--end", Arity::kOne}},
+       AdminClass},
   };
   if (words.empty() && !global.help)
-    return ReportUsage("awslab admin accounts|clock|bill [parameters]",
+    return ReportUsage("awslab admin accounts|clock|bill|class [parameters]",
                        "the following arguments are required: subcommand");
   if (words.empty() || words[0] == "help") {
     PrintHelp("admin");
@@ -397,9 +399,9 @@ int RunAdmin(const GlobalOptions& global, const std::vector<std::string>& words)
   for (const Sub& s : kSubs)
     if (s.name == words[0]) sub = &s;
   if (!sub)
-    return ReportUsage("awslab admin accounts|clock|bill [parameters]",
+    return ReportUsage("awslab admin accounts|clock|bill|class [parameters]",
                        "argument subcommand: Invalid choice '" + words[0] +
-                           "', valid choices are: accounts | clock | bill");
+                           "', valid choices are: accounts | clock | bill | class");
   std::string topic = "admin " + std::string(sub->name);
   std::vector<std::string> rest(words.begin() + 1, words.end());
   if (WantsHelp(global, rest, 0)) {
@@ -409,8 +411,18 @@ int RunAdmin(const GlobalOptions& global, const std::vector<std::string>& words)
   ParsedArgs args;
   std::string error;
   if (!ParseArgs(rest, sub->options, args, error)) return ReportUsage(UsageOf(topic), error);
-  if (!args.positional.empty())
-    return ReportUsage(UsageOf(topic), "Unknown options: " + args.positional[0]);
+  // `class` takes its action (create, report) as a word; the others none.
+  const std::size_t words_allowed = sub->name == "class" ? 1 : 0;
+  if (args.positional.size() > words_allowed)
+    return ReportUsage(UsageOf(topic), "Unknown options: " + args.positional[words_allowed]);
+  if (sub->name == "class" &&
+      (args.positional.empty() ||
+       (args.positional[0] != "create" && args.positional[0] != "report")))
+    return ReportUsage(UsageOf(topic), args.positional.empty()
+                                           ? "the following arguments are required: create|report"
+                                           : "argument action: Invalid choice '" +
+                                                 args.positional[0] +
+                                                 "', valid choices are: create | report");
   int code = kExitOk;
   auto ctx = SignedContext(global, code);
   if (!ctx) return code;

@@ -164,6 +164,14 @@ std::string DescribeError(const Error& e, std::string_view operation);
 // prints it) and returns ExitCodeFor.
 int ReportError(const Error& e, std::string_view operation);
 
+// The endpoint of awslab's admin API: the general endpoint URL, or (when
+// only per-service ones are set, as AWS_ENDPOINT_URL_S3) the S3 or EC2 one,
+// since awslab serves every API on one port. Empty: none (real AWS).
+std::string AdminEndpoint(const Context& ctx);
+
+// `awslab admin class create|report` (class_commands.cc).
+int AdminClass(Context& ctx, const ParsedArgs& args);
+
 // Prints "awslab: error: MESSAGE" with the usage line and returns 252.
 int ReportUsage(std::string_view usage, std::string_view message);
 

@@ -197,11 +197,13 @@ Examples:
   awslab wordcount s3://corpus/books/ --mode all --workers 4
   awslab wordcount s3://reviews/ --field reviewText --top 10 --output s3://results/count.json
 )"},
-    {"admin", "awslab admin accounts|clock|bill [parameters]",
+    {"admin", "awslab admin accounts|clock|bill|class [parameters]",
      R"(The teacher's commands (awslab-server, an admin key):
   accounts                 the accounts (GET /_awslab/accounts)
   clock [--advance PT3H]   read or move the simulation clock
   bill [--start D] [--end D]   every account's total (GET /_awslab/billing/class)
+  class create --students N    an account per student and the teacher, their files
+  class report             every account's resources and bill
 )"},
     {"admin accounts", "awslab admin accounts", "Lists awslab-server's accounts.\n"},
     {"admin clock", "awslab admin clock [--advance DURATION]",
@@ -209,6 +211,24 @@ Examples:
      "duration (PT10S, PT3H, P1DT2H).\n"},
     {"admin bill", "awslab admin bill [--start DATE] [--end DATE]",
      "Every account's total over the period (the class's bill).\n"},
+    {"admin class",
+     "awslab admin class create --students N [--prefix student] [--teacher teacher] "
+     "[--dir class] [--budget USD] [--student-endpoint URL]\n"
+     "       awslab admin class report [--start DATE] [--end DATE]",
+     R"(create: one account for the teacher (an admin) and one per student
+(student01, student02, ...), each with an access key, made on the server;
+then in --dir (default ./class), per account <name>/credentials (profile
+awslab, as ~/.aws/credentials holds it), <name>/config (region and
+endpoint_url) and <name>/awslab.env (. it: every client uses awslab), and
+sheet.html (one printable page per person), sheet.txt, class.json (every
+secret: keep it private). Nothing is made when a name is taken.
+--student-endpoint: the URL students reach the server at (default: the one
+this command uses). --budget: each student's monthly budget in USD.
+
+report: per account, the instances (running and otherwise), Elastic IPs,
+volumes and buckets it holds now, and its bill over the period (default:
+the clock's month so far).
+)"},
 };
 
 const Topic* Find(std::string_view name) {

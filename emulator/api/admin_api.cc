@@ -118,7 +118,7 @@ Response AdminApi::Handle(const Request& request, const std::string& body) {
   if (request.path == "/_awslab/clock" && request.raw.method == "GET") return Clock(request, body);
   if (!auth->principal.admin)
     return JsonError(403, "AccessDenied", "the admin API needs an admin account's key");
-  if (request.path == "/_awslab/accounts" && accounts_) return Accounts(request);
+  if (request.path == "/_awslab/accounts" && accounts_) return Accounts(request, body);
   if (request.path == "/_awslab/clock") return Clock(request, body);
   return JsonError(404, "NotFound", "no admin resource " + request.path);
 }
@@ -280,8 +280,52 @@ std::optional<billing::Nano> AdminApi::BudgetOf(const auth::Account& account) co
   return default_budget_;
 }
 
-Response AdminApi::Accounts(const Request& request) {
-  if (request.raw.method != "GET") return JsonError(405, "MethodNotAllowed", "use GET");
+Response AdminApi::Accounts(const Request& request, const std::string& body) {
+  if (request.raw.method == "POST") {
+    // {"name": "student01", "admin": false, "email": "...", "budget_usd": "25.00"}:
+    // a new account and its access key (the secret is shown this once).
+    boost::system::error_code ec;
+    json::value v = json::parse(body, ec);
+    if (ec || !v.is_object())
+      return JsonError(400, "MalformedJSON", "the body must be a JSON object");
+    const json::object& o = v.as_object();
+    auth::Account a;
+    const json::value* name = o.if_contains("name");
+    if (!name || !name->is_string())
+      return JsonError(400, "InvalidArgument", "\"name\" (a string) is required");
+    a.name = name->as_string();
+    if (const json::value* admin = o.if_contains("admin")) {
+      if (!admin->is_bool()) return JsonError(400, "InvalidArgument", "\"admin\" must be true or false");
+      a.admin = admin->as_bool();
+    }
+    if (const json::value* email = o.if_contains("email")) {
+      if (!email->is_string()) return JsonError(400, "InvalidArgument", "\"email\" must be a string");
+      a.email = email->as_string();
+    }
+    if (const json::value* budget = o.if_contains("budget_usd"); budget && !budget->is_null()) {
+      std::string text = budget->is_string() ? std::string(budget->as_string())
+                         : budget->is_number() ? json::serialize(*budget)
+                                               : std::string();
+      auto parsed = billing::ParseNano(text);
+      if (!parsed || *parsed <= 0)
+        return JsonError(400, "InvalidArgument", "\"budget_usd\" must be a positive amount");
+      a.budget_usd = text;
+    }
+    auto made = accounts_->CreateAccount(std::move(a));
+    if (!made) {
+      const ErrorInfo& info = Describe(made.error().code);
+      return JsonError(info.http_status, info.code, made.error().Message());
+    }
+    const auto& [account, key] = *made;
+    return Json(201, {{"account", {{"id", account.id},
+                                   {"name", account.name},
+                                   {"admin", account.admin},
+                                   {"email", account.email},
+                                   {"budget_usd", account.budget_usd},
+                                   {"canonical_user_id", account.CanonicalUserId()}}},
+                      {"access_key", {{"id", key.id}, {"secret", key.secret}}}});
+  }
+  if (request.raw.method != "GET") return JsonError(405, "MethodNotAllowed", "use GET or POST");
   json::array list;
   for (const auth::Account& a : accounts_->ListAccounts())
     list.push_back({{"id", a.id},

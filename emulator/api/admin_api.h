@@ -63,7 +63,7 @@ class AdminApi final : public Service {
       : clock_(clock), storage_(storage), auth_(authenticator) {}
 
   // Serves /_awslab/billing; without it those paths are 404.
-  void set_billing(const billing::Biller* biller, const auth::AccountStore* accounts,
+  void set_billing(const billing::Biller* biller, auth::AccountStore* accounts,
                    std::optional<billing::Nano> default_budget) {
     biller_ = biller;
     accounts_ = accounts;
@@ -85,7 +85,7 @@ class AdminApi final : public Service {
  private:
   protocol::Response Billing(const protocol::Request& request, const Principal& caller);
   protocol::Response ClassBilling(const protocol::Request& request);
-  protocol::Response Accounts(const protocol::Request& request);
+  protocol::Response Accounts(const protocol::Request& request, const std::string& body);
   protocol::Response Clock(const protocol::Request& request, const std::string& body);
   protocol::Response WhoAmI(const Principal& caller) const;
   protocol::Response Prices() const;
@@ -98,7 +98,7 @@ class AdminApi final : public Service {
   storage::Storage& storage_;
   const auth::Authenticator& auth_;
   const billing::Biller* biller_ = nullptr;
-  const auth::AccountStore* accounts_ = nullptr;
+  auth::AccountStore* accounts_ = nullptr;  // POST /_awslab/accounts adds to it
   std::optional<billing::Nano> default_budget_;
   const ec2::Ec2Store* ec2_ = nullptr;
   s3::S3Store* s3_ = nullptr;

@@ -3,7 +3,9 @@
 #include <leveldb/write_batch.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <fstream>
+#include <random>
 #include <mutex>
 #include <sstream>
 
@@ -160,6 +162,40 @@ Status AccountStore::LoadJson(std::string_view json) {
     if (auto st = Upsert(account, keys_in); !st) return st;
   }
   return Ok();
+}
+
+Result<std::pair<Account, AccessKey>> AccountStore::CreateAccount(Account account) {
+  const std::string& name = account.name;
+  if (name.empty() || name.size() > 64 ||
+      !std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               std::string_view("._-+@").find(c) != std::string_view::npos;
+      }))
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "an account name is 1 to 64 letters, digits and ._-+@");
+  std::lock_guard create(create_mu_);
+  for (const Account& a : ListAccounts())
+    if (a.name == name)
+      return MakeError(ErrorCode::kEntityAlreadyExists, "an account named " + name + " exists: " + a.id);
+  std::random_device rd;
+  std::mt19937_64 rng(rd());
+  auto draw = [&](std::string_view alphabet, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += alphabet[rng() % alphabet.size()];
+    return out;
+  };
+  do {
+    // 12 digits, not starting with 0: never the default 000000000000.
+    account.id = draw("123456789", 1) + draw("0123456789", 11);
+  } while (FindAccount(account.id));
+  AccessKey key;
+  do {
+    key.id = "AKIA" + draw("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", 16);
+  } while (FindKey(key.id));
+  key.secret = draw("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", 40);
+  key.account_id = account.id;
+  if (auto st = Upsert(account, {key}); !st) return st.error();
+  return std::pair{account, key};
 }
 
 std::optional<AccessKey> AccountStore::FindKey(std::string_view access_key_id) const {

@@ -15,10 +15,12 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "emulator/base/error.h"
@@ -55,6 +57,11 @@ class AccountStore {
   Status LoadFile(const std::filesystem::path& path);
   Status LoadJson(std::string_view json);
 
+  // A new account named `account.name` (unique; letters, digits and
+  // "._-+@", 1 to 64), with a fresh 12-digit id and one fresh access key.
+  // Errors: EntityAlreadyExists (the name is taken), InvalidArgument.
+  Result<std::pair<Account, AccessKey>> CreateAccount(Account account);
+
   std::optional<AccessKey> FindKey(std::string_view access_key_id) const;
   std::optional<Account> FindAccount(std::string_view account_id) const;
   // The account whose canonical user id or e-mail address (any case) this is.
@@ -67,6 +74,7 @@ class AccountStore {
   Status Upsert(const Account& account, const std::vector<AccessKey>& keys);
 
   storage::Storage& storage_;
+  std::mutex create_mu_;  // one CreateAccount at a time: names stay unique
   mutable std::shared_mutex mu_;
   std::map<std::string, Account, std::less<>> accounts_;  // guarded by mu_
   std::map<std::string, AccessKey, std::less<>> keys_;    // guarded by mu_

@@ -80,12 +80,25 @@ struct Bill {
   std::string raw_json;  // the answer as received
 };
 
+// What an account holds now (the class bill's "resources").
+struct AccountResources {
+  long long instances_running = 0;
+  // Instances by state name ("pending", "running", "stopped", ...), not
+  // terminated ones.
+  std::vector<std::pair<std::string, long long>> instances;
+  long long elastic_ips = 0;
+  long long volumes = 0;
+  long long buckets = 0;
+};
+
 struct AccountBill {
   std::string account_id;
   std::string name;
   std::string total;
   ServiceAmounts services;
   std::optional<Budget> budget;
+  bool admin = false;
+  AccountResources resources;
 };
 
 struct ClassBill {
@@ -113,6 +126,21 @@ struct AccountInfo {
   std::string canonical_user_id;  // S3's, 64 hex characters
 };
 
+// What to create: a name (unique on the server), the rest optional.
+struct NewAccount {
+  std::string name;
+  bool admin = false;
+  std::string email;
+  std::string budget_usd;  // empty: none
+};
+
+// A created account and its access key (the secret is given this once).
+struct CreatedAccount {
+  AccountInfo account;
+  std::string access_key_id;
+  std::string secret_access_key;
+};
+
 class AdminClient {
  public:
   // Errors: no endpoint configured, one that does not parse
@@ -135,6 +163,9 @@ class AdminClient {
   Result<ClassBill> GetClassBilling(const BillingPeriod& period = {});
   // GET /_awslab/accounts
   Result<std::vector<AccountInfo>> ListAccounts();
+  // POST /_awslab/accounts. Errors: EntityAlreadyExists (the name is taken),
+  // InvalidArgument.
+  Result<CreatedAccount> CreateAccount(const NewAccount& account);
 
   // Any admin call: method, path under the endpoint ("/_awslab/clock"), an
   // already-encoded query and a JSON body; the raw 2xx answer.
