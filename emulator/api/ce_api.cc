@@ -4,6 +4,7 @@
 
 #include "client/include/awslab/crypto.h"
 #include "emulator/base/ids.h"
+#include "emulator/iam/iam_store.h"
 
 namespace awslab::api {
 namespace json = boost::json;
@@ -145,6 +146,16 @@ Response CeApi::Handle(const Request& request, const std::string& body) {
   if (target != "GetCostAndUsage")
     return Fail(400, "UnknownOperationException",
                 "awslab's Cost Explorer answers GetCostAndUsage only", request_id);
+  // An IAM user needs ce:GetCostAndUsage from its identity policies.
+  if (!auth->principal.user_name.empty() && auth->iam &&
+      auth->iam->Evaluate(auth->principal.account_id, auth->principal.user_name,
+                          "ce:GetCostAndUsage", "*") != iam::Decision::kAllow)
+    return Fail(400, "AccessDeniedException",
+                "User: " + auth->principal.user_arn +
+                    " is not authorized to perform: ce:GetCostAndUsage on resource: arn:aws:ce:" +
+                    (auth->region.empty() ? "us-east-1" : auth->region) + ":" +
+                    auth->principal.account_id + ":/GetCostAndUsage",
+                request_id);
 
   boost::system::error_code ec;
   json::value parsed = json::parse(body, ec);

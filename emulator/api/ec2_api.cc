@@ -13,6 +13,7 @@
 #include "emulator/base/ids.h"
 #include "emulator/ec2/catalog.h"
 #include "emulator/ec2/keys.h"
+#include "emulator/iam/iam_store.h"
 #include "emulator/protocol/xml_util.h"
 
 namespace awslab::api {
@@ -197,6 +198,18 @@ Response Ec2Api::Handle(const Request& request, const std::string& body) {
     return ErrorResponse(MakeError(ErrorCode::kAuthFailure,
                                    "AWS was not able to validate the provided access credentials"),
                          request_id);
+
+  // An IAM user needs its identity policies to allow ec2:<Action> (on "*":
+  // awslab checks no resource-level permissions), DryRun or not.
+  if (!auth->principal.user_name.empty() && auth->iam) {
+    const iam::Context context{{"aws:sourceip", request.remote_address},
+                               {"aws:securetransport", "false"},
+                               {"ec2:region", region},
+                               {"aws:requestedregion", region}};
+    if (auth->iam->Evaluate(auth->principal.account_id, auth->principal.user_name,
+                            "ec2:" + *action, "*", context) != iam::Decision::kAllow)
+      return ErrorResponse(MakeError(ErrorCode::kUnauthorizedOperation), request_id);
+  }
 
   XmlWriter out;
   out.Open(*action + "Response", ec2api::kXmlns);

@@ -13,6 +13,7 @@ using router::S3Op;
 
 s3::Caller CallerOf(const Request& request, const auth::AuthResult& auth) {
   s3::Caller caller(auth.principal);
+  caller.iam = auth.iam;
   caller.source_ip = request.remote_address;
   // awslab serves plain HTTP (TLS is terminated elsewhere, if anywhere).
   caller.secure_transport = false;

@@ -246,6 +246,7 @@ Result<AuthResult> Authenticator::VerifyV2(const SigningKey& signer,
   }
   AuthResult result;
   result.principal = PrincipalOf(signer);
+  if (!result.principal.user_name.empty()) result.iam = iam_;
   result.service = "s3";  // SigV2 is S3's; its region is the server's
   result.presigned = presigned;
   // SigV2 signs no payload hash; Content-MD5, when sent, is checked where the
@@ -261,6 +262,11 @@ Principal Authenticator::PrincipalOf(const SigningKey& signer) const {
   principal.account_id = key.account_id;
   principal.access_key_id = key.id;
   principal.user_name = signer.user_name;
+  if (!signer.user_name.empty() && iam_ != nullptr) {
+    auto user = iam_->GetUser(key.account_id, signer.user_name);
+    principal.user_arn = user ? user->arn
+                              : iam::IamStore::UserArn(key.account_id, "/", signer.user_name);
+  }
   // The admin API is the teacher's: an IAM user of an admin account is not.
   principal.admin = account && account->admin && signer.user_name.empty();
   return principal;
@@ -428,6 +434,7 @@ Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request,
 
   AuthResult result;
   result.principal = PrincipalOf(signer);
+  if (!result.principal.user_name.empty()) result.iam = iam_;
   result.service = auth.scope.service;
   result.region = auth.scope.region;
   result.presigned = presigned;

@@ -41,6 +41,8 @@ enum class PayloadMode {
 
 struct AuthResult {
   Principal principal;
+  // What principal.user_name's identity policies say (set for IAM users).
+  const iam::IamStore* iam = nullptr;
   // From the credential scope: "s3", "ec2", ...; "s3" for SigV2; empty when anonymous.
   std::string service;
   // From the credential scope; empty when anonymous or SigV2 (which names no region).
@@ -58,6 +60,10 @@ class Authenticator {
   Authenticator(const AccountStore& accounts, const Clock& wall_clock,
                 const iam::IamStore* iam = nullptr)
       : accounts_(accounts), wall_clock_(wall_clock), iam_(iam) {}
+
+  // IAM users' identity policies, for the services that check them; nullptr
+  // when there is no IAM.
+  const iam::IamStore* iam() const { return iam_; }
 
   // `request` as received. virtual_host_bucket: the bucket the Host header
   // names (virtual-hosted style), empty otherwise; SigV2 signs it at the

@@ -12,6 +12,7 @@ struct Principal {
   std::string access_key_id;  // the key that signed; empty when anonymous
   bool admin = false;         // may use the admin API (never an IAM user)
   std::string user_name;  // the IAM user that signed; empty for the account's root user
+  std::string user_arn;   // that user's ARN ("arn:aws:iam::<account>:user/<name>")
 
   bool anonymous() const { return account_id.empty(); }
   static Principal Anonymous() { return {}; }

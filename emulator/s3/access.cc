@@ -4,6 +4,7 @@
 
 #include "emulator/auth/accounts.h"
 #include "emulator/base/clock.h"
+#include "emulator/iam/iam_store.h"
 #include "emulator/s3/policy.h"
 
 namespace awslab::s3 {
@@ -21,9 +22,12 @@ std::string ResourceArn(std::string_view bucket, const Action& action, std::stri
   return arn;
 }
 
-PolicyEffect EvaluatePolicy(const AccessRequest& r, const BucketPolicy& policy) {
+using ConditionContext = std::vector<std::pair<std::string, std::string>>;
+
+// The request's condition keys (lowercase), as policies test them.
+ConditionContext ContextOf(const AccessRequest& r) {
   const Caller& c = r.caller;
-  std::vector<std::pair<std::string, std::string>> context;
+  ConditionContext context;
   context.reserve(12);
   if (!c.source_ip.empty()) context.emplace_back("aws:sourceip", c.source_ip);
   context.emplace_back("aws:securetransport", c.secure_transport ? "true" : "false");
@@ -39,22 +43,89 @@ PolicyEffect EvaluatePolicy(const AccessRequest& r, const BucketPolicy& policy) 
   if (!c.acl_header.empty()) context.emplace_back("s3:x-amz-acl", c.acl_header);
   if (r.conditions)
     for (const auto& kv : *r.conditions) context.push_back(kv);
+  return context;
+}
 
+// `as_account`: whether statements naming the caller's account apply (they
+// grant the account, which an IAM user gets only through its own policies);
+// statements naming the IAM user or everyone always do.
+PolicyEffect EvaluatePolicy(const AccessRequest& r, const BucketPolicy& policy,
+                            bool as_account = true) {
+  const Caller& c = r.caller;
+  const ConditionContext context = ContextOf(r);
   std::string canonical;
   if (!c.anonymous()) canonical = auth::Account{c.account_id(), {}, false, {}}.CanonicalUserId();
   std::string resource = ResourceArn(r.bucket.name, r.action, r.key);
   PolicyRequest request;
   request.action = r.action.name;
   request.resource = resource;
-  request.account_id = c.account_id();
-  request.canonical_user_id = canonical;
+  if (as_account) {
+    request.account_id = c.account_id();
+    request.canonical_user_id = canonical;
+  }
+  request.user_arn = c.principal.user_arn;
   request.context = &context;
   return policy.Evaluate(request);
+}
+
+Status AuthorizeAccount(const AccessRequest& r);
+
+// An IAM user (see access.h).
+Status AuthorizeUser(const AccessRequest& r) {
+  const Caller& c = r.caller;
+  const BucketRecord& bucket = r.bucket;
+  const ConditionContext context = ContextOf(r);
+  const std::string resource = ResourceArn(bucket.name, r.action, r.key);
+  const iam::Decision identity =
+      c.iam->Evaluate(c.account_id(), c.principal.user_name, r.action.name, resource, context);
+  if (identity == iam::Decision::kDeny) return Denied();
+  if (bucket.parsed_policy && EvaluatePolicy(r, *bucket.parsed_policy) == PolicyEffect::kDeny)
+    return Denied();
+  if (identity == iam::Decision::kAllow) return AuthorizeAccount(r);
+  // The user context allows nothing: another account's bucket is refused,
+  // its own account's grants only what names the user or everyone.
+  if (c.account_id() != bucket.owner_account_id || r.action.owner_only) return Denied();
+  if (bucket.parsed_policy &&
+      EvaluatePolicy(r, *bucket.parsed_policy, /*as_account=*/false) == PolicyEffect::kAllow) {
+    std::string_view owner = bucket.ownership == ObjectOwnership::kBucketOwnerEnforced ||
+                                     !r.object
+                                 ? std::string_view(bucket.owner_account_id)
+                                 : r.object->owner;
+    if (!r.action.object_level || owner == bucket.owner_account_id) return Ok();
+  }
+  // What everyone may do (public ACL grants, a public policy), the user may.
+  Caller anyone;
+  anyone.source_ip = c.source_ip;
+  anyone.secure_transport = c.secure_transport;
+  anyone.referer = c.referer;
+  anyone.user_agent = c.user_agent;
+  anyone.acl_header = c.acl_header;
+  AccessRequest as_anyone{anyone, bucket, r.action, r.key, r.object, r.conditions};
+  return AuthorizeAccount(as_anyone);
 }
 
 }  // namespace
 
 Status Authorize(const AccessRequest& r) {
+  if (!r.caller.principal.user_name.empty() && r.caller.iam) return AuthorizeUser(r);
+  return AuthorizeAccount(r);
+}
+
+Status AuthorizeIdentity(const Caller& c, std::string_view action, std::string_view resource) {
+  if (c.anonymous()) return Denied();
+  if (c.principal.user_name.empty() || !c.iam) return Ok();
+  const BucketRecord no_bucket;
+  const AccessRequest none{c, no_bucket, action::kListBucket};
+  const ConditionContext context = ContextOf(none);
+  return c.iam->Evaluate(c.account_id(), c.principal.user_name, action, resource, context) ==
+                 iam::Decision::kAllow
+             ? Ok()
+             : Status(Denied());
+}
+
+namespace {
+
+Status AuthorizeAccount(const AccessRequest& r) {
   const Caller& caller = r.caller;
   const BucketRecord& bucket = r.bucket;
   const Action& action = r.action;
@@ -112,6 +183,8 @@ Status Authorize(const AccessRequest& r) {
     return Ok();
   return Denied();
 }
+
+}  // namespace
 
 std::string ObjectOwnerFor(const BucketRecord& bucket, const Caller& writer,
                            std::string_view acl) {

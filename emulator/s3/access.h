@@ -2,8 +2,9 @@
 // policy, ownership, ACLs and Block Public Access combined as S3 does.
 // https://docs.aws.amazon.com/AmazonS3/latest/userguide/how-s3-evaluates-access-control.html
 //
-// The principals here are accounts (their root user) and the anonymous
-// principal; an account's own resources need no policy to be used by it.
+// The principals are accounts (their root user), their IAM users and the
+// anonymous principal; an account's own resources need no policy to be used
+// by its root user.
 //   1. An explicit Deny in the bucket policy refuses (the bucket owner may
 //      still read, change and delete the policy itself).
 //   2. Bucket-level permissions (listing, writing and deleting objects, the
@@ -17,6 +18,16 @@
 //   4. Block Public Access: IgnorePublicAcls drops grants to AllUsers and
 //      AuthenticatedUsers; RestrictPublicBuckets drops a public policy's
 //      Allow for anyone outside the bucket owner's account.
+// An IAM user's request is also decided by its identity policies, as S3
+// evaluates a user's request in the user context and then the bucket's
+// (https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-auth-workflow-bucket-operation.html):
+//   - an explicit Deny in its policies, or in the bucket policy naming the
+//     user or its account, refuses;
+//   - when its policies allow the action, it acts as its account (1-4);
+//   - when they do not, only what grants the user itself or everyone counts
+//     (a bucket policy naming its ARN or "*", public ACL grants), and only
+//     in its own account's buckets: another account's bucket needs the
+//     user's own account to allow it first.
 #ifndef AWSLAB_EMULATOR_S3_ACCESS_H_
 #define AWSLAB_EMULATOR_S3_ACCESS_H_
 
@@ -30,11 +41,18 @@
 #include "emulator/s3/acl.h"
 #include "emulator/s3/records.h"
 
+namespace awslab::iam {
+class IamStore;
+}
+
 namespace awslab::s3 {
 
 // Who asks, and the facts about the request that policy conditions test.
 struct Caller {
   Principal principal;
+  // The identity policies of principal.user_name (an IAM user); nullptr for
+  // an account's root user and the anonymous one.
+  const iam::IamStore* iam = nullptr;
   std::string source_ip;
   bool secure_transport = false;
   std::string referer;     // empty: no Referer header
@@ -131,6 +149,12 @@ struct AccessRequest {
 
 // Ok or AccessDenied.
 Status Authorize(const AccessRequest& request);
+
+// For what no bucket decides (ListBuckets: "s3:ListAllMyBuckets" on
+// "arn:aws:s3:::*"; CreateBucket: "s3:CreateBucket" on the new bucket's ARN):
+// Ok for an account's root user, for an IAM user when its identity policies
+// allow `action` on `resource`; otherwise AccessDenied.
+Status AuthorizeIdentity(const Caller& caller, std::string_view action, std::string_view resource);
 
 // The account that owns what `writer` writes into `bucket` with the canned
 // ACL `acl` ("" when none was sent), under the bucket's Object Ownership.

@@ -23,8 +23,9 @@ struct Principals {
   bool everyone = false;                     // "*" or {"AWS": "*"}: anonymous too
   std::vector<std::string> accounts;         // 12 digits, from an ID or a root ARN
   std::vector<std::string> canonical_users;  // 64 hex digits, lowercase
-  // Accepted as S3 accepts them, matched by nothing here: awslab has no IAM
-  // users or roles, and services and federated users never make requests.
+  // IAM users' ARNs match the user that asks; roles and assumed roles are
+  // accepted as S3 accepts them and match nothing (awslab has no roles), nor
+  // do services and federated users, who never make requests here.
   std::vector<std::string> iam_arns;
   std::vector<std::string> services;
   std::vector<std::string> federated;
@@ -456,6 +457,11 @@ Result<Statement> ParseStatement(const json::value& value, std::string_view buck
 
 bool PrincipalsInclude(const Principals& principals, const PolicyRequest& request) {
   if (principals.everyone) return true;
+  if (!request.user_arn.empty()) {
+    for (const std::string& arn : principals.iam_arns) {
+      if (arn == request.user_arn) return true;
+    }
+  }
   if (!request.account_id.empty()) {
     for (const std::string& account : principals.accounts) {
       if (account == request.account_id) return true;

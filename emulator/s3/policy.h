@@ -29,6 +29,10 @@ struct PolicyRequest {
   std::string_view resource;           // "arn:aws:s3:::bucket" or "arn:aws:s3:::bucket/key"
   std::string_view account_id;         // 12 digits; empty when anonymous
   std::string_view canonical_user_id;  // 64 hex; empty when anonymous
+  // The IAM user that asks ("arn:aws:iam::111122223333:user/alice"); empty
+  // for an account's root user and the anonymous one. With account_id and
+  // canonical_user_id empty, only statements naming the user or everyone apply.
+  std::string_view user_arn;
   // Condition keys with their values, keys lowercase as AWS compares them
   // case-insensitively: "aws:sourceip" ("127.0.0.1" or IPv6),
   // "aws:securetransport" ("true"/"false"), "aws:referer", "aws:useragent",

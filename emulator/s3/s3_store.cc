@@ -79,7 +79,8 @@ std::mutex& S3Store::KeyLock(std::string_view bucket, std::string_view key) {
 }
 
 Result<std::vector<BucketRecord>> S3Store::ListBuckets(const Caller& who) {
-  if (who.anonymous()) return MakeError(ErrorCode::kAccessDenied);
+  if (auto st = AuthorizeIdentity(who, "s3:ListAllMyBuckets", "arn:aws:s3:::*"); !st)
+    return st.error();
   std::vector<BucketRecord> out;
   auto it = storage_.NewIterator();
   for (it->Seek(std::string(keys::kBucketPrefix)); it->Valid(); it->Next()) {
@@ -100,6 +101,8 @@ Result<BucketRecord> S3Store::CreateBucket(const Caller& who,
     e.details.emplace_back("BucketName", request.name);
     return e;
   }
+  if (auto st = AuthorizeIdentity(who, "s3:CreateBucket", "arn:aws:s3:::" + request.name); !st)
+    return st.error();
   // https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html:
   // without a LocationConstraint the bucket is created in us-east-1, which
   // only the us-east-1 endpoint accepts; "us-east-1" itself is not a valid
