@@ -457,12 +457,7 @@ Status IamStore::AddUserToGroup(std::string_view account_id, std::string_view gr
     return MakeError(ErrorCode::kLimitExceeded, "Cannot exceed quota for GroupsPerUser: 10");
   User updated = **u;
   updated.groups.push_back((*g)->name);
-  if (auto st = storage_.Put(storage::keys::Iam(account_id, kUserKind, Lower(updated.name)),
-                             Encode(updated));
-      !st)
-    return st;
-  **u = std::move(updated);
-  return Ok();
+  return Save(account_id, *u, std::move(updated));
 }
 
 Status IamStore::RemoveUserFromGroup(std::string_view account_id, std::string_view group,
@@ -478,12 +473,7 @@ Status IamStore::RemoveUserFromGroup(std::string_view account_id, std::string_vi
     return MakeError(ErrorCode::kNoSuchEntity, "The user with name " + std::string(user) +
                                                    " cannot be found.");
   updated.groups.erase(it);
-  if (auto st = storage_.Put(storage::keys::Iam(account_id, kUserKind, Lower(updated.name)),
-                             Encode(updated));
-      !st)
-    return st;
-  **u = std::move(updated);
-  return Ok();
+  return Save(account_id, *u, std::move(updated));
 }
 
 Result<std::vector<Group>> IamStore::ListGroupsForUser(std::string_view account_id,
@@ -495,6 +485,24 @@ Result<std::vector<Group>> IamStore::ListGroupsForUser(std::string_view account_
   for (const std::string& name : (*u)->groups)
     if (auto g = FindGroup(account_id, name)) out.push_back(**g);
   return out;
+}
+
+Status IamStore::Save(std::string_view account_id, User* stored, User updated) {
+  if (auto st = storage_.Put(storage::keys::Iam(account_id, kUserKind, Lower(updated.name)),
+                             Encode(updated));
+      !st)
+    return st;
+  *stored = std::move(updated);
+  return Ok();
+}
+
+Status IamStore::Save(std::string_view account_id, Group* stored, Group updated) {
+  if (auto st = storage_.Put(storage::keys::Iam(account_id, kGroupKind, Lower(updated.name)),
+                             Encode(updated));
+      !st)
+    return st;
+  *stored = std::move(updated);
+  return Ok();
 }
 
 Status IamStore::AttachOrDetach(std::vector<std::string>& attached, std::string_view policy_arn,
@@ -526,12 +534,7 @@ Status IamStore::AttachUserPolicy(std::string_view account_id, std::string_view 
   if (!u) return u.error();
   User updated = **u;
   if (auto st = AttachOrDetach(updated.attached_policies, policy_arn, true); !st) return st;
-  if (auto st = storage_.Put(storage::keys::Iam(account_id, kUserKind, Lower(updated.name)),
-                             Encode(updated));
-      !st)
-    return st;
-  **u = std::move(updated);
-  return Ok();
+  return Save(account_id, *u, std::move(updated));
 }
 
 Status IamStore::DetachUserPolicy(std::string_view account_id, std::string_view user,
@@ -541,12 +544,7 @@ Status IamStore::DetachUserPolicy(std::string_view account_id, std::string_view 
   if (!u) return u.error();
   User updated = **u;
   if (auto st = AttachOrDetach(updated.attached_policies, policy_arn, false); !st) return st;
-  if (auto st = storage_.Put(storage::keys::Iam(account_id, kUserKind, Lower(updated.name)),
-                             Encode(updated));
-      !st)
-    return st;
-  **u = std::move(updated);
-  return Ok();
+  return Save(account_id, *u, std::move(updated));
 }
 
 Status IamStore::AttachGroupPolicy(std::string_view account_id, std::string_view group,
@@ -556,12 +554,7 @@ Status IamStore::AttachGroupPolicy(std::string_view account_id, std::string_view
   if (!g) return g.error();
   Group updated = **g;
   if (auto st = AttachOrDetach(updated.attached_policies, policy_arn, true); !st) return st;
-  if (auto st = storage_.Put(storage::keys::Iam(account_id, kGroupKind, Lower(updated.name)),
-                             Encode(updated));
-      !st)
-    return st;
-  **g = std::move(updated);
-  return Ok();
+  return Save(account_id, *g, std::move(updated));
 }
 
 Status IamStore::DetachGroupPolicy(std::string_view account_id, std::string_view group,
@@ -571,12 +564,7 @@ Status IamStore::DetachGroupPolicy(std::string_view account_id, std::string_view
   if (!g) return g.error();
   Group updated = **g;
   if (auto st = AttachOrDetach(updated.attached_policies, policy_arn, false); !st) return st;
-  if (auto st = storage_.Put(storage::keys::Iam(account_id, kGroupKind, Lower(updated.name)),
-                             Encode(updated));
-      !st)
-    return st;
-  **g = std::move(updated);
-  return Ok();
+  return Save(account_id, *g, std::move(updated));
 }
 
 Status IamStore::PutUserPolicy(std::string_view account_id, std::string_view user,
@@ -592,12 +580,8 @@ Status IamStore::PutUserPolicy(std::string_view account_id, std::string_view use
                                                     (*u)->name);
   User updated = **u;
   updated.inline_policies[std::string(policy_name)] = std::string(document);
-  if (auto st = storage_.Put(storage::keys::Iam(account_id, kUserKind, Lower(updated.name)),
-                             Encode(updated));
-      !st)
-    return st;
-  inline_cache_.insert_or_assign(InlineCacheKey(account_id, updated.name, policy_name), *parsed);
-  **u = std::move(updated);
+  if (auto st = Save(account_id, *u, std::move(updated)); !st) return st;
+  inline_cache_.insert_or_assign(InlineCacheKey(account_id, (*u)->name, policy_name), *parsed);
   return Ok();
 }
 
@@ -622,12 +606,8 @@ Status IamStore::DeleteUserPolicy(std::string_view account_id, std::string_view 
   if (updated.inline_policies.erase(std::string(policy_name)) == 0)
     return MakeError(ErrorCode::kNoSuchEntity, "The user policy with name " +
                                                    std::string(policy_name) + " cannot be found.");
-  if (auto st = storage_.Put(storage::keys::Iam(account_id, kUserKind, Lower(updated.name)),
-                             Encode(updated));
-      !st)
-    return st;
-  inline_cache_.erase(InlineCacheKey(account_id, updated.name, policy_name));
-  **u = std::move(updated);
+  if (auto st = Save(account_id, *u, std::move(updated)); !st) return st;
+  inline_cache_.erase(InlineCacheKey(account_id, (*u)->name, policy_name));
   return Ok();
 }
 

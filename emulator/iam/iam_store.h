@@ -177,6 +177,10 @@ class IamStore {
   Result<const User*> FindUser(std::string_view account_id, std::string_view name) const;
   Result<const Group*> FindGroup(std::string_view account_id, std::string_view name) const;
   std::string NewUniqueId(std::string_view prefix, std::size_t length) const;
+  // Writes `updated`, a changed copy of `*stored`, then keeps it (mu_ held):
+  // memory changes only once LevelDB has the change.
+  Status Save(std::string_view account_id, User* stored, User updated);
+  Status Save(std::string_view account_id, Group* stored, Group updated);
   Status AttachOrDetach(std::vector<std::string>& attached, std::string_view policy_arn,
                         bool attach);
 
