@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds awslab-loadtest and awslab-server (if needed) and runs the load test
-# with its default settings (500 connections, 5 minutes, 30 s of warm-up)
+# with its default settings (500 connections, 5 minutes, 60 s of warm-up)
 # against build/emulator/awslab-server, which it starts itself. The report
 # goes to stdout, progress to stderr, the JSON to bench/results/load.json.
 # Extra arguments go to awslab-loadtest (see bench/README.md or --help).

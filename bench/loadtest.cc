@@ -115,7 +115,8 @@ Load:
   --connections N         concurrent keep-alive connections (default 500)
   --duration SECONDS      length of the run (default 300)
   --warmup SECONDS        first part of the run left out of latencies, rates and
-                          the RSS slope (default 30)
+                          the RSS slope (default 60: the EC2 state settles once
+                          the first terminated instances stop being described)
   --accounts N            with --server: accounts made for the run, connection i
                           using account i mod N, each with its own bucket (default 100)
   --keys N                keys each connection owns (default 32)
@@ -244,7 +245,7 @@ struct Options : CommonOptions {
   pid_t server_pid = -1;
   int connections = 500;
   double duration = 300;
-  double warmup = 30;
+  double warmup = 60;
   int accounts = 100;
   int keys = 32;
   int ec2_live = 2;
