@@ -60,22 +60,22 @@ class ClassTest(harness.ServerTestCase):
         return json.loads(out) if out.strip().startswith(("{", "[")) else out
 
     def create(self, *extra):
-        proc = self.awslab("--output", "json", "admin", "class", "create", "--students", "3",
-                           "--dir", self.dir, *extra)
+        proc = self.awslab("--output", "json", "admin", "class", "create", "--students", "30",
+                           "--prefix", "student", "--dir", self.dir, *extra)
         self.assertEqual(proc.returncode, 0, proc.stderr.decode() + proc.stdout.decode())
         return json.loads(proc.stdout)
 
     def test_create_writes_files_every_client_uses(self):
         made = self.create("--budget", "5")
         names = [a["name"] for a in made["accounts"]]
-        self.assertEqual(names, ["teacher", "student01", "student02", "student03"])
+        self.assertEqual(names, ["teacher"] + ["student%02d" % i for i in range(1, 31)])
 
         with open(os.path.join(self.dir, "class.json")) as f:
             roster = json.load(f)
         self.assertEqual(roster["endpoint"], self.endpoint)
         self.assertEqual([a["name"] for a in roster["accounts"]], names)
         ids = {a["name"]: a["account_id"] for a in roster["accounts"]}
-        self.assertEqual(len(set(ids.values())), 4)
+        self.assertEqual(len(set(ids.values())), 31)
         self.assertTrue(roster["accounts"][0]["admin"])
         self.assertFalse(any(a["admin"] for a in roster["accounts"][1:]))
         self.assertEqual(roster["accounts"][1]["budget_usd"], "5")
@@ -99,7 +99,7 @@ class ClassTest(harness.ServerTestCase):
         # The printable sheet: a page per person, with the key and secret.
         with open(os.path.join(self.dir, "sheet.html")) as f:
             html = f.read()
-        self.assertEqual(html.count("<section>"), 4)
+        self.assertEqual(html.count("<section>"), 31)
         for entry in roster["accounts"]:
             self.assertIn(entry["access_key_id"], html)
             self.assertIn(entry["secret_access_key"], html)
@@ -161,8 +161,7 @@ class ClassTest(harness.ServerTestCase):
         lines = proc.stdout.decode().splitlines()
         rows = [line.split() for line in lines[2:]]
         # Admins first (the server's default account, the teacher), then by name.
-        self.assertEqual([r[0] for r in rows if r[0] in names],
-                         ["teacher", "student01", "student02", "student03"])
+        self.assertEqual([r[0] for r in rows if r[0] in names], names)
         self.assertEqual([r[0] for r in rows[:2]], ["default", "teacher"])
         row = next(r for r in rows if r[0] == "student03")
         self.assertEqual(row[1:4], [ids["student03"], "1", "-"])
