@@ -1397,8 +1397,9 @@ class AccessTest(BillingCase):
         self.assertEqual(accounts[ALICE_ACCOUNT_ID]["email"], "alice@example.com")
         self.assertEqual(len(accounts[ALICE_ACCOUNT_ID]["canonical_user_id"]), 64)
         self.assertNotIn("secret", json.dumps(listed))
+        # GET lists and POST creates (test_class.py); nothing else.
         with self.assertRaises(harness.AdminApiError) as ctx:
-            harness._admin_call(self.endpoint, "POST", "/_awslab/accounts")
+            harness._admin_call(self.endpoint, "DELETE", "/_awslab/accounts")
         self.assertEqual(ctx.exception.status, 405)
 
     def test_any_account_reads_the_clock_and_who_it_is_but_only_an_admin_moves_it(self):
