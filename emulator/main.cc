@@ -20,6 +20,8 @@
 #include "emulator/auth/authenticator.h"
 #include "emulator/base/clock.h"
 #include "emulator/billing/biller.h"
+#include "emulator/billing/money.h"
+#include "emulator/billing/prices.h"
 #include "emulator/ec2/ec2_store.h"
 #include "emulator/iam/iam_store.h"
 #include "emulator/net/server.h"
@@ -332,6 +334,12 @@ int main(int argc, char** argv) {
   flags.billing_options.rules = flags.billing.value_or(
       flags.rules == Rules::kClassic ? billing::Rules::kHourly : billing::Rules::kPerSecond);
   billing::Biller biller(ec2_store, meters, sim_clock, flags.billing_options);
+  ec2_store.set_prices([&biller](std::string_view type) -> std::optional<ec2::SpotQuote> {
+    auto od = billing::PriceList::InstanceHour(type);
+    if (!od) return std::nullopt;
+    return ec2::SpotQuote{*od, billing::MulDivRound(*od, biller.spot_fraction(),
+                                                    billing::kNanoPerUnit)};
+  });
   iam::IamStore iam_store(**storage, sim_clock);
   if (auto st = iam_store.Load(); !st) return Fail(std::string(st.error().Message()));
   auth::Authenticator authenticator(**accounts, wall_clock, &iam_store);

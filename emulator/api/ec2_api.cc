@@ -68,6 +68,10 @@ const std::map<std::string_view, e::Handler>& Handlers() {
       {"DescribeVolumes", e::DescribeVolumes},
       {"DescribeVpcs", e::DescribeVpcs},
       {"DescribeSubnets", e::DescribeSubnets},
+      {"RequestSpotInstances", e::RequestSpotInstances},
+      {"DescribeSpotInstanceRequests", e::DescribeSpotInstanceRequests},
+      {"CancelSpotInstanceRequests", e::CancelSpotInstanceRequests},
+      {"DescribeSpotPriceHistory", e::DescribeSpotPriceHistory},
   };
   return handlers;
 }

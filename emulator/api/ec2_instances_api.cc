@@ -249,6 +249,32 @@ Result<std::vector<std::string>> InstanceIds(Call& c) {
 
 }  // namespace
 
+Result<std::string> UserData(const protocol::QueryParams& params, std::string_view name) {
+  const std::string* u = params.Get(name);
+  if (!u) return std::string();
+  // "The user data must be base64-encoded ... limited to 16 KB."
+  auto raw = crypto::Base64Decode(*u);
+  if (!raw)
+    return MakeError(ErrorCode::kInvalidUserDataMalformed, "Invalid BASE64 encoding of user data.");
+  if (raw->size() > 16 * 1024)
+    return MakeError(ErrorCode::kInvalidParameterValue, "User data is limited to 16384 bytes");
+  return *u;
+}
+
+Result<std::string> InterruptionBehavior(const protocol::QueryParams& params,
+                                         std::string_view name, std::string_view spot_type) {
+  const std::string* behaviour = params.Get(name);
+  if (!behaviour) return std::string("terminate");
+  if (*behaviour != "terminate" && *behaviour != "stop" && *behaviour != "hibernate")
+    return MakeError(ErrorCode::kInvalidParameterValue,
+                     "Invalid value '" + *behaviour + "' for InstanceInterruptionBehavior.");
+  if (spot_type == "one-time" && *behaviour != "terminate")
+    return MakeError(ErrorCode::kInvalidParameterCombination,
+                     "The parameter InstanceInterruptionBehavior '" + *behaviour +
+                         "' is only supported for persistent spot requests.");
+  return *behaviour;
+}
+
 Status RunInstances(Call& c) {
   ec2::RunRequest req;
   auto image = Required(c.params, "ImageId");
@@ -268,15 +294,9 @@ Status RunInstances(Call& c) {
   req.group_names = c.params.List("SecurityGroup");
   if (const std::string* s = c.params.Get("SubnetId")) req.subnet_id = *s;
   if (const std::string* z = c.params.Get("Placement.AvailabilityZone")) req.zone = *z;
-  if (const std::string* u = c.params.Get("UserData")) {
-    // "The user data must be base64-encoded ... limited to 16 KB."
-    auto raw = crypto::Base64Decode(*u);
-    if (!raw) return MakeError(ErrorCode::kInvalidUserDataMalformed, "Invalid BASE64 encoding of user data.");
-    if (raw->size() > 16 * 1024)
-      return MakeError(ErrorCode::kInvalidParameterValue,
-                       "User data is limited to 16384 bytes");
-    req.user_data = *u;
-  }
+  auto user_data = UserData(c.params, "UserData");
+  if (!user_data) return user_data.error();
+  req.user_data = std::move(*user_data);
   if (const std::string* t = c.params.Get("ClientToken")) req.client_token = *t;
   req.instance_tags = TagSpecs(c.params, "instance");
   req.volume_tags = TagSpecs(c.params, "volume");
@@ -289,12 +309,11 @@ Status RunInstances(Call& c) {
       req.spot_type = *t;
     if (const std::string* p = c.params.Get("InstanceMarketOptions.SpotOptions.MaxPrice"))
       req.spot_max_price = *p;
-    const std::string* behaviour =
-        c.params.Get("InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior");
-    if (req.spot_type == "one-time" && behaviour && *behaviour == "stop")
-      return MakeError(ErrorCode::kInvalidParameterCombination,
-                       "The parameter InstanceInterruptionBehavior 'stop' is only supported for "
-                       "persistent spot requests.");
+    auto behaviour = InterruptionBehavior(
+        c.params, "InstanceMarketOptions.SpotOptions.InstanceInterruptionBehavior", req.spot_type);
+    if (!behaviour) return behaviour.error();
+    req.spot_interruption = std::move(*behaviour);
+    req.spot_request_tags = TagSpecs(c.params, "spot-instances-request");
   }
   auto devices = DeviceSpecs(c.params);
   if (!devices) return devices.error();

@@ -41,6 +41,12 @@ Result<std::optional<long long>> Integer(const protocol::QueryParams& params,
 bool Flag(const protocol::QueryParams& params, std::string_view name);
 
 void WriteTags(protocol::XmlWriter& out, const ec2::Tags& tags);
+// Base64 user data (at most 16 KiB decoded) under `name`; "" when absent.
+Result<std::string> UserData(const protocol::QueryParams& params, std::string_view name);
+// A spot InstanceInterruptionBehavior (default "terminate"); only
+// "terminate" for a one-time request.
+Result<std::string> InterruptionBehavior(const protocol::QueryParams& params,
+                                         std::string_view name, std::string_view spot_type);
 // Pagination over `total` items: the start from NextToken and the page size
 // from MaxResults (bounded by [min, max]; all when absent).
 struct Page {
@@ -92,6 +98,10 @@ Status DeleteVolume(Call&);
 Status DescribeVolumes(Call&);
 Status DescribeVpcs(Call&);
 Status DescribeSubnets(Call&);
+Status RequestSpotInstances(Call&);
+Status DescribeSpotInstanceRequests(Call&);
+Status CancelSpotInstanceRequests(Call&);
+Status DescribeSpotPriceHistory(Call&);
 
 }  // namespace awslab::api::ec2api
 

@@ -188,6 +188,8 @@ constexpr Row kTable[] = {
     {ErrorCode::kInvalidAssociationIDNotFound, {"InvalidAssociationID.NotFound", 400, "The association ID does not exist"}},
     {ErrorCode::kInvalidIPAddressInUse, {"InvalidIPAddress.InUse", 400, "The address is in use"}},
     {ErrorCode::kInvalidVolumeNotFound, {"InvalidVolume.NotFound", 400, "The volume does not exist."}},
+    {ErrorCode::kInvalidSpotInstanceRequestIDNotFound, {"InvalidSpotInstanceRequestID.NotFound", 400, "The spot instance request ID does not exist"}},
+    {ErrorCode::kInvalidSpotInstanceRequestIDMalformed, {"InvalidSpotInstanceRequestID.Malformed", 400, "Invalid id"}},
     {ErrorCode::kInvalidVolumeIDMalformed, {"InvalidVolumeID.Malformed", 400, "Invalid id"}},
     {ErrorCode::kInvalidVolumeZoneMismatch, {"InvalidVolume.ZoneMismatch", 400, "The volume is not in the same availability zone as the instance"}},
     {ErrorCode::kVolumeInUse, {"VolumeInUse", 400, "The volume is in use"}},

@@ -121,6 +121,8 @@ enum class ErrorCode {
   kInvalidAssociationIDNotFound,
   kInvalidIPAddressInUse,
   kInvalidVolumeNotFound,
+  kInvalidSpotInstanceRequestIDNotFound,
+  kInvalidSpotInstanceRequestIDMalformed,
   kInvalidVolumeIDMalformed,
   kInvalidVolumeZoneMismatch,
   kVolumeInUse,

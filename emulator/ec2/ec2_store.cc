@@ -20,6 +20,11 @@ constexpr std::string_view kKeyPairKind = "key-pair";
 constexpr std::string_view kGroupKind = "group";
 constexpr std::string_view kAddressKind = "address";
 constexpr std::string_view kVolumeKind = "volume";
+constexpr std::string_view kSpotRequestKind = "spot-request";
+// "Spot Instance requests ... are deleted four hours after they are closed or
+// cancelled" (here: those that launched nothing; the others leave with their
+// instance).
+constexpr auto kCancelledSpotVisible = std::chrono::hours(4);
 // A client token's instance ids (a JSON array): RunInstances stays idempotent
 // after the instances have left memory.
 constexpr std::string_view kClientTokenKind = "client-token";
@@ -65,6 +70,22 @@ std::string IpString(std::uint32_t ip) {
 std::string InstanceStateError(const std::string& id, std::string_view verb) {
   return "The instance '" + id + "' is not in a state from which it can be " + std::string(verb) +
          ".";
+}
+
+// A spot request for what `req` launches.
+SpotRequest SpotRequestFor(const RunRequest& req, const std::vector<std::string>& groups,
+                           TimePoint now) {
+  SpotRequest r;
+  r.type = req.spot_type;
+  r.max_price = req.spot_max_price;
+  r.image_id = req.image_id;
+  r.instance_type = req.instance_type;
+  r.key_name = req.key_name;
+  r.group_ids = groups;
+  r.interruption_behavior = req.spot_interruption;
+  r.created = now;
+  r.tags = req.spot_request_tags;
+  return r;
 }
 
 }  // namespace
@@ -177,6 +198,17 @@ Result<TimePoint> Ec2Store::Load() {
       ok = FromJson(v, a);
       latest = std::max({latest, a.allocated, a.associated, a.released_at.value_or(latest)});
       if (!a.released_at) state.addresses[id] = std::move(a);
+    } else if (kind == kSpotRequestKind) {
+      SpotRequest r;
+      ok = FromJson(v, r);
+      latest = std::max({latest, r.created, r.cancelled_at.value_or(latest)});
+      // Instances sort before spot requests: one whose instance is gone is gone too.
+      if (ok && !r.instance_id.empty() && !state.instances.count(r.instance_id)) continue;
+      if (ok && r.instance_id.empty() && r.cancelled_at) {
+        if (now >= *r.cancelled_at + kCancelledSpotVisible) continue;
+        state.expiring.emplace(*r.cancelled_at + kCancelledSpotVisible, id);
+      }
+      state.spot_requests[id] = std::move(r);
     } else if (kind == kVolumeKind) {
       Volume vol;
       ok = FromJson(v, vol);
@@ -230,7 +262,13 @@ void Ec2Store::Expire(RegionState& state, TimePoint now) {
     const std::string id = state.expiring.begin()->second;
     state.expiring.erase(state.expiring.begin());
     if (auto i = state.instances.find(id); i != state.instances.end()) {
-      if (Gone(i->second, now, options_.timings)) state.instances.erase(i);
+      if (Gone(i->second, now, options_.timings)) {
+        state.instances.erase(i);
+        std::erase_if(state.spot_requests,
+                      [&](const auto& r) { return r.second.instance_id == id; });
+      }
+    } else if (auto r = state.spot_requests.find(id); r != state.spot_requests.end()) {
+      state.spot_requests.erase(r);
     } else if (auto v = state.volumes.find(id); v != state.volumes.end()) {
       if (v->second.deleted_at && now >= *v->second.deleted_at) state.volumes.erase(v);
     }
@@ -488,6 +526,7 @@ Result<std::vector<Instance>> Ec2Store::RunInstances(const Scope& scope, const R
   std::set<std::string> used_public = UsedPublicIps(state);
 
   std::vector<Instance> launched;
+  std::vector<SpotRequest> spot_requests;
   const std::string reservation = NewResourceId("r-");
   for (int n = 0; n < count; ++n) {
     Instance i;
@@ -510,6 +549,12 @@ Result<std::vector<Instance>> Ec2Store::RunInstances(const Scope& scope, const R
       i.spot_type = req.spot_type;
       i.spot_request_id = NewResourceId("sir-").substr(0, 12);
       i.spot_max_price = req.spot_max_price;
+      SpotRequest r = SpotRequestFor(req, groups, now);
+      r.id = i.spot_request_id;
+      r.instance_id = i.id;
+      r.zone = subnet->zone;
+      batch.Put(kSpotRequestKind, r.id, r);
+      spot_requests.push_back(std::move(r));
     }
     i.launch_time = now;
     i.action = Action::kStart;
@@ -552,7 +597,114 @@ Result<std::vector<Instance>> Ec2Store::RunInstances(const Scope& scope, const R
     }
     return st.error();
   }
+  for (SpotRequest& r : spot_requests) state.spot_requests[r.id] = std::move(r);
   return launched;
+}
+
+Result<std::vector<SpotRequest>> Ec2Store::OpenSpotRequests(const Scope& scope,
+                                                            const RunRequest& request, int count,
+                                                            const std::string& too_low_for,
+                                                            bool dry_run) {
+  if (count < 1)
+    return MakeError(ErrorCode::kInvalidParameterValue,
+                     "Invalid value '" + std::to_string(count) + "' for InstanceCount.");
+  // Everything RunInstances checks (image, type, key, groups, zone), without launching.
+  RunRequest check = request;
+  check.min_count = check.max_count = 1;
+  check.client_token.clear();
+  if (auto r = RunInstances(scope, check, /*dry_run=*/true);
+      r || r.error().code != ErrorCode::kDryRunOperation)
+    return r ? MakeError(ErrorCode::kInternalError, "spot request check launched") : r.error();
+  if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
+  std::lock_guard lock(mu_);
+  Batch batch(scope);
+  RegionState& state = StateOf(scope, batch);
+  const TimePoint now = clock_.Now();
+  std::vector<std::string> groups = request.group_ids;
+  for (const std::string& name : request.group_names)
+    for (const auto& [id, g] : state.groups)
+      if (g.name == name) groups.push_back(id);
+  if (groups.empty())
+    for (const auto& [id, g] : state.groups)
+      if (g.name == "default") groups.push_back(id);
+  std::vector<SpotRequest> out;
+  for (int n = 0; n < count; ++n) {
+    SpotRequest r = SpotRequestFor(request, groups, now);
+    r.id = NewResourceId("sir-").substr(0, 12);
+    r.zone = request.zone;
+    r.too_low_for = too_low_for;
+    batch.Put(kSpotRequestKind, r.id, r);
+    out.push_back(std::move(r));
+  }
+  if (auto st = batch.Commit(storage_); !st) return st.error();
+  for (const SpotRequest& r : out) state.spot_requests[r.id] = r;
+  return out;
+}
+
+std::vector<SpotRequest> Ec2Store::SpotRequests(const Scope& scope) const {
+  std::lock_guard lock(mu_);
+  std::vector<SpotRequest> out;
+  const RegionState* state = FindState(scope);
+  if (state == nullptr) return out;
+  const TimePoint now = clock_.Now();
+  for (const auto& [id, r] : state->spot_requests) {
+    if (!r.instance_id.empty()) {
+      auto i = state->instances.find(r.instance_id);
+      if (i == state->instances.end() || Gone(i->second, now, options_.timings)) continue;
+    } else if (r.cancelled_at && now >= *r.cancelled_at + kCancelledSpotVisible) {
+      continue;
+    }
+    out.push_back(r);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const SpotRequest& a, const SpotRequest& b) { return a.created < b.created; });
+  return out;
+}
+
+Result<std::vector<SpotRequest>> Ec2Store::FindSpotRequests(
+    const Scope& scope, const std::vector<std::string>& ids) const {
+  std::vector<SpotRequest> visible = SpotRequests(scope);
+  std::vector<SpotRequest> out;
+  for (const std::string& id : ids) {
+    auto it = std::find_if(visible.begin(), visible.end(),
+                           [&](const SpotRequest& r) { return r.id == id; });
+    if (it == visible.end()) {
+      if (!HasPrefixId(id, "sir-"))
+        return MakeError(ErrorCode::kInvalidSpotInstanceRequestIDMalformed,
+                         "Invalid id: \"" + id + "\" (expecting \"sir-...\")");
+      return MakeError(ErrorCode::kInvalidSpotInstanceRequestIDNotFound,
+                       "The spot instance request ID '" + id + "' does not exist");
+    }
+    out.push_back(*it);
+  }
+  return out;
+}
+
+Result<std::vector<SpotRequest>> Ec2Store::CancelSpotRequests(const Scope& scope,
+                                                              const std::vector<std::string>& ids,
+                                                              bool dry_run) {
+  auto found = FindSpotRequests(scope, ids);
+  if (!found) return found.error();
+  if (dry_run) return MakeError(ErrorCode::kDryRunOperation);
+  std::lock_guard lock(mu_);
+  Batch batch(scope);
+  RegionState& state = StateOf(scope, batch);
+  const TimePoint now = clock_.Now();
+  std::vector<SpotRequest> out;
+  for (const SpotRequest& f : *found) {
+    auto it = state.spot_requests.find(f.id);
+    if (it == state.spot_requests.end()) continue;
+    SpotRequest r = it->second;
+    if (!r.cancelled_at) r.cancelled_at = now;
+    batch.Put(kSpotRequestKind, r.id, r);
+    out.push_back(std::move(r));
+  }
+  if (auto st = batch.Commit(storage_); !st) return st.error();
+  for (const SpotRequest& r : out) {
+    if (r.instance_id.empty()) state.expiring.emplace(*r.cancelled_at + kCancelledSpotVisible, r.id);
+    state.spot_requests[r.id] = r;
+  }
+  return out;
 }
 
 std::vector<Instance> Ec2Store::Instances(const Scope& scope) const {

@@ -16,6 +16,8 @@
 #ifndef AWSLAB_EMULATOR_EC2_EC2_STORE_H_
 #define AWSLAB_EMULATOR_EC2_EC2_STORE_H_
 
+#include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -72,6 +74,9 @@ struct RunRequest {
   bool spot = false;
   std::string spot_type = "one-time";  // or "persistent"
   std::string spot_max_price;
+  std::string spot_interruption = "terminate";
+  // TagSpecification for "spot-instances-request".
+  Tags spot_request_tags;
   std::vector<DeviceSpec> devices;
 };
 
@@ -86,6 +91,12 @@ struct Subnet {
   std::string id;
   std::string zone;
   std::string cidr;  // "172.31.0.0/20"
+};
+
+// Hourly prices of an instance type, in nano-dollars (billing's units).
+struct SpotQuote {
+  std::int64_t on_demand = 0;
+  std::int64_t spot = 0;
 };
 
 class Ec2Store {
@@ -126,6 +137,33 @@ class Ec2Store {
   // The instance's public address now: its Elastic IP, else the address of
   // its current start while pending or running.
   std::string PublicIpOf(const Scope& scope, const Instance& i) const;
+
+  // Spot Instance requests. A spot launch (RunInstances with `spot`) makes
+  // one fulfilled request per instance. OpenSpotRequests records `count`
+  // requests that are not fulfilled: their price was below the spot price
+  // `too_low_for`; `request` is checked as RunInstances would check it.
+  Result<std::vector<SpotRequest>> OpenSpotRequests(const Scope& scope, const RunRequest& request,
+                                                    int count, const std::string& too_low_for,
+                                                    bool dry_run);
+  // What an instance type costs on demand and as spot (set by the server
+  // from the billing prices); nullopt for an unknown type or when unset.
+  void set_prices(std::function<std::optional<SpotQuote>(std::string_view type)> prices) {
+    prices_ = std::move(prices);
+  }
+  std::optional<SpotQuote> PricesOf(std::string_view type) const {
+    return prices_ ? prices_(type) : std::nullopt;
+  }
+  // Every visible request, in creation order. A request leaves with its
+  // instance (when the instance stops being shown); a cancelled one that
+  // launched nothing four hours after it was cancelled.
+  std::vector<SpotRequest> SpotRequests(const Scope& scope) const;
+  // Errors: InvalidSpotInstanceRequestID.NotFound / .Malformed for any unknown id.
+  Result<std::vector<SpotRequest>> FindSpotRequests(const Scope& scope,
+                                                    const std::vector<std::string>& ids) const;
+  // Cancels the requests (their instances keep running, as in AWS).
+  Result<std::vector<SpotRequest>> CancelSpotRequests(const Scope& scope,
+                                                      const std::vector<std::string>& ids,
+                                                      bool dry_run);
 
   // Key pairs.
   Result<KeyPair> AddKeyPair(const Scope& scope, KeyPair key, bool dry_run);
@@ -216,6 +254,7 @@ class Ec2Store {
     std::map<std::string, SecurityGroup> groups;
     std::map<std::string, Address> addresses;  // by allocation id
     std::map<std::string, Volume> volumes;
+    std::map<std::string, SpotRequest> spot_requests;
     // When terminated instances and volumes deleted with them stop being
     // visible: then they leave memory (Expire).
     std::multimap<TimePoint, std::string> expiring;
@@ -251,6 +290,7 @@ class Ec2Store {
   const Ec2Options options_;
   mutable std::mutex mu_;
   std::map<std::string, RegionState> regions_;  // guarded by mu_
+  std::function<std::optional<SpotQuote>(std::string_view)> prices_;
 };
 
 // "i-" + 17 lowercase hex digits, as EC2's ids since 2016.

@@ -238,6 +238,24 @@ void Fields(V& v, Volume& x) {
   v("tags", x.tags);
 }
 
+template <class V>
+void Fields(V& v, SpotRequest& r) {
+  v("id", r.id);
+  v("type", r.type);
+  v("max_price", r.max_price);
+  v("image", r.image_id);
+  v("instance_type", r.instance_type);
+  v("key", r.key_name);
+  v("zone", r.zone);
+  v("groups", r.group_ids);
+  v("interruption", r.interruption_behavior);
+  v("created", r.created);
+  v("instance", r.instance_id);
+  v("too_low_for", r.too_low_for);
+  v("cancelled", r.cancelled_at);
+  v("tags", r.tags);
+}
+
 template <class T>
 json::value Write(const T& t) {
   Writer w;
@@ -266,5 +284,7 @@ bool FromJson(const json::value& v, KeyPair& out) { return Read(v, out); }
 bool FromJson(const json::value& v, SecurityGroup& out) { return Read(v, out); }
 bool FromJson(const json::value& v, Address& out) { return Read(v, out); }
 bool FromJson(const json::value& v, Volume& out) { return Read(v, out); }
+json::value ToJson(const SpotRequest& r) { return Write(r); }
+bool FromJson(const json::value& v, SpotRequest& out) { return Read(v, out); }
 
 }  // namespace awslab::ec2

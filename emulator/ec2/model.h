@@ -133,6 +133,29 @@ struct Volume {
   Tags tags;
 };
 
+// A Spot Instance request: made by RequestSpotInstances, or by RunInstances
+// with InstanceMarketOptions (one per instance). Its state and status are not
+// stored: they follow from the request, its instance and the clock (spot.h).
+struct SpotRequest {
+  std::string id;          // "sir-" + 8 hex digits
+  std::string type = "one-time";  // or "persistent"
+  std::string max_price;   // as given ("0.05"); empty: the on-demand price
+  std::string image_id;
+  std::string instance_type;
+  std::string key_name;
+  std::string zone;        // asked for (Placement.AvailabilityZone); may be empty
+  std::vector<std::string> group_ids;
+  std::string interruption_behavior = "terminate";
+  TimePoint created;
+  // The instance that fulfilled it; empty while open.
+  std::string instance_id;
+  // Why it is open: the spot price (formatted) it was below when made; empty
+  // when it was fulfilled at once.
+  std::string too_low_for;
+  std::optional<TimePoint> cancelled_at;
+  Tags tags;
+};
+
 boost::json::value ToJson(const Instance& i);
 boost::json::value ToJson(const KeyPair& k);
 boost::json::value ToJson(const SecurityGroup& g);
@@ -144,6 +167,8 @@ bool FromJson(const boost::json::value& v, KeyPair& out);
 bool FromJson(const boost::json::value& v, SecurityGroup& out);
 bool FromJson(const boost::json::value& v, Address& out);
 bool FromJson(const boost::json::value& v, Volume& out);
+boost::json::value ToJson(const SpotRequest& r);
+bool FromJson(const boost::json::value& v, SpotRequest& out);
 
 }  // namespace awslab::ec2
 
