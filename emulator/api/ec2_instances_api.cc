@@ -93,15 +93,7 @@ void WriteInstance(Call& c, const Instance& i, const std::vector<ec2::SecurityGr
   }
   if (!v.public_ip.empty()) out.Leaf("ipAddress", v.public_ip);
   out.Bool("sourceDestCheck", true);
-  out.Open("groupSet");
-  for (const std::string& gid : i.group_ids) {
-    out.Open("item");
-    out.Leaf("groupId", gid);
-    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.id == gid; });
-    out.Leaf("groupName", g == groups.end() ? "" : g->name);
-    out.Close();
-  }
-  out.Close();
+  WriteGroupSet(out, i.group_ids, groups);
   if (v.state == State::kStopped || v.state == State::kStopping ||
       v.state == State::kTerminated || v.state == State::kShuttingDown) {
     out.Open("stateReason");
@@ -248,6 +240,19 @@ Result<std::vector<std::string>> InstanceIds(Call& c) {
 }
 
 }  // namespace
+
+void WriteGroupSet(XmlWriter& out, const std::vector<std::string>& group_ids,
+                   const std::vector<ec2::SecurityGroup>& groups) {
+  out.Open("groupSet");
+  for (const std::string& gid : group_ids) {
+    out.Open("item");
+    out.Leaf("groupId", gid);
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.id == gid; });
+    out.Leaf("groupName", g == groups.end() ? "" : g->name);
+    out.Close();
+  }
+  out.Close();
+}
 
 Result<std::string> UserData(const protocol::QueryParams& params, std::string_view name) {
   const std::string* u = params.Get(name);

@@ -41,6 +41,9 @@ Result<std::optional<long long>> Integer(const protocol::QueryParams& params,
 bool Flag(const protocol::QueryParams& params, std::string_view name);
 
 void WriteTags(protocol::XmlWriter& out, const ec2::Tags& tags);
+// <groupSet> with each group's id and name (looked up in `groups`).
+void WriteGroupSet(protocol::XmlWriter& out, const std::vector<std::string>& group_ids,
+                   const std::vector<ec2::SecurityGroup>& groups);
 // Base64 user data (at most 16 KiB decoded) under `name`; "" when absent.
 Result<std::string> UserData(const protocol::QueryParams& params, std::string_view name);
 // A spot InstanceInterruptionBehavior (default "terminate"); only

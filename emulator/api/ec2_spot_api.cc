@@ -138,15 +138,7 @@ void WriteRequest(Call& c, const SpotRequest& r, const std::map<std::string, Ins
   out.Open("launchSpecification");
   out.Leaf("imageId", r.image_id);
   if (!r.key_name.empty()) out.Leaf("keyName", r.key_name);
-  out.Open("groupSet");
-  for (const std::string& gid : r.group_ids) {
-    out.Open("item");
-    out.Leaf("groupId", gid);
-    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& x) { return x.id == gid; });
-    out.Leaf("groupName", g == groups.end() ? "" : g->name);
-    out.Close();
-  }
-  out.Close();
+  WriteGroupSet(out, r.group_ids, groups);
   out.Leaf("instanceType", r.instance_type);
   if (const std::string& zone = i ? i->zone : r.zone; !zone.empty()) {
     out.Open("placement");
