@@ -13,6 +13,7 @@ Run: AWSLAB_SERVER=build/emulator/awslab-server /usr/bin/python3 -m unittest -v 
 import base64
 import hashlib
 import html
+import http.client
 import http.server
 import json
 import os
@@ -282,6 +283,24 @@ class SigV4FormTest(PostTestCase):
         self.assertRefused(self.post(too_big, data), 400, "EntityTooLarge")
         self.assertEqual(self.keys(), ["big.bin"])
 
+    def test_the_server_streams_the_file_instead_of_holding_it(self):
+        # The server's peak resident memory grows by far less than the file:
+        # the form is never held whole.
+        def peak_rss():
+            with open("/proc/%d/status" % self.server.pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        return int(line.split()[1]) * 1024
+        form = self.presign("huge.bin")
+        self.assertEqual(self.post(form, b"warm up").status_code, 204)
+        before = peak_rss()
+        data = os.urandom(64 * MiB)
+        r = self.post(form, data, filename="huge.bin")
+        self.assertEqual(r.status_code, 204, r.text)
+        self.assertEqual(r.headers["ETag"], '"%s"' % hashlib.md5(data).hexdigest())
+        grown = peak_rss() - before
+        self.assertLess(grown, 16 * MiB, "peak RSS grew by %d bytes" % grown)
+
     def test_the_signer_needs_put_object_permission(self):
         # Alice signs a form for the default account's private bucket.
         alice = harness.boto3_client(self.endpoint, key=harness.ALICE_KEY)
@@ -307,6 +326,37 @@ class SigV4FormTest(PostTestCase):
                          b"from anyone")
         listing = self.s3.list_objects_v2(Bucket="dropbox", FetchOwner=True)
         self.assertEqual(listing["Contents"][0]["Owner"]["ID"], "65a011a29cdf8ec533ec3d1ccaae921c")
+
+    def test_a_kill_mid_upload_leaves_nothing_and_keeps_what_was_answered(self):
+        form = self.presign("crash-${filename}")
+        self.assertEqual(self.post(form, b"before the kill", filename="done").status_code, 204)
+        # A form whose file is half sent when the server is killed (SIGKILL).
+        boundary = "----awslabCrash"
+        head = "".join('--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n'
+                       % (boundary, k, v) for k, v in form["fields"].items())
+        head += ('--%s\r\nContent-Disposition: form-data; name="file"; filename="half"\r\n\r\n'
+                 % boundary)
+        data = os.urandom(4 * MiB)
+        tail = "\r\n--%s--\r\n" % boundary
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        self.addCleanup(conn.close)
+        conn.putrequest("POST", "/forms")
+        conn.putheader("Content-Type", "multipart/form-data; boundary=" + boundary)
+        conn.putheader("Content-Length", str(len(head) + len(data) + len(tail)))
+        conn.endheaders()
+        conn.send(head.encode() + data[:2 * MiB])
+        # The file is being staged in a blob when the kill comes.
+        self.assertTrue(harness.poll(lambda: self.server.blob_files(), timeout=10),
+                        "the upload never reached a staged blob")
+        self.server.kill()
+        self.server.start()
+        s3 = harness.boto3_client(self.endpoint)
+        self.addCleanup(s3.close)
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket="forms").get("Contents", [])]
+        self.assertEqual(keys, ["crash-done"])
+        self.assertEqual(s3.get_object(Bucket="forms", Key="crash-done")["Body"].read(),
+                         b"before the kill")
+        self.assertEqual(self.server.blob_files(), [])
 
 
 def sign_v4(policy, credential, secret="test"):
