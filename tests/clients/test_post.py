@@ -87,11 +87,13 @@ class SigV4FormTest(PostTestCase):
             "uploads/${filename}",
             fields={"Content-Type": "text/plain", "x-amz-meta-color": "blue",
                     "success_action_status": "201", "Cache-Control": "max-age=60",
+                    "x-amz-storage-class": "STANDARD_IA",
                     "tagging": "<Tagging><TagSet><Tag><Key>k</Key><Value>v</Value></Tag>"
                                "</TagSet></Tagging>"},
             conditions=[{"Content-Type": "text/plain"}, ["starts-with", "$x-amz-meta-color", ""],
                         {"success_action_status": "201"}, ["starts-with", "$Cache-Control", "max"],
                         ["starts-with", "$tagging", ""], ["content-length-range", 1, 100],
+                        {"x-amz-storage-class": "STANDARD_IA"},
                         ["starts-with", "$key", "uploads/"]])
         r = self.post(form, b"hello form", filename="hello.txt")
         self.assertEqual(r.status_code, 201, r.text)
@@ -115,6 +117,7 @@ class SigV4FormTest(PostTestCase):
         self.assertEqual(obj["CacheControl"], "max-age=60")
         self.assertEqual(obj["Metadata"], {"color": "blue"})
         self.assertEqual(obj["ETag"], etag)
+        self.assertEqual(obj["StorageClass"], "STANDARD_IA")
         tags = s3.get_object_tagging(Bucket="forms", Key="uploads/hello.txt")["TagSet"]
         self.assertEqual(tags, [{"Key": "k", "Value": "v"}])
 
@@ -146,6 +149,20 @@ class SigV4FormTest(PostTestCase):
         form = self.presign("not-a-url", fields={"success_action_redirect": "done.html"},
                             conditions=[["starts-with", "$success_action_redirect", ""]])
         self.assertEqual(self.post(form).status_code, 204)
+
+    def test_virtual_hosted_form(self):
+        # action="http://forms.localhost:PORT/": the Host names the bucket.
+        form = self.presign("vhost.txt", fields={"success_action_status": "201"},
+                            conditions=[{"success_action_status": "201"}])
+        host = "forms.localhost:%d" % self.server.port
+        values = dict(form["fields"])
+        r = self.http.post(self.endpoint + "/", data=values, headers={"Host": host},
+                           files={"file": ("v.txt", b"virtual")}, timeout=60)
+        self.assertEqual(r.status_code, 201, r.text)
+        self.assertEqual(r.headers["Location"], "http://%s/vhost.txt" % host)
+        self.assertEqual(ET.fromstring(r.content).find("Bucket").text, "forms")
+        self.assertEqual(self.s3.get_object(Bucket="forms", Key="vhost.txt")["Body"].read(),
+                         b"virtual")
 
     def test_expired_policy_on_the_simulation_clock(self):
         form = self.presign("soon", expires=60)
