@@ -60,7 +60,8 @@ class MultipartFormParser {
  private:
   enum class State { kPreamble, kAfterDelimiter, kHeader, kData, kDone, kFailed };
   Status Fail();
-  // Parses the part header in buffer_[0, end); Ok or MalformedPOSTRequest.
+  // Reads a part's header lines and tells the listener; MalformedPOSTRequest
+  // without a Content-Disposition form-data with a name.
   Status BeginPart(std::string_view header);
 
   std::string delimiter_;  // "\r\n--" + boundary
