@@ -1137,6 +1137,10 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
   router::S3Route route = router::RouteS3(request, options_.addressing);
   // A CORS preflight is answered for anyone, before and without a signature check.
   if (route.op == S3Op::kPreflight) return Fixed(internal::Preflight(*this, request, route));
+  // A form upload carries its signature in the form: checked when the form
+  // is read (the request itself is unsigned).
+  if (route.op == S3Op::kPostObject)
+    return std::make_unique<KeepAlive<Holder>>(holder, internal::PostObject(*this, request, route));
   auto authenticated = auth_.Authenticate(
       request.raw, route.virtual_hosted ? std::string_view(route.bucket) : std::string_view());
   if (!authenticated) return fail(authenticated.error());
@@ -1334,6 +1338,8 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       break;
     case S3Op::kPreflight:  // answered above, before authentication
       return Fixed(internal::Preflight(*this, request, route));
+    case S3Op::kPostObject:  // started above, before authentication
+      return internal::PostObject(*this, request, route);
     case S3Op::kGetBucketAcl:
     case S3Op::kPutBucketAcl:
     case S3Op::kGetObjectAcl:

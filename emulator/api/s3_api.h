@@ -42,6 +42,7 @@ class S3Api final : public Service {
 
   s3::S3Store& store() { return store_; }
   const auth::AccountStore& accounts() const { return accounts_; }
+  const auth::Authenticator& authenticator() const { return auth_; }
   const S3ApiOptions& options() const { return options_; }
 
  private:

@@ -116,6 +116,11 @@ ResponseHeaders CorsHeadersFor(S3Api& api, const protocol::Request& request);
 // Adds `headers` to whatever `exchange` answers.
 std::unique_ptr<Exchange> WithHeaders(std::unique_ptr<Exchange> exchange, ResponseHeaders headers);
 
+// POST /{bucket} with a form (s3_post_api.cc): authenticated by the form's
+// own signature, not the request's.
+std::unique_ptr<Exchange> PostObject(S3Api& api, const protocol::Request& request,
+                                     const router::S3Route& route);
+
 }  // namespace awslab::api::internal
 
 #endif  // AWSLAB_EMULATOR_API_S3_INTERNAL_H_

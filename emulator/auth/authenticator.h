@@ -12,6 +12,7 @@
 #define AWSLAB_EMULATOR_AUTH_AUTHENTICATOR_H_
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -81,6 +82,16 @@ class Authenticator {
   // which the caller computes once the body is read. No header: anonymous.
   Result<AuthResult> AuthenticateSignedBody(const sigv4::HttpRequest& request,
                                             std::string_view body_sha256) const;
+  // A browser form upload's signature (POST Object, post_form_auth.cc):
+  // SigV4 (x-amz-algorithm, x-amz-credential, x-amz-date and x-amz-signature,
+  // the hex HMAC-SHA256 of the base64 policy under the SigV4 signing key) or
+  // SigV2 (AWSAccessKeyId and signature, the base64 HMAC-SHA1 of the base64
+  // policy). `field` gives a form field's value by its lowercase name
+  // (nullptr when absent). Errors: InvalidArgument naming a missing field,
+  // InvalidAccessKeyId, SignatureDoesNotMatch.
+  using FormFieldLookup = std::function<const std::string*(std::string_view lowercase_name)>;
+  Result<AuthResult> AuthenticatePostForm(const FormFieldLookup& field,
+                                          std::string_view policy_base64) const;
 
  private:
   Result<AuthResult> AuthenticateHeader(const sigv4::HttpRequest& request,

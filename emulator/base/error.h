@@ -84,6 +84,10 @@ enum class ErrorCode {
   kNoSuchCORSConfiguration,
   kAccessForbidden,  // a CORS preflight that no rule allows
   kUnexpectedContent,
+  // POST Object (browser form uploads).
+  kMalformedPOSTRequest,
+  kInvalidPolicyDocument,
+  kMaxPostPreDataLengthExceededError,
   // EC2 (Query API): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
   kAuthFailure,
   kUnauthorizedOperation,

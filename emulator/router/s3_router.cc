@@ -61,6 +61,7 @@ constexpr Row kRows[] = {
     {"DELETE", Level::kBucket, "tagging", S3Op::kDeleteBucketTagging},
     {"GET", Level::kBucket, "uploads", S3Op::kListMultipartUploads},
     {"POST", Level::kBucket, "delete", S3Op::kDeleteObjects},
+    {"POST", Level::kBucket, "", S3Op::kPostObject},
     {"PUT", Level::kBucket, "", S3Op::kCreateBucket},
     {"DELETE", Level::kBucket, "", S3Op::kDeleteBucket},
     {"HEAD", Level::kBucket, "", S3Op::kHeadBucket},
@@ -132,6 +133,7 @@ std::string_view S3OpName(S3Op op) {
     case S3Op::kPutBucketCors: return "PutBucketCors";
     case S3Op::kDeleteBucketCors: return "DeleteBucketCors";
     case S3Op::kPreflight: return "PreflightRequest";
+    case S3Op::kPostObject: return "PostObject";
     case S3Op::kNotImplemented: return "NotImplemented";
     case S3Op::kMethodNotAllowed: return "MethodNotAllowed";
   }

@@ -63,6 +63,8 @@ enum class S3Op {
   kDeleteBucketCors,
   // OPTIONS on a bucket or object: a CORS preflight.
   kPreflight,
+  // POST on a bucket without a sub-resource: a browser form upload.
+  kPostObject,
   // A known S3 operation this server does not implement yet: 501 NotImplemented.
   kNotImplemented,
   // No S3 operation has this method at this level: 405 MethodNotAllowed.

@@ -56,6 +56,8 @@ TEST(S3Router, PicksTheOperationFromMethodLevelAndSubresource) {
       {"GET", "/b?uploads", S3Op::kListMultipartUploads, "b", ""},
       {"GET", "/b/k?partNumber=2", S3Op::kGetObject, "b", "k"},
       {"POST", "/b?delete", S3Op::kDeleteObjects, "b", ""},
+      {"POST", "/b", S3Op::kPostObject, "b", ""},
+      {"POST", "/b?acl", S3Op::kNotImplemented, "b", ""},
       {"PUT", "/b/k?tagging", S3Op::kPutObjectTagging, "b", "k"},
       {"GET", "/b?tagging", S3Op::kGetBucketTagging, "b", ""},
       {"DELETE", "/b?tagging", S3Op::kDeleteBucketTagging, "b", ""},
