@@ -186,6 +186,9 @@ Result<s3::ObjectMetadata> MetadataFromHeaders(const Request& request) {
       // the number of bytes in the UTF-8 encoding of each key and value."
       user_bytes += key.size() + h.value.size();
       meta.user.emplace_back(std::move(key), h.value);
+    } else if (is("x-amz-website-redirect-location")) {
+      if (Status st = s3::ValidateWebsiteRedirectLocation(h.value); !st) return st.error();
+      meta.website_redirect_location = h.value;
     } else if (is("x-amz-storage-class")) {
       bool known = false;
       for (auto sc : kStorageClasses) known |= sc == h.value;
@@ -469,6 +472,8 @@ void AddObjectHeaders(Response& r, const s3::ObjectRecord& o, const Request& req
   if (!m.expires.empty()) r.SetHeader("Expires", m.expires);
   for (const auto& [name, value] : m.user) r.SetHeader("x-amz-meta-" + name, value);
   if (!m.storage_class.empty()) r.SetHeader("x-amz-storage-class", m.storage_class);
+  if (!m.website_redirect_location.empty())
+    r.SetHeader("x-amz-website-redirect-location", m.website_redirect_location);
   // "x-amz-checksum-mode: To retrieve the checksum, this mode must be enabled."
   if (const std::string* mode = request.Header("x-amz-checksum-mode");
       mode && IEquals(*mode, "ENABLED") && !m.checksum_algorithm.empty() &&
@@ -732,6 +737,16 @@ Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& a
   return RetryWhileSuperseded(
       [&](bool* superseded) { return GetObjectOnce(api, request, auth, route, head, superseded); });
 }
+
+}  // namespace
+
+Response internal::GetObjectResponse(S3Api& api, const Request& request,
+                                     const auth::AuthResult& auth, const router::S3Route& route,
+                                     bool head) {
+  return GetObject(api, request, auth, route, head);
+}
+
+namespace {
 
 // Continuation tokens are opaque to clients: base64 of a kind letter ('K'
 // after a key, 'P' after a common prefix) and the key.
@@ -1118,6 +1133,13 @@ void S3Api::Meter(std::string_view bucket, billing::RequestTier tier, std::uint6
 }
 
 std::unique_ptr<Exchange> S3Api::Begin(Request request) {
+  // The static website endpoint (BUCKET.s3-website.localhost) answers
+  // anyone, in HTML (s3_website_api.cc).
+  if (std::string site = router::WebsiteBucketOf(request.host, options_.addressing);
+      !site.empty()) {
+    Response r = internal::ServeWebsite(*this, request, site);
+    return Fixed(std::move(r));
+  }
   // Every S3 answer, errors included, carries the headers of the bucket's
   // CORS rule that matches the request's Origin (s3_cors_api.cc).
   ResponseHeaders cors = CorsHeadersFor(*this, request);
@@ -1331,6 +1353,24 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       break;
     case S3Op::kDeleteBucketCors:
       exchange = Fixed(internal::DeleteBucketCors(*this, request, auth, route));
+      break;
+    case S3Op::kGetBucketWebsite:
+      exchange = Fixed(internal::GetBucketWebsite(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketWebsite:
+      exchange = internal::PutBucketWebsite(*this, request, auth, route);
+      break;
+    case S3Op::kDeleteBucketWebsite:
+      exchange = Fixed(internal::DeleteBucketWebsite(*this, request, auth, route));
+      break;
+    case S3Op::kGetBucketLifecycleConfiguration:
+      exchange = Fixed(internal::GetBucketLifecycle(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketLifecycleConfiguration:
+      exchange = internal::PutBucketLifecycle(*this, request, auth, route);
+      break;
+    case S3Op::kDeleteBucketLifecycle:
+      exchange = Fixed(internal::DeleteBucketLifecycle(*this, request, auth, route));
       break;
     case S3Op::kPreflight:  // answered above, before authentication
       return Fixed(internal::Preflight(*this, request, route));

@@ -151,6 +151,11 @@ constexpr Row kTable[] = {
      {"AccessForbidden", 403, "CORSResponse: This CORS request is not allowed."}},
     {ErrorCode::kUnexpectedContent,
      {"UnexpectedContent", 400, "This request does not support content"}},
+    {ErrorCode::kNoSuchWebsiteConfiguration,
+     {"NoSuchWebsiteConfiguration", 404,
+      "The specified bucket does not have a website configuration"}},
+    {ErrorCode::kNoSuchLifecycleConfiguration,
+     {"NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"}},
     // EC2: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
     {ErrorCode::kAuthFailure, {"AuthFailure", 401, "AWS was not able to validate the provided access credentials"}},
     {ErrorCode::kUnauthorizedOperation, {"UnauthorizedOperation", 403, "You are not authorized to perform this operation."}},
