@@ -223,6 +223,9 @@ struct PartTarget {
   int part_number = 0;
 };
 
+void AddExpirationHeader(S3Api& api, Response& r, std::string_view bucket,
+                         const s3::ObjectRecord& o);
+
 class PutObjectExchange final : public Exchange {
  public:
   PutObjectExchange(S3Api& api, const Request& request, auth::AuthResult auth,
@@ -354,6 +357,7 @@ class PutObjectExchange final : public Exchange {
     if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
     Response r = Empty(200);
     r.SetHeader("ETag", protocol::QuotedEtag(stored->etag));
+    AddExpirationHeader(api_, r, route_.bucket, *stored);
     if (!stored->meta.checksum_algorithm.empty()) {
       auto alg = auth::ParseChecksumAlgorithm(stored->meta.checksum_algorithm);
       if (alg) r.SetHeader(std::string(auth::ChecksumHeaderName(*alg)), stored->meta.checksum_value);
@@ -485,6 +489,15 @@ void AddObjectHeaders(Response& r, const s3::ObjectRecord& o, const Request& req
     }
   }
   if (!o.tags.empty()) r.SetHeader("x-amz-tagging-count", std::to_string(o.tags.size()));
+}
+
+// x-amz-expiration: when the bucket's lifecycle rules expire the object,
+// 'expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="picture-deletion-rule"'.
+void AddExpirationHeader(S3Api& api, Response& r, std::string_view bucket,
+                         const s3::ObjectRecord& o) {
+  if (auto expiry = api.store().ObjectExpiry(bucket, o))
+    r.SetHeader("x-amz-expiration", "expiry-date=\"" + FormatHttpDate(expiry->at) +
+                                        "\", rule-id=\"" + expiry->rule_id + "\"");
 }
 
 // Sets a header, replacing one of the same name.
@@ -704,6 +717,7 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
     }
   }
   AddObjectHeaders(r, *object, request);
+  AddExpirationHeader(api, r, route.bucket, *object);
   for (const auto& [param, header] : kResponseOverrides)
     if (const std::string* v = request.Query(param)) ReplaceHeader(r, header, *v);
   if (head) {
