@@ -947,6 +947,14 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
       if (!m) return S3Api::ErrorResponse(m.error(), request);
       meta.storage_class = m->storage_class;
     }
+    // x-amz-website-redirect-location "is unique to each object and is not
+    // copied when using the x-amz-metadata-directive header": the request's.
+    meta.website_redirect_location.clear();
+    if (const std::string* w = request.Header("x-amz-website-redirect-location")) {
+      if (Status st = s3::ValidateWebsiteRedirectLocation(*w); !st)
+        return S3Api::ErrorResponse(st.error(), request);
+      meta.website_redirect_location = *w;
+    }
   }
   // The data is the same, so a full-object checksum carries over; a
   // composite one describes parts, and the copy is a single part.
@@ -964,7 +972,8 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
     tags = std::move(*t);
   }
   if (src->bucket == route.bucket && src->key == route.key && !*replace_meta &&
-      !request.Header("x-amz-storage-class") && !*replace_tags)
+      !request.Header("x-amz-storage-class") && !*replace_tags &&
+      !request.Header("x-amz-website-redirect-location"))
     return S3Api::ErrorResponse(
         MakeError(ErrorCode::kInvalidRequest,
                   "This copy request is illegal because it is trying to copy an object to itself "

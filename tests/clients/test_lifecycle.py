@@ -306,5 +306,30 @@ class LifecycleExpiryTest(LifecycleTestCase):
         self.assertEqual(self.keys(), ["a"])
 
 
+import test_billing  # noqa: E402  (its BillingCase: a frozen clock from 2013-04-01)
+
+
+class LifecycleBillTest(test_billing.BillingCase):
+    def test_expired_bytes_leave_the_bill_at_their_expiry(self):
+        # The clock stands at 2013-04-01T00:00:00Z; a 10-day rule expires the
+        # object at 2013-04-11T00:00:00Z, in the middle of a 30-day jump.
+        self.s3.create_bucket(Bucket="aging")
+        self.s3.put_bucket_lifecycle_configuration(Bucket="aging", LifecycleConfiguration={
+            "Rules": [{"ID": "ten-days", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled",
+                       "Expiration": {"Days": 10}}]})
+        self.s3.put_object(Bucket="aging", Key="tmp/x", Body=b"\0" * 2 ** 20)
+        self.s3.put_object(Bucket="aging", Key="keep", Body=b"\0" * 2 ** 20)
+        self.advance("P30D")
+        self.assertBill(self.bill(), [
+            test_billing.Line("TimedStorage-ByteHrs",
+                              2 ** 20 * 10 * test_billing.DAY + 2 ** 20 * 30 * test_billing.DAY,
+                              resource="aging"),
+            # CreateBucket, PutBucketLifecycleConfiguration and two PUTs.
+            test_billing.Line("Requests-Tier1", 4, resource="aging"),
+        ])
+        self.assertEqual([o["Key"] for o in self.s3.list_objects_v2(Bucket="aging")["Contents"]],
+                         ["keep"])
+
+
 if __name__ == "__main__":
     unittest.main()

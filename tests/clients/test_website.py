@@ -173,6 +173,24 @@ class Boto3WebsiteConfigTest(harness.ServerTestCase):
             "InvalidArgument", 400, self.s3.put_object,
             "The website redirect location must have a prefix of 'http://' or 'https://' or '/'",
             Bucket="site", Key="bad.html", Body=b"", WebsiteRedirectLocation="new.html")
+        # Not copied with the metadata; a copy may set its own.
+        self.s3.copy_object(Bucket="site", Key="copy.html", CopySource="site/old.html")
+        self.assertNotIn("WebsiteRedirectLocation",
+                         self.s3.head_object(Bucket="site", Key="copy.html"))
+        self.s3.copy_object(Bucket="site", Key="copy.html", CopySource="site/old.html",
+                            WebsiteRedirectLocation="/elsewhere.html")
+        self.assertEqual(self.s3.head_object(Bucket="site", Key="copy.html")
+                         ["WebsiteRedirectLocation"], "/elsewhere.html")
+        # A multipart upload keeps it to the object it completes.
+        upload = self.s3.create_multipart_upload(Bucket="site", Key="mp.html",
+                                                 WebsiteRedirectLocation="/mp")["UploadId"]
+        etag = self.s3.upload_part(Bucket="site", Key="mp.html", UploadId=upload, PartNumber=1,
+                                   Body=b"x")["ETag"]
+        self.s3.complete_multipart_upload(Bucket="site", Key="mp.html", UploadId=upload,
+                                          MultipartUpload={"Parts": [{"PartNumber": 1,
+                                                                      "ETag": etag}]})
+        self.assertEqual(self.s3.head_object(Bucket="site", Key="mp.html")
+                         ["WebsiteRedirectLocation"], "/mp")
 
     def test_configuration_survives_restart(self):
         self.s3.put_bucket_website(Bucket="site", WebsiteConfiguration=SITE)
