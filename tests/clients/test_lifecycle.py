@@ -306,6 +306,27 @@ class LifecycleExpiryTest(LifecycleTestCase):
         self.assertEqual(self.keys(), ["a"])
 
 
+class FastClockExpiryTest(harness.ServerTestCase):
+    """With --time-scale, the clock runs by itself: the periodic sweep expires
+    objects with no POST to the clock."""
+
+    server_args = ("--time-scale", "100000")  # a day in under a second
+
+    def test_expires_as_the_clock_runs(self):
+        s3 = harness.boto3_client(self.endpoint)
+        self.addCleanup(s3.close)
+        s3.create_bucket(Bucket="fast")
+        s3.put_bucket_lifecycle_configuration(Bucket="fast", LifecycleConfiguration={
+            "Rules": [{"ID": "r", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled",
+                       "Expiration": {"Days": 2}}]})
+        s3.put_object(Bucket="fast", Key="tmp/a", Body=b"a")
+        s3.put_object(Bucket="fast", Key="keep", Body=b"k")
+
+        def keys():
+            return [o["Key"] for o in s3.list_objects_v2(Bucket="fast").get("Contents", [])]
+        self.assertEqual(harness.poll(lambda: keys() == ["keep"], timeout=15, interval=0.2), True)
+
+
 import test_billing  # noqa: E402  (its BillingCase: a frozen clock from 2013-04-01)
 
 
