@@ -223,9 +223,10 @@ class LifecycleExpiryTest(LifecycleTestCase):
     def test_days_rule_expires_at_the_next_midnight(self):
         self.put_rules({"ID": "two-days", "Filter": {"Prefix": "logs/"}, "Status": "Enabled",
                         "Expiration": {"Days": 2}})
-        self.s3.put_object(Bucket="logs", Key="logs/a.txt", Body=b"a" * 100)
+        put = self.s3.put_object(Bucket="logs", Key="logs/a.txt", Body=b"a" * 100)
         self.s3.put_object(Bucket="logs", Key="keep.txt", Body=b"k")
         head = self.s3.head_object(Bucket="logs", Key="logs/a.txt")
+        self.assertEqual(put["Expiration"], head["Expiration"])
         expiry = next_midnight(head["LastModified"] + 2 * DAY)
         self.assertEqual(head["Expiration"],
                          'expiry-date="%s", rule-id="two-days"' %
