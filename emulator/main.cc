@@ -26,6 +26,7 @@
 #include "emulator/iam/iam_store.h"
 #include "emulator/net/server.h"
 #include "emulator/net/tls.h"
+#include "emulator/s3/lifecycle_sweeper.h"
 #include "emulator/s3/s3_store.h"
 #include "emulator/storage/storage.h"
 
@@ -69,6 +70,8 @@ decides).
                            K, M, G suffixes; 0 turns the check off)
   --virtual-host-domains D comma-separated base domains for virtual-hosted
                            buckets (default localhost,s3.localhost,s3.amazonaws.com)
+  --website-domains D      comma-separated base domains of the static website
+                           endpoint: BUCKET.s3-website.D (default localhost)
   --idle-timeout SECONDS   close idle connections after this (default 60)
   --io-timeout SECONDS     longest stall of a body read or write (default 60)
   --tls-cert FILE          serve HTTPS too, with this PEM certificate (the
@@ -97,6 +100,7 @@ struct Flags {
   std::uint64_t min_free_bytes = awslab::storage::StorageOptions::kDefaultMinFreeBytes;
   awslab::Rules rules = awslab::Rules::kClassic;
   std::vector<std::string> vhost_domains;
+  std::vector<std::string> website_domains;
   double time_scale = 1.0;
   std::optional<awslab::TimePoint> clock_start;
   awslab::ec2::Ec2Options ec2;
@@ -262,6 +266,9 @@ int main(int argc, char** argv) {
     } else if (name == "--virtual-host-domains") {
       if (!next()) return Fail("--virtual-host-domains needs a value");
       flags.vhost_domains = awslab::args::SplitComma(value);
+    } else if (name == "--website-domains") {
+      if (!next()) return Fail("--website-domains needs a value");
+      flags.website_domains = awslab::args::SplitComma(value);
     } else if (name == "--idle-timeout" || name == "--io-timeout") {
       if (!next() || !ParseInt(value, n) || n < 1) return Fail(std::string(name) + " needs seconds");
       (name == "--idle-timeout" ? flags.server.idle_timeout : flags.server.io_timeout) =
@@ -346,6 +353,8 @@ int main(int argc, char** argv) {
   api::S3ApiOptions api_options;
   api_options.region = flags.region;
   api_options.addressing.virtual_host_domains = vhost_domains;
+  if (!flags.website_domains.empty())
+    api_options.addressing.website_domains = flags.website_domains;
   api::S3Api s3_api(store, **accounts, authenticator, api_options);
   s3_api.set_meters(&meters);
 
@@ -353,6 +362,13 @@ int main(int argc, char** argv) {
   api::AdminApi admin_api(sim_clock, **storage, authenticator);
   admin_api.set_billing(&biller, accounts->get(), flags.budget);
   admin_api.set_resources(&ec2_store, &store);
+  // Lifecycle rules expire objects on the simulation clock: now (after a
+  // restart, what expired while the server was down), every second, and
+  // through every move of the clock.
+  s3::LifecycleSweeper lifecycle(store, sim_clock);
+  lifecycle.Sweep();
+  lifecycle.Start(std::chrono::seconds(1));
+  admin_api.set_advance([&lifecycle](std::chrono::nanoseconds by) { lifecycle.Advance(by); });
   api::CeApi ce_api(biller, authenticator);
   api::ConsoleApi console_api(flags.console_dir);
   api::IamApi iam_api(iam_store, authenticator);

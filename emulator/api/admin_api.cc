@@ -160,7 +160,10 @@ Response AdminApi::Clock(const Request& request, const std::string& body) {
                        "give {\"advance\": \"PT3H\"} (an ISO 8601 duration in weeks, days, "
                        "hours, minutes, seconds), {\"advance_seconds\": N} or "
                        "{\"time_scale\": N}");
-    if (by) clock_.Advance(*by);
+    if (by) {
+      if (advance_) advance_(*by);
+      else clock_.Advance(*by);
+    }
     if (scale) clock_.SetTimeScale(*scale);
     if (auto st = SaveClock(storage_, clock_); !st)
       return JsonError(500, "InternalError", st.error().Message());

@@ -32,6 +32,7 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string_view>
@@ -76,6 +77,12 @@ class AdminApi final : public Service {
     s3_ = s3;
   }
 
+  // How POST /_awslab/clock moves the clock forward (the lifecycle sweeper
+  // steps through expiry times on the way); clock.Advance when not set.
+  void set_advance(std::function<void(std::chrono::nanoseconds)> advance) {
+    advance_ = std::move(advance);
+  }
+
   std::unique_ptr<Exchange> Begin(protocol::Request request) override;
   static bool Claims(const protocol::Request& request) {
     return request.path.starts_with("/_awslab/");
@@ -94,6 +101,7 @@ class AdminApi final : public Service {
   boost::json::array AlertsJson(const std::string& account_id, billing::Nano budget,
                                 std::pair<billing::Seconds, billing::Seconds> period) const;
 
+  std::function<void(std::chrono::nanoseconds)> advance_;
   SimulationClock& clock_;
   storage::Storage& storage_;
   const auth::Authenticator& auth_;

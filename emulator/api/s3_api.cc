@@ -186,6 +186,9 @@ Result<s3::ObjectMetadata> MetadataFromHeaders(const Request& request) {
       // the number of bytes in the UTF-8 encoding of each key and value."
       user_bytes += key.size() + h.value.size();
       meta.user.emplace_back(std::move(key), h.value);
+    } else if (is("x-amz-website-redirect-location")) {
+      if (Status st = s3::ValidateWebsiteRedirectLocation(h.value); !st) return st.error();
+      meta.website_redirect_location = h.value;
     } else if (is("x-amz-storage-class")) {
       bool known = false;
       for (auto sc : kStorageClasses) known |= sc == h.value;
@@ -219,6 +222,9 @@ struct PartTarget {
   std::string upload_id;
   int part_number = 0;
 };
+
+void AddExpirationHeader(S3Api& api, Response& r, std::string_view bucket,
+                         const s3::ObjectRecord& o);
 
 class PutObjectExchange final : public Exchange {
  public:
@@ -351,6 +357,7 @@ class PutObjectExchange final : public Exchange {
     if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
     Response r = Empty(200);
     r.SetHeader("ETag", protocol::QuotedEtag(stored->etag));
+    AddExpirationHeader(api_, r, route_.bucket, *stored);
     if (!stored->meta.checksum_algorithm.empty()) {
       auto alg = auth::ParseChecksumAlgorithm(stored->meta.checksum_algorithm);
       if (alg) r.SetHeader(std::string(auth::ChecksumHeaderName(*alg)), stored->meta.checksum_value);
@@ -469,6 +476,8 @@ void AddObjectHeaders(Response& r, const s3::ObjectRecord& o, const Request& req
   if (!m.expires.empty()) r.SetHeader("Expires", m.expires);
   for (const auto& [name, value] : m.user) r.SetHeader("x-amz-meta-" + name, value);
   if (!m.storage_class.empty()) r.SetHeader("x-amz-storage-class", m.storage_class);
+  if (!m.website_redirect_location.empty())
+    r.SetHeader("x-amz-website-redirect-location", m.website_redirect_location);
   // "x-amz-checksum-mode: To retrieve the checksum, this mode must be enabled."
   if (const std::string* mode = request.Header("x-amz-checksum-mode");
       mode && IEquals(*mode, "ENABLED") && !m.checksum_algorithm.empty() &&
@@ -480,6 +489,15 @@ void AddObjectHeaders(Response& r, const s3::ObjectRecord& o, const Request& req
     }
   }
   if (!o.tags.empty()) r.SetHeader("x-amz-tagging-count", std::to_string(o.tags.size()));
+}
+
+// x-amz-expiration: when the bucket's lifecycle rules expire the object,
+// 'expiry-date="Fri, 23 Dec 2012 00:00:00 GMT", rule-id="picture-deletion-rule"'.
+void AddExpirationHeader(S3Api& api, Response& r, std::string_view bucket,
+                         const s3::ObjectRecord& o) {
+  if (auto expiry = api.store().ObjectExpiry(bucket, o))
+    r.SetHeader("x-amz-expiration", "expiry-date=\"" + FormatHttpDate(expiry->at) +
+                                        "\", rule-id=\"" + expiry->rule_id + "\"");
 }
 
 // Sets a header, replacing one of the same name.
@@ -699,6 +717,7 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
     }
   }
   AddObjectHeaders(r, *object, request);
+  AddExpirationHeader(api, r, route.bucket, *object);
   for (const auto& [param, header] : kResponseOverrides)
     if (const std::string* v = request.Query(param)) ReplaceHeader(r, header, *v);
   if (head) {
@@ -732,6 +751,16 @@ Response GetObject(S3Api& api, const Request& request, const auth::AuthResult& a
   return RetryWhileSuperseded(
       [&](bool* superseded) { return GetObjectOnce(api, request, auth, route, head, superseded); });
 }
+
+}  // namespace
+
+Response internal::GetObjectResponse(S3Api& api, const Request& request,
+                                     const auth::AuthResult& auth, const router::S3Route& route,
+                                     bool head) {
+  return GetObject(api, request, auth, route, head);
+}
+
+namespace {
 
 // Continuation tokens are opaque to clients: base64 of a kind letter ('K'
 // after a key, 'P' after a common prefix) and the key.
@@ -918,6 +947,14 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
       if (!m) return S3Api::ErrorResponse(m.error(), request);
       meta.storage_class = m->storage_class;
     }
+    // x-amz-website-redirect-location "is unique to each object and is not
+    // copied when using the x-amz-metadata-directive header": the request's.
+    meta.website_redirect_location.clear();
+    if (const std::string* w = request.Header("x-amz-website-redirect-location")) {
+      if (Status st = s3::ValidateWebsiteRedirectLocation(*w); !st)
+        return S3Api::ErrorResponse(st.error(), request);
+      meta.website_redirect_location = *w;
+    }
   }
   // The data is the same, so a full-object checksum carries over; a
   // composite one describes parts, and the copy is a single part.
@@ -935,7 +972,8 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
     tags = std::move(*t);
   }
   if (src->bucket == route.bucket && src->key == route.key && !*replace_meta &&
-      !request.Header("x-amz-storage-class") && !*replace_tags)
+      !request.Header("x-amz-storage-class") && !*replace_tags &&
+      !request.Header("x-amz-website-redirect-location"))
     return S3Api::ErrorResponse(
         MakeError(ErrorCode::kInvalidRequest,
                   "This copy request is illegal because it is trying to copy an object to itself "
@@ -1118,6 +1156,13 @@ void S3Api::Meter(std::string_view bucket, billing::RequestTier tier, std::uint6
 }
 
 std::unique_ptr<Exchange> S3Api::Begin(Request request) {
+  // The static website endpoint (BUCKET.s3-website.localhost) answers
+  // anyone, in HTML (s3_website_api.cc).
+  if (std::string site = router::WebsiteBucketOf(request.host, options_.addressing);
+      !site.empty()) {
+    Response r = internal::ServeWebsite(*this, request, site);
+    return Fixed(std::move(r));
+  }
   // Every S3 answer, errors included, carries the headers of the bucket's
   // CORS rule that matches the request's Origin (s3_cors_api.cc).
   ResponseHeaders cors = CorsHeadersFor(*this, request);
@@ -1335,6 +1380,24 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       break;
     case S3Op::kDeleteBucketCors:
       exchange = Fixed(internal::DeleteBucketCors(*this, request, auth, route));
+      break;
+    case S3Op::kGetBucketWebsite:
+      exchange = Fixed(internal::GetBucketWebsite(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketWebsite:
+      exchange = internal::PutBucketWebsite(*this, request, auth, route);
+      break;
+    case S3Op::kDeleteBucketWebsite:
+      exchange = Fixed(internal::DeleteBucketWebsite(*this, request, auth, route));
+      break;
+    case S3Op::kGetBucketLifecycleConfiguration:
+      exchange = Fixed(internal::GetBucketLifecycle(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketLifecycleConfiguration:
+      exchange = internal::PutBucketLifecycle(*this, request, auth, route);
+      break;
+    case S3Op::kDeleteBucketLifecycle:
+      exchange = Fixed(internal::DeleteBucketLifecycle(*this, request, auth, route));
       break;
     case S3Op::kPreflight:  // answered above, before authentication
       return Fixed(internal::Preflight(*this, request, route));

@@ -120,6 +120,35 @@ std::unique_ptr<Exchange> WithHeaders(std::unique_ptr<Exchange> exchange, Respon
 // own signature, not the request's.
 std::unique_ptr<Exchange> PostObject(S3Api& api, const protocol::Request& request,
                                      const router::S3Route& route);
+// GetObject (or HeadObject) of route.bucket/route.key as `auth` asks it
+// (s3_api.cc); the website endpoint serves objects with it.
+protocol::Response GetObjectResponse(S3Api& api, const protocol::Request& request,
+                                     const auth::AuthResult& auth, const router::S3Route& route,
+                                     bool head);
+
+// Static website hosting (s3_website_api.cc).
+std::unique_ptr<Exchange> PutBucketWebsite(S3Api& api, const protocol::Request& request,
+                                           const auth::AuthResult& auth,
+                                           const router::S3Route& route);
+protocol::Response GetBucketWebsite(S3Api& api, const protocol::Request& request,
+                                    const auth::AuthResult& auth, const router::S3Route& route);
+protocol::Response DeleteBucketWebsite(S3Api& api, const protocol::Request& request,
+                                       const auth::AuthResult& auth,
+                                       const router::S3Route& route);
+// A request to the website endpoint of `bucket`, for anyone (no
+// authentication): GET and HEAD of objects, HTML errors, redirects.
+protocol::Response ServeWebsite(S3Api& api, const protocol::Request& request,
+                                const std::string& bucket);
+
+// Lifecycle configuration (s3_lifecycle_api.cc).
+std::unique_ptr<Exchange> PutBucketLifecycle(S3Api& api, const protocol::Request& request,
+                                             const auth::AuthResult& auth,
+                                             const router::S3Route& route);
+protocol::Response GetBucketLifecycle(S3Api& api, const protocol::Request& request,
+                                      const auth::AuthResult& auth, const router::S3Route& route);
+protocol::Response DeleteBucketLifecycle(S3Api& api, const protocol::Request& request,
+                                         const auth::AuthResult& auth,
+                                         const router::S3Route& route);
 
 }  // namespace awslab::api::internal
 

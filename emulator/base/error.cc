@@ -160,6 +160,11 @@ constexpr Row kTable[] = {
     {ErrorCode::kMaxPostPreDataLengthExceededError,
      {"MaxPostPreDataLengthExceededError", 400,
       "Your POST request fields preceding the upload file were too large."}},
+    {ErrorCode::kNoSuchWebsiteConfiguration,
+     {"NoSuchWebsiteConfiguration", 404,
+      "The specified bucket does not have a website configuration"}},
+    {ErrorCode::kNoSuchLifecycleConfiguration,
+     {"NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"}},
     // EC2: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
     {ErrorCode::kAuthFailure, {"AuthFailure", 401, "AWS was not able to validate the provided access credentials"}},
     {ErrorCode::kUnauthorizedOperation, {"UnauthorizedOperation", 403, "You are not authorized to perform this operation."}},

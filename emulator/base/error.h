@@ -88,6 +88,9 @@ enum class ErrorCode {
   kMalformedPOSTRequest,
   kInvalidPolicyDocument,
   kMaxPostPreDataLengthExceededError,
+  // Website hosting and lifecycle (issue 12).
+  kNoSuchWebsiteConfiguration,
+  kNoSuchLifecycleConfiguration,
   // EC2 (Query API): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
   kAuthFailure,
   kUnauthorizedOperation,

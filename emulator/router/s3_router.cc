@@ -22,18 +22,19 @@ struct Row {
 // PutObject). https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
 // Rows below come first: a sub-resource in this list is NotImplemented only
 // when no row handles the request.
-constexpr std::array<std::string_view, 21> kUnimplementedSubresources = {
+constexpr std::array<std::string_view, 19> kUnimplementedSubresources = {
     "accelerate", "analytics",    "attributes",  
     "encryption", "intelligent-tiering", "inventory", "legal-hold",
-    "lifecycle",  "logging",    "metrics",      "notification", "object-lock",
+    "logging",    "metrics",      "notification", "object-lock",
     "replication", "requestPayment", "restore", "retention", "select",
-    "torrent",    "versioning", "versions",   "website"};
+    "torrent",    "versioning", "versions"};
 
 // Sub-resources that select an operation of their own: a request naming one
 // never falls through to a plain row (DELETE ?acl is not DeleteBucket).
 constexpr std::string_view kSelectingSubresources[] = {
     "acl", "cors", "delete", "location", "ownershipControls", "policy", "policyStatus",
-    "publicAccessBlock", "tagging", "uploadId", "uploads"};
+    "publicAccessBlock", "tagging", "uploadId", "uploads",
+    "website", "lifecycle"};
 
 constexpr Row kRows[] = {
     {"GET", Level::kService, "", S3Op::kListBuckets},
@@ -54,6 +55,12 @@ constexpr Row kRows[] = {
     {"GET", Level::kBucket, "cors", S3Op::kGetBucketCors},
     {"PUT", Level::kBucket, "cors", S3Op::kPutBucketCors},
     {"DELETE", Level::kBucket, "cors", S3Op::kDeleteBucketCors},
+    {"GET", Level::kBucket, "website", S3Op::kGetBucketWebsite},
+    {"PUT", Level::kBucket, "website", S3Op::kPutBucketWebsite},
+    {"DELETE", Level::kBucket, "website", S3Op::kDeleteBucketWebsite},
+    {"GET", Level::kBucket, "lifecycle", S3Op::kGetBucketLifecycleConfiguration},
+    {"PUT", Level::kBucket, "lifecycle", S3Op::kPutBucketLifecycleConfiguration},
+    {"DELETE", Level::kBucket, "lifecycle", S3Op::kDeleteBucketLifecycle},
     {"OPTIONS", Level::kBucket, "", S3Op::kPreflight},
     {"OPTIONS", Level::kObject, "", S3Op::kPreflight},
     {"GET", Level::kBucket, "tagging", S3Op::kGetBucketTagging},
@@ -132,6 +139,12 @@ std::string_view S3OpName(S3Op op) {
     case S3Op::kGetBucketCors: return "GetBucketCors";
     case S3Op::kPutBucketCors: return "PutBucketCors";
     case S3Op::kDeleteBucketCors: return "DeleteBucketCors";
+    case S3Op::kGetBucketWebsite: return "GetBucketWebsite";
+    case S3Op::kPutBucketWebsite: return "PutBucketWebsite";
+    case S3Op::kDeleteBucketWebsite: return "DeleteBucketWebsite";
+    case S3Op::kGetBucketLifecycleConfiguration: return "GetBucketLifecycleConfiguration";
+    case S3Op::kPutBucketLifecycleConfiguration: return "PutBucketLifecycleConfiguration";
+    case S3Op::kDeleteBucketLifecycle: return "DeleteBucketLifecycle";
     case S3Op::kPreflight: return "PreflightRequest";
     case S3Op::kPostObject: return "PostObject";
     case S3Op::kNotImplemented: return "NotImplemented";
@@ -188,6 +201,31 @@ S3Route RouteS3(const protocol::Request& request, const S3Addressing& addressing
   // POST is used by S3 for multipart, DeleteObjects and form uploads.
   route.op = request.raw.method == "POST" ? S3Op::kNotImplemented : S3Op::kMethodNotAllowed;
   return route;
+}
+
+std::string WebsiteBucketOf(std::string_view host, const S3Addressing& addressing) {
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/WebsiteEndpoints.html:
+  // "s3-website dash (-) Region" and "s3-website dot (.) Region".
+  for (const auto& domain : addressing.website_domains) {
+    if (host.size() <= domain.size() + 1 || !IEndsWith(host, domain) ||
+        host[host.size() - domain.size() - 1] != '.')
+      continue;
+    std::string_view rest = host.substr(0, host.size() - domain.size() - 1);
+    std::size_t dot = rest.rfind('.');
+    if (dot == std::string_view::npos) continue;
+    std::string_view label = rest.substr(dot + 1);
+    std::string_view before = rest.substr(0, dot);
+    if (IEquals(label, "s3-website") || IStartsWith(label, "s3-website-")) {
+      if (!before.empty() && !(IStartsWith(label, "s3-website-") && label.size() == 11))
+        return std::string(before);
+      continue;
+    }
+    // BUCKET.s3-website.REGION: `label` is the region.
+    std::size_t dot2 = before.rfind('.');
+    if (dot2 == std::string_view::npos || dot2 == 0) continue;
+    if (IEquals(before.substr(dot2 + 1), "s3-website")) return std::string(before.substr(0, dot2));
+  }
+  return {};
 }
 
 }  // namespace awslab::router

@@ -61,6 +61,13 @@ enum class S3Op {
   kGetBucketCors,
   kPutBucketCors,
   kDeleteBucketCors,
+  // Website hosting and lifecycle (issue 12).
+  kGetBucketWebsite,
+  kPutBucketWebsite,
+  kDeleteBucketWebsite,
+  kGetBucketLifecycleConfiguration,
+  kPutBucketLifecycleConfiguration,
+  kDeleteBucketLifecycle,
   // OPTIONS on a bucket or object: a CORS preflight.
   kPreflight,
   // POST on a bucket without a sub-resource: a browser form upload.
@@ -85,9 +92,17 @@ struct S3Addressing {
   // "bucket.localhost" name the bucket "bucket".
   std::vector<std::string> virtual_host_domains = {"localhost", "s3.localhost",
                                                    "s3.amazonaws.com"};
+  // Base domains of the static website endpoint: "localhost" makes
+  // "bucket.s3-website.localhost", "bucket.s3-website-us-east-1.localhost"
+  // and "bucket.s3-website.us-east-1.localhost" the website of "bucket".
+  std::vector<std::string> website_domains = {"localhost"};
 };
 
 S3Route RouteS3(const protocol::Request& request, const S3Addressing& addressing);
+
+// The bucket whose website `host` (without its port) names, or "" when it is
+// not a website endpoint's host name.
+std::string WebsiteBucketOf(std::string_view host, const S3Addressing& addressing);
 
 }  // namespace awslab::router
 

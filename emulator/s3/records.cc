@@ -21,6 +21,8 @@ enum BucketTag : std::uint32_t {
   kBPublicAccessBlock = 13,  // bits: 1 BlockPublicAcls, 2 IgnorePublicAcls, 4 BlockPublicPolicy, 8 RestrictPublicBuckets
   kBOwnership = 14,
   kBCors = 6,  // nested: EncodeCors
+  kBWebsite = 30,    // nested: EncodeWebsite
+  kBLifecycle = 31,  // nested: EncodeLifecycle
 };
 enum ObjectTag : std::uint32_t {
   kOSize = 1,
@@ -44,6 +46,7 @@ enum ObjectTag : std::uint32_t {
   kOPart = 19,  // nested: kPartRefBlob, kPartRefSize
   kOAclGrant = 20,  // nested: kGrant*
   kOAclEmpty = 21,
+  kOWebsiteRedirectLocation = 40,  // also an upload's (metadata fields are shared)
 };
 enum GrantTag : std::uint32_t { kGrantType = 1, kGrantAccount = 2, kGrantPermission = 3 };
 enum PairTag : std::uint32_t { kPairKey = 1, kPairValue = 2 };
@@ -114,6 +117,7 @@ void EncodeMeta(RecordWriter& w, const ObjectMetadata& m) {
   PutIf(w, kOStorageClass, m.storage_class);
   PutIf(w, kOChecksumAlgorithm, m.checksum_algorithm);
   PutIf(w, kOChecksumValue, m.checksum_value);
+  PutIf(w, kOWebsiteRedirectLocation, m.website_redirect_location);
 }
 
 void EncodeAcl(RecordWriter& w, std::uint32_t grant_tag, std::uint32_t empty_tag,
@@ -161,6 +165,7 @@ bool DecodeMetaField(std::uint32_t tag, std::string_view v, ObjectMetadata& m) {
     case kOStorageClass: m.storage_class = v; return true;
     case kOChecksumAlgorithm: m.checksum_algorithm = v; return true;
     case kOChecksumValue: m.checksum_value = v; return true;
+    case kOWebsiteRedirectLocation: m.website_redirect_location = v; return true;
     default: return false;
   }
 }
@@ -183,6 +188,8 @@ std::string EncodeBucket(const BucketRecord& b) {
   if (b.ownership != ObjectOwnership::kUnset)
     w.PutU64(kBOwnership, static_cast<std::uint64_t>(b.ownership));
   if (b.cors) w.Put(kBCors, EncodeCors(*b.cors));
+  if (b.website) w.Put(kBWebsite, EncodeWebsite(*b.website));
+  if (b.lifecycle) w.Put(kBLifecycle, EncodeLifecycle(*b.lifecycle));
   return w.Release();
 }
 
@@ -218,6 +225,14 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
       case kBCors:
         b.cors = DecodeCors(v);
         if (!b.cors) return std::nullopt;
+        break;
+      case kBWebsite:
+        b.website = DecodeWebsite(v);
+        if (!b.website) return std::nullopt;
+        break;
+      case kBLifecycle:
+        b.lifecycle = DecodeLifecycle(v);
+        if (!b.lifecycle) return std::nullopt;
         break;
       default: break;
     }

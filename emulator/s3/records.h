@@ -13,6 +13,8 @@
 #include "emulator/base/clock.h"
 #include "emulator/s3/acl.h"
 #include "emulator/s3/cors.h"
+#include "emulator/s3/lifecycle.h"
+#include "emulator/s3/website.h"
 
 namespace awslab::s3 {
 
@@ -60,6 +62,8 @@ struct BucketRecord {
   // `policy` parsed; not stored: S3Store fills it when it loads the record.
   std::shared_ptr<const BucketPolicy> parsed_policy;
   std::optional<CorsConfiguration> cors = std::nullopt;  // PutBucketCors; absent: no CORS
+  std::optional<WebsiteConfiguration> website = std::nullopt;      // PutBucketWebsite
+  std::optional<LifecycleConfiguration> lifecycle = std::nullopt;  // PutBucketLifecycleConfiguration
 };
 
 // Headers stored with an object and returned on GET and HEAD.
@@ -76,6 +80,9 @@ struct ObjectMetadata {
   // x-amz-checksum-*: algorithm name ("CRC32") and base64 value.
   std::string checksum_algorithm;
   std::string checksum_value;
+  // x-amz-website-redirect-location: the website endpoint answers a GET of
+  // the object with a 301 to it.
+  std::string website_redirect_location;
 };
 
 struct ObjectRecord {

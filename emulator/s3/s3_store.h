@@ -197,6 +197,36 @@ class S3Store {
   // does not exist, nullopt when it has no configuration.
   Result<std::optional<CorsConfiguration>> CorsForEvaluation(std::string_view bucket) const;
 
+  // Static website hosting (s3_store_website.cc). Put replaces the
+  // configuration (nullopt deletes it, as s3:DeleteBucketWebsite; deleting
+  // none succeeds); Get answers NoSuchWebsiteConfiguration when there is none.
+  Status PutBucketWebsite(const Caller& who, std::string_view bucket,
+                          std::optional<WebsiteConfiguration> config);
+  Result<WebsiteConfiguration> GetBucketWebsite(const Caller& who, std::string_view bucket);
+  // What the website endpoint serves a bucket by, whoever asks: NoSuchBucket,
+  // or nullopt when it has no website configuration.
+  Result<std::optional<WebsiteConfiguration>> WebsiteForServing(std::string_view bucket) const;
+
+  // Lifecycle configuration (s3_store_lifecycle.cc). Put replaces it (nullopt
+  // deletes it); Get answers NoSuchLifecycleConfiguration when there is none.
+  Status PutBucketLifecycle(const Caller& who, std::string_view bucket,
+                            std::optional<LifecycleConfiguration> config);
+  Result<LifecycleConfiguration> GetBucketLifecycle(const Caller& who, std::string_view bucket);
+  // Applies every bucket's lifecycle rules at the clock's now: each current
+  // object whose expiry has come is deleted (its bytes leave the bill then),
+  // each incomplete upload past its DaysAfterInitiation is aborted. An object
+  // written again since it was read is kept. Safe to call from several
+  // threads and beside any request.
+  struct LifecycleSweep {
+    std::size_t objects_expired = 0;
+    std::size_t uploads_aborted = 0;
+  };
+  Result<LifecycleSweep> ApplyLifecycle();
+  // Whether any bucket has a lifecycle configuration.
+  bool AnyLifecycle() const;
+  // The x-amz-expiration of an object: when the bucket's rules expire it.
+  std::optional<Expiry> ObjectExpiry(std::string_view bucket, const ObjectRecord& object) const;
+
   // Multipart uploads (multipart.cc).
   Result<UploadRecord> CreateMultipartUpload(const Caller& who, std::string_view bucket,
                                              std::string_view key, ObjectMetadata meta,
@@ -292,6 +322,11 @@ class S3Store {
                                        std::uint64_t inline_threshold, std::string& md5_hex);
   Result<UploadRecord> LoadUpload(std::string_view bucket, std::string_view key,
                                   std::string_view upload_id);
+  // Lifecycle expiry of one current object / upload, when it is still the
+  // record `seen` (s3_store_lifecycle.cc). A versioned bucket will get a
+  // delete marker here instead.
+  Status ExpireCurrentObject(std::string_view bucket, const ObjectRecord& seen);
+  Status AbortExpiredUpload(const UploadRecord& seen);
 
   storage::Storage& storage_;
   const Clock& clock_;

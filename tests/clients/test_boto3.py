@@ -794,8 +794,8 @@ class NotImplementedTest(S3TestCase):
         self.s3.put_object(Bucket="later", Key="k", Body=b"x")
         calls = [
             (self.s3.get_bucket_versioning, {}),
-            (self.s3.get_bucket_lifecycle_configuration, {}),
-            (self.s3.get_bucket_website, {}),
+            (self.s3.get_bucket_logging, {}),
+            (self.s3.get_bucket_accelerate_configuration, {}),
             (self.s3.get_object_retention, {"Key": "k"}),
         ]
         for fn, kwargs in calls:

@@ -108,5 +108,51 @@ TEST(S3Router, VirtualHostedStyleTakesTheBucketFromTheHost) {
   EXPECT_EQ(r.bucket, "bucket");
 }
 
+TEST(S3Router, WebsiteAndLifecycleSubresources) {
+  const struct {
+    const char* method;
+    const char* target;
+    S3Op op;
+  } kCases[] = {
+      {"GET", "/b?website", S3Op::kGetBucketWebsite},
+      {"PUT", "/b?website", S3Op::kPutBucketWebsite},
+      {"DELETE", "/b?website", S3Op::kDeleteBucketWebsite},
+      {"GET", "/b?lifecycle", S3Op::kGetBucketLifecycleConfiguration},
+      {"PUT", "/b?lifecycle", S3Op::kPutBucketLifecycleConfiguration},
+      {"DELETE", "/b?lifecycle", S3Op::kDeleteBucketLifecycle},
+      // Never a plain operation on the object or the bucket.
+      {"PUT", "/b/k?website", S3Op::kMethodNotAllowed},
+      {"POST", "/b?lifecycle", S3Op::kNotImplemented},
+  };
+  S3Addressing addressing;
+  for (const auto& c : kCases)
+    EXPECT_EQ(RouteS3(Make(c.method, c.target), addressing).op, c.op)
+        << c.method << " " << c.target;
+}
+
+TEST(S3Router, WebsiteHostNames) {
+  S3Addressing addressing;
+  const struct {
+    const char* host;
+    const char* bucket;
+  } kCases[] = {
+      {"site.s3-website.localhost", "site"},
+      {"my.site.s3-website.localhost", "my.site"},
+      {"site.s3-website-us-east-1.localhost", "site"},
+      {"site.s3-website.eu-west-1.localhost", "site"},
+      {"SITE.S3-Website.LOCALHOST", "SITE"},
+      {"s3-website.localhost", ""},
+      {"site.localhost", ""},
+      {"site.s3.localhost", ""},
+      {"site.s3-website-.localhost", ""},
+      {"site.s3-website.example.com", ""},
+      {"127.0.0.1", ""},
+  };
+  for (const auto& c : kCases) EXPECT_EQ(WebsiteBucketOf(c.host, addressing), c.bucket) << c.host;
+  addressing.website_domains = {"example.test"};
+  EXPECT_EQ(WebsiteBucketOf("site.s3-website.example.test", addressing), "site");
+  EXPECT_EQ(WebsiteBucketOf("site.s3-website.localhost", addressing), "");
+}
+
 }  // namespace
 }  // namespace awslab::router

@@ -349,5 +349,38 @@ TEST_F(S3StoreTest, AMarkerInsideACommonPrefixSkipsThatPrefix) {
   EXPECT_EQ(page->common_prefixes, std::vector<std::string>{"c/"});
 }
 
+TEST_F(S3StoreTest, LifecycleExpiresDueObjectsAndFreesTheirBlobs) {
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"aging", "", "us-east-1", {}, std::nullopt}));
+  LifecycleRule rule;
+  rule.id = "r";
+  rule.enabled = true;
+  rule.has_filter = true;
+  rule.prefix = "tmp/";
+  rule.has_expiration = true;
+  rule.expiration_days = 1;
+  ASSERT_TRUE(store_->PutBucketLifecycle(alice_, "aging", LifecycleConfiguration{{rule}}));
+  EXPECT_TRUE(store_->AnyLifecycle());
+  ASSERT_TRUE(Put(alice_, "aging", "tmp/big", std::string(100, 'a'), 10));
+  ASSERT_TRUE(Put(alice_, "aging", "keep", "k"));
+  ASSERT_EQ(storage_->ListBlobFiles().size(), 1u);
+
+  auto none = store_->ApplyLifecycle();
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->objects_expired, 0u);
+  clock_.Advance(std::chrono::hours(48));
+  auto swept = store_->ApplyLifecycle();
+  ASSERT_TRUE(swept);
+  EXPECT_EQ(swept->objects_expired, 1u);
+  EXPECT_EQ(store_->GetObject(alice_, "aging", "tmp/big").error().code, ErrorCode::kNoSuchKey);
+  EXPECT_TRUE(store_->GetObject(alice_, "aging", "keep"));
+  EXPECT_TRUE(storage_->ListBlobFiles().empty());
+  EXPECT_TRUE(storage_->ListPendingBlobs().empty());
+
+  ASSERT_TRUE(store_->PutBucketLifecycle(alice_, "aging", std::nullopt));
+  EXPECT_FALSE(store_->AnyLifecycle());
+  EXPECT_EQ(store_->GetBucketLifecycle(alice_, "aging").error().code,
+            ErrorCode::kNoSuchLifecycleConfiguration);
+}
+
 }  // namespace
 }  // namespace awslab::s3
