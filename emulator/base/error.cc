@@ -151,6 +151,9 @@ constexpr Row kTable[] = {
      {"AccessForbidden", 403, "CORSResponse: This CORS request is not allowed."}},
     {ErrorCode::kUnexpectedContent,
      {"UnexpectedContent", 400, "This request does not support content"}},
+    {ErrorCode::kServerSideEncryptionConfigurationNotFoundError,
+     {"ServerSideEncryptionConfigurationNotFoundError", 404,
+      "The server side encryption configuration was not found"}},
     // EC2: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
     {ErrorCode::kAuthFailure, {"AuthFailure", 401, "AWS was not able to validate the provided access credentials"}},
     {ErrorCode::kUnauthorizedOperation, {"UnauthorizedOperation", 403, "You are not authorized to perform this operation."}},

@@ -84,6 +84,8 @@ enum class ErrorCode {
   kNoSuchCORSConfiguration,
   kAccessForbidden,  // a CORS preflight that no rule allows
   kUnexpectedContent,
+  // Server-side encryption (issue 12).
+  kServerSideEncryptionConfigurationNotFoundError,
   // EC2 (Query API): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
   kAuthFailure,
   kUnauthorizedOperation,

@@ -61,6 +61,9 @@ enum class S3Op {
   kGetBucketCors,
   kPutBucketCors,
   kDeleteBucketCors,
+  kGetBucketEncryption,
+  kPutBucketEncryption,
+  kDeleteBucketEncryption,
   // OPTIONS on a bucket or object: a CORS preflight.
   kPreflight,
   // A known S3 operation this server does not implement yet: 501 NotImplemented.
