@@ -175,6 +175,11 @@ void AddEncryptionHeaders(Response& r, const s3::ObjectMetadata& meta, bool with
 Result<std::optional<s3::CustomerKey>> ReadKeyFor(const Request& request,
                                                   const s3::ObjectMetadata& meta,
                                                   bool copy_source) {
+  // A read names no SSE-S3 or SSE-KMS: S3 refuses the header on GET and HEAD.
+  if (const std::string* sse = request.Header(kSseHeader); sse && !copy_source)
+    return InvalidArgument("x-amz-server-side-encryption header is not supported for this "
+                           "operation.",
+                           kSseHeader, *sse);
   auto key = CustomerKeyFromHeaders(request, copy_source);
   if (!key) return key.error();
   const bool encrypted = !meta.sse_customer_algorithm.empty();

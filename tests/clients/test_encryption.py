@@ -86,6 +86,11 @@ class SseS3AndKmsTest(EncryptionTestCase):
         got = self.s3.get_object(Bucket="vault", Key="a")
         self.assertEqual(got["ServerSideEncryption"], "AES256")
         self.assertEqual(got["Body"].read(), b"abc")
+        # A read cannot ask for SSE-S3.
+        self.tamper("GetObject", lambda h: h.__setitem__("x-amz-server-side-encryption", "AES256"))
+        self.assertS3Error("InvalidArgument", 400, self.s3.get_object, Bucket="vault", Key="a",
+                           message="x-amz-server-side-encryption header is not supported for this "
+                                   "operation.")
         # Under the classic rules an object written without SSE has none.
         put = self.s3.put_object(Bucket="vault", Key="plain", Body=b"abc")
         self.assertNotIn("ServerSideEncryption", put)
@@ -449,6 +454,22 @@ class SseCTest(EncryptionTestCase):
         self.assertEqual(got["Body"].read(), large[70000:70101])
         self.assertS3Error("AccessDenied", 403, self.s3.get_object, Bucket="vault", Key="large",
                            **sse_c(OTHER_KEY))
+        # A crash (SIGKILL) right after an overwrite and a multipart upload: each object is
+        # the old or the new one whole, readable with its own key, never a mix.
+        replaced = os.urandom(150 * 1024)
+        self.s3.put_object(Bucket="vault", Key="large", Body=replaced, **sse_c(OTHER_KEY))
+        created = self.s3.create_multipart_upload(Bucket="vault", Key="mp", **sse_c())
+        p1 = self.s3.upload_part(Bucket="vault", Key="mp", UploadId=created["UploadId"],
+                                 PartNumber=1, Body=small, **sse_c())
+        self.s3.complete_multipart_upload(
+            Bucket="vault", Key="mp", UploadId=created["UploadId"],
+            MultipartUpload={"Parts": [{"PartNumber": 1, "ETag": p1["ETag"]}]})
+        self.server.kill()
+        self.server.start()
+        self.assertEqual(self.s3.get_object(Bucket="vault", Key="large", **sse_c(OTHER_KEY))["Body"].read(),
+                         replaced)
+        self.assertEqual(self.s3.get_object(Bucket="vault", Key="mp", **sse_c())["Body"].read(), small)
+        self.assertEqual(self.s3.list_multipart_uploads(Bucket="vault").get("Uploads", []), [])
 
     def data_files_containing(self, needle):
         """The files under the data dir (LevelDB's and the blobs) that hold `needle`."""
