@@ -738,7 +738,7 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
     r.head_content_length = length;
     return r;
   }
-  if (*customer_key) {
+  if (*customer_key && object->blob_id.empty() && object->parts.empty()) {
     auto plain = ReadDecrypted(api, *object, **customer_key, begin, length);
     if (!plain) {
       if (superseded && api.store().Superseded(route.bucket, *object)) {
@@ -770,6 +770,13 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
   api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
   r.file = std::make_unique<protocol::FileBody>();
   for (const auto& seg : *segments) r.file->Add(seg.fd, seg.offset, seg.length);
+  if (*customer_key) {
+    // SSE-C: decrypted block by block as the files are sent.
+    auto decrypt = std::make_shared<ObjectDecryptor>(*object, (*customer_key)->key);
+    r.file->transform = [decrypt, begin](std::uint64_t offset, char* data, std::size_t size) {
+      decrypt->Apply(begin + offset, data, size);
+    };
+  }
   return r;
 }
 

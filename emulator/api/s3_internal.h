@@ -160,7 +160,8 @@ class ObjectDecryptor {
   std::string key_;
   std::vector<Piece> pieces_;
 };
-// [begin, begin + length) of an SSE-C object, decrypted.
+// [begin, begin + length) of an SSE-C object, decrypted, in memory (GET sends
+// bodies kept in blob files through FileBody::transform instead).
 Result<std::string> ReadDecrypted(S3Api& api, const s3::ObjectRecord& object,
                                   const s3::CustomerKey& key, std::uint64_t begin,
                                   std::uint64_t length);

@@ -376,6 +376,12 @@ class SseCTest(EncryptionTestCase):
             got = self.s3.get_object(Bucket="vault", Key=key, Range="bytes=-33", **sse_c())
             self.assertEqual(got["Body"].read(), body[-33:])
             self.assertEqual(self.s3.get_object(Bucket="vault", Key=key, **sse_c())["Body"].read(), body)
+        # Sent from the blob file in 256 KiB blocks, each decrypted on the way out.
+        huge = os.urandom(3 * MiB + 11)
+        self.s3.put_object(Bucket="vault", Key="huge", Body=huge, **sse_c())
+        self.assertEqual(self.s3.get_object(Bucket="vault", Key="huge", **sse_c())["Body"].read(), huge)
+        got = self.s3.get_object(Bucket="vault", Key="huge", Range="bytes=100001-2900000", **sse_c())
+        self.assertEqual(got["Body"].read(), huge[100001:2900001])
 
     def test_multipart_upload_needs_the_key_on_every_part(self):
         part1, part2 = os.urandom(5 * MiB + 3), os.urandom(1000)
