@@ -241,6 +241,16 @@ class PutObjectExchange final : public Exchange {
         body_(api.store().storage(), part_ ? 0 : storage::kDefaultInlineThreshold),
         md5_(crypto::Digest::Kind::kMd5) {}
 
+  // SSE-C: the body is stored encrypted with `key` from `iv` on (the
+  // object's ETag is then the MD5 of what is stored). `response_meta`: the
+  // upload whose encryption an UploadPart's response reports.
+  void EncryptWith(const s3::CustomerKey& key, std::string iv) {
+    cipher_.emplace(key.key, iv);
+    stored_md5_.emplace(crypto::Digest::Kind::kMd5);
+    iv_ = std::move(iv);
+  }
+  void set_response_meta(s3::ObjectMetadata meta) { response_meta_ = std::move(meta); }
+
   // Reads the integrity headers; an error here is answered before the body.
   Status Prepare() {
     using auth::PayloadMode;
@@ -351,13 +361,13 @@ class PutObjectExchange final : public Exchange {
     }
     if (part_) return FinishPart();
     auto stored = api_.store().PutObject(CallerOf(request_, auth_), route_.bucket, route_.key,
-                                         std::move(meta_), std::move(body_),
-                                         crypto::Hex(md5_raw_.data(), md5_raw_.size()),
+                                         std::move(meta_), std::move(body_), StoredEtag(),
                                          std::move(tags_), acl_);
     if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
     Response r = Empty(200);
     r.SetHeader("ETag", protocol::QuotedEtag(stored->etag));
     AddExpirationHeader(api_, r, route_.bucket, *stored);
+    AddEncryptionHeaders(r, stored->meta);
     if (!stored->meta.checksum_algorithm.empty()) {
       auto alg = auth::ParseChecksumAlgorithm(stored->meta.checksum_algorithm);
       if (alg) r.SetHeader(std::string(auth::ChecksumHeaderName(*alg)), stored->meta.checksum_value);
@@ -369,18 +379,27 @@ class PutObjectExchange final : public Exchange {
   Response FinishPart() {
     s3::PartRecord part;
     part.part_number = part_->part_number;
-    part.etag = crypto::Hex(md5_raw_.data(), md5_raw_.size());
+    part.etag = StoredEtag();
     part.checksum_value = meta_.checksum_value;
+    part.sse_customer_iv = iv_;
     auto stored = api_.store().PutPart(CallerOf(request_, auth_), route_.bucket, route_.key,
                                        part_->upload_id, std::move(part), std::move(body_));
     if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
     Response r = Empty(200);
     r.SetHeader("ETag", protocol::QuotedEtag(stored->etag));
+    AddEncryptionHeaders(r, response_meta_);
     if (!meta_.checksum_algorithm.empty() && !stored->checksum_value.empty()) {
       auto alg = auth::ParseChecksumAlgorithm(meta_.checksum_algorithm);
       if (alg) r.SetHeader(std::string(auth::ChecksumHeaderName(*alg)), stored->checksum_value);
     }
     return r;
+  }
+
+  // The ETag of what was stored: the body's MD5, or for SSE-C the MD5 of
+  // the ciphertext (S3's ETag of an SSE-C object is not the MD5 of its data).
+  std::string StoredEtag() {
+    std::string raw = stored_md5_ ? stored_md5_->Finish() : md5_raw_;
+    return crypto::Hex(raw.data(), raw.size());
   }
 
   s3::AclSpec acl_;
@@ -399,6 +418,13 @@ class PutObjectExchange final : public Exchange {
     if (checksum_) checksum_->Update(payload);
     if (body_.size() + payload.size() > api_.options().max_put_size) {
       error_ = TooLarge(body_.size() + payload.size());
+      return;
+    }
+    if (cipher_) {
+      std::string encrypted(payload);
+      cipher_->Apply(encrypted);
+      stored_md5_->Update(encrypted);
+      if (Status st = body_.Append(encrypted); !st) error_ = st.error();
       return;
     }
     if (Status st = body_.Append(payload); !st) error_ = st.error();
@@ -460,6 +486,10 @@ class PutObjectExchange final : public Exchange {
   std::optional<auth::AwsChunkedDecoder> decoder_;
   std::optional<std::uint64_t> decoded_length_;
   std::optional<Error> error_;
+  std::optional<s3::CtrCipher> cipher_;
+  std::optional<crypto::Digest> stored_md5_;
+  std::string iv_;
+  s3::ObjectMetadata response_meta_;
 };
 
 // Adds an object's stored headers to a GET or HEAD response.
@@ -489,6 +519,7 @@ void AddObjectHeaders(Response& r, const s3::ObjectRecord& o, const Request& req
     }
   }
   if (!o.tags.empty()) r.SetHeader("x-amz-tagging-count", std::to_string(o.tags.size()));
+  AddEncryptionHeaders(r, m);
 }
 
 // x-amz-expiration: when the bucket's lifecycle rules expire the object,
@@ -659,6 +690,8 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
                        const router::S3Route& route, bool head, bool* superseded) {
   auto object = api.store().GetObject(CallerOf(request, auth), route.bucket, route.key);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
+  auto customer_key = ReadKeyFor(request, object->meta, /*copy_source=*/false);
+  if (!customer_key) return S3Api::ErrorResponse(customer_key.error(), request);
   if (auto failed = CheckConditions(request, *object, kObjectConditions)) {
     if (failed->code == ErrorCode::kNotModified) {
       // "304 Not Modified" carries the validators and no body.
@@ -724,6 +757,19 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
     r.head_content_length = length;
     return r;
   }
+  if (*customer_key && object->blob_id.empty() && object->parts.empty()) {
+    auto plain = ReadDecrypted(api, *object, **customer_key, begin, length);
+    if (!plain) {
+      if (superseded && api.store().Superseded(route.bucket, *object)) {
+        *superseded = true;
+        return r;
+      }
+      return S3Api::ErrorResponse(plain.error(), request);
+    }
+    api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
+    r.body = std::move(*plain);
+    return r;
+  }
   if (object->blob_id.empty() && object->parts.empty()) {
     api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
     if (begin == 0 && length == object->inline_body.size()) r.body = std::move(object->inline_body);
@@ -743,6 +789,13 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
   api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
   r.file = std::make_unique<protocol::FileBody>();
   for (const auto& seg : *segments) r.file->Add(seg.fd, seg.offset, seg.length);
+  if (*customer_key) {
+    // SSE-C: decrypted block by block as the files are sent.
+    auto decrypt = std::make_shared<ObjectDecryptor>(*object, (*customer_key)->key);
+    r.file->transform = [decrypt, begin](std::uint64_t offset, char* data, std::size_t size) {
+      decrypt->Apply(begin + offset, data, size);
+    };
+  }
   return r;
 }
 
@@ -922,6 +975,8 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
   if (!src) return S3Api::ErrorResponse(src.error(), request);
   auto source = LoadCopySource(api, request, auth, *src);
   if (!source) return S3Api::ErrorResponse(source.error(), request);
+  auto source_key = ReadKeyFor(request, source->meta, /*copy_source=*/true);
+  if (!source_key) return S3Api::ErrorResponse(source_key.error(), request);
   auto directive = [&](std::string_view name) -> Result<bool> {  // true: REPLACE
     const std::string* v = request.Header(name);
     if (!v || *v == "COPY") return false;
@@ -971,8 +1026,16 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
     if (!t) return S3Api::ErrorResponse(t.error(), request);
     tags = std::move(*t);
   }
+  // The copy is encrypted as its headers or its bucket say, not as the source.
+  auto dest_bucket =
+      api.store().GetBucket(CallerOf(request, auth), route.bucket, s3::action::kPutObject, route.key);
+  if (!dest_bucket) return S3Api::ErrorResponse(dest_bucket.error(), request);
+  auto dest_key = ApplyWriteEncryption(api, request, *dest_bucket, meta);
+  if (!dest_key) return S3Api::ErrorResponse(dest_key.error(), request);
+  const bool changes_encryption =
+      request.Header("x-amz-server-side-encryption") || *dest_key || *source_key;
   if (src->bucket == route.bucket && src->key == route.key && !*replace_meta &&
-      !request.Header("x-amz-storage-class") && !*replace_tags &&
+      !request.Header("x-amz-storage-class") && !*replace_tags && !changes_encryption &&
       !request.Header("x-amz-website-redirect-location"))
     return S3Api::ErrorResponse(
         MakeError(ErrorCode::kInvalidRequest,
@@ -983,8 +1046,21 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
   // "The copy gets the default ACL (private) unless x-amz-acl says otherwise."
   auto acl = AclSpecFromHeaders(api, request);
   if (!acl) return S3Api::ErrorResponse(acl.error(), request);
+  s3::BodyTransform transform;
+  if (*source_key || *dest_key) {
+    // Decrypts the source, encrypts the copy, as the bytes stream through.
+    auto decrypt = *source_key ? std::make_shared<ObjectDecryptor>(*source, (*source_key)->key)
+                               : nullptr;
+    auto encrypt = *dest_key ? std::make_shared<s3::CtrCipher>((*dest_key)->key,
+                                                               meta.sse_customer_iv)
+                             : nullptr;
+    transform = [decrypt, encrypt](std::uint64_t offset, char* data, std::size_t size) {
+      if (decrypt) decrypt->Apply(offset, data, size);
+      if (encrypt) encrypt->Apply(data, size);
+    };
+  }
   auto copied = api.store().CopyObject(CallerOf(request, auth), *source, route.bucket, route.key,
-                                       std::move(meta), std::move(tags), *acl);
+                                       std::move(meta), std::move(tags), *acl, transform);
   if (!copied) {
     // The source was replaced while it was being read (GetObjectOnce).
     if (superseded && copied.error().code == ErrorCode::kInternalError &&
@@ -994,9 +1070,17 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
     }
     return S3Api::ErrorResponse(copied.error(), request);
   }
-  return Xml(200, protocol::CopyResultXml("CopyObjectResult", copied->etag,
-                                          copied->last_modified, copied->meta.checksum_algorithm,
-                                          copied->meta.checksum_value));
+  Response r = Xml(200, protocol::CopyResultXml("CopyObjectResult", copied->etag,
+                                                copied->last_modified,
+                                                copied->meta.checksum_algorithm,
+                                                copied->meta.checksum_value));
+  AddEncryptionHeaders(r, copied->meta);
+  if (*source_key) {
+    r.SetHeader("x-amz-copy-source-server-side-encryption-customer-algorithm", "AES256");
+    r.SetHeader("x-amz-copy-source-server-side-encryption-customer-key-MD5",
+                (*source_key)->key_md5);
+  }
+  return r;
 }
 
 Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
@@ -1020,13 +1104,16 @@ Response UploadPartCopyOnce(S3Api& api, const Request& request, const auth::Auth
   auto part_number = PartNumberOf(request);
   if (!part_number) return S3Api::ErrorResponse(part_number.error(), request);
   std::string upload_id = QueryValue(request, "uploadId");
-  if (auto upload = api.store().GetUpload(CallerOf(request, auth), route.bucket, route.key, upload_id);
-      !upload)
-    return S3Api::ErrorResponse(upload.error(), request);
+  auto upload = api.store().GetUpload(CallerOf(request, auth), route.bucket, route.key, upload_id);
+  if (!upload) return S3Api::ErrorResponse(upload.error(), request);
   auto src = ParseCopySource(request);
   if (!src) return S3Api::ErrorResponse(src.error(), request);
   auto source = LoadCopySource(api, request, auth, *src);
   if (!source) return S3Api::ErrorResponse(source.error(), request);
+  auto source_key = ReadKeyFor(request, source->meta, /*copy_source=*/true);
+  if (!source_key) return S3Api::ErrorResponse(source_key.error(), request);
+  auto part_key = PartKeyFor(request, upload->meta);
+  if (!part_key) return S3Api::ErrorResponse(part_key.error(), request);
   s3::ByteRange range{0, source->size};
   if (const std::string* h = request.Header("x-amz-copy-source-range")) {
     std::string_view v = *h;
@@ -1057,8 +1144,21 @@ Response UploadPartCopyOnce(S3Api& api, const Request& request, const auth::Auth
     e.details.emplace_back("MaxSizeAllowed", std::to_string(s3::kMaxPartSize));
     return S3Api::ErrorResponse(e, request);
   }
+  s3::BodyTransform transform;
+  std::string part_iv;
+  if (*source_key || *part_key) {
+    if (*part_key) part_iv = s3::NewIv();
+    auto decrypt = *source_key ? std::make_shared<ObjectDecryptor>(*source, (*source_key)->key)
+                               : nullptr;
+    auto encrypt = *part_key ? std::make_shared<s3::CtrCipher>((*part_key)->key, part_iv)
+                             : nullptr;
+    transform = [decrypt, encrypt](std::uint64_t offset, char* data, std::size_t size) {
+      if (decrypt) decrypt->Apply(offset, data, size);
+      if (encrypt) encrypt->Apply(data, size);
+    };
+  }
   auto part = api.store().CopyPart(CallerOf(request, auth), *source, range, route.bucket, route.key,
-                                   upload_id, *part_number);
+                                   upload_id, *part_number, transform, part_iv);
   if (!part) {
     // The source was replaced while it was being read (GetObjectOnce).
     if (superseded && part.error().code == ErrorCode::kInternalError &&
@@ -1068,8 +1168,10 @@ Response UploadPartCopyOnce(S3Api& api, const Request& request, const auth::Auth
     }
     return S3Api::ErrorResponse(part.error(), request);
   }
-  return Xml(200, protocol::CopyResultXml("CopyPartResult", part->etag, part->last_modified, "",
-                                          ""));
+  Response r = Xml(200, protocol::CopyResultXml("CopyPartResult", part->etag,
+                                                part->last_modified, "", ""));
+  AddEncryptionHeaders(r, upload->meta);
+  return r;
 }
 
 Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResult& auth,
@@ -1264,12 +1366,15 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       if (!tags) return fail(tags.error());
       // Refused before the body is read, as S3 does (with Expect: 100-continue
       // the client sends nothing); checked again when the object is stored.
-      if (auto b = store_.GetBucket(CallerOf(request, auth), route.bucket, s3::action::kPutObject,
-                                    route.key);
-          !b)
-        return fail(b.error());
+      auto b = store_.GetBucket(CallerOf(request, auth), route.bucket, s3::action::kPutObject,
+                                route.key);
+      if (!b) return fail(b.error());
+      auto customer_key = ApplyWriteEncryption(*this, request, *b, *meta);
+      if (!customer_key) return fail(customer_key.error());
+      std::string iv = meta->sse_customer_iv;
       auto put = std::make_unique<PutObjectExchange>(*this, request, std::move(auth), route,
                                                      std::move(*meta), std::move(*tags));
+      if (*customer_key) put->EncryptWith(**customer_key, std::move(iv));
       if (Status st = put->Prepare(); !st) return fail(st.error());
       exchange = std::move(put);
       break;
@@ -1282,9 +1387,14 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       auto upload = store_.GetUpload(CallerOf(request, auth), route.bucket, route.key, upload_id,
                                      s3::action::kPutObject);
       if (!upload) return fail(upload.error());
+      auto customer_key = PartKeyFor(request, upload->meta);
+      if (!customer_key) return fail(customer_key.error());
       auto put = std::make_unique<PutObjectExchange>(
           *this, request, std::move(auth), route, s3::ObjectMetadata{}, s3::TagSet{},
           PartTarget{upload_id, *part_number});
+      // Each part is encrypted with an IV of its own.
+      if (*customer_key) put->EncryptWith(**customer_key, s3::NewIv());
+      put->set_response_meta(upload->meta);
       if (Status st = put->Prepare(); !st) return fail(st.error());
       exchange = std::move(put);
       break;
@@ -1398,6 +1508,15 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       break;
     case S3Op::kDeleteBucketLifecycle:
       exchange = Fixed(internal::DeleteBucketLifecycle(*this, request, auth, route));
+      break;
+    case S3Op::kGetBucketEncryption:
+      exchange = Fixed(internal::GetBucketEncryption(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketEncryption:
+      exchange = internal::PutBucketEncryption(*this, request, auth, route);
+      break;
+    case S3Op::kDeleteBucketEncryption:
+      exchange = Fixed(internal::DeleteBucketEncryption(*this, request, auth, route));
       break;
     case S3Op::kPreflight:  // answered above, before authentication
       return Fixed(internal::Preflight(*this, request, route));

@@ -149,6 +149,63 @@ protocol::Response GetBucketLifecycle(S3Api& api, const protocol::Request& reque
 protocol::Response DeleteBucketLifecycle(S3Api& api, const protocol::Request& request,
                                          const auth::AuthResult& auth,
                                          const router::S3Route& route);
+// Server-side encryption (s3_encryption_api.cc).
+// The customer key (SSE-C) sent in the x-amz-server-side-encryption-customer-*
+// headers (or, with `copy_source`, the x-amz-copy-source-...-customer-* ones);
+// nullopt when none of them is sent. InvalidArgument for a missing or wrong
+// algorithm, a missing or invalid key, a missing or wrong key MD5.
+Result<std::optional<s3::CustomerKey>> CustomerKeyFromHeaders(const protocol::Request& request,
+                                                              bool copy_source);
+// Sets the encryption fields of a new object's (or upload's) `meta` from the
+// request's headers, else from `bucket`'s default encryption, else from the
+// rules' default; returns the customer key for SSE-C (meta then holds its
+// check, salt and a fresh IV for a single body). InvalidArgument as S3 words it.
+Result<std::optional<s3::CustomerKey>> ApplyWriteEncryption(S3Api& api,
+                                                            const protocol::Request& request,
+                                                            const s3::BucketRecord& bucket,
+                                                            s3::ObjectMetadata& meta);
+// The key a read (GET, HEAD; a copy's source with `copy_source`) of an object
+// with `meta` sends, checked: InvalidRequest when an SSE-C object is read
+// without one (or another object with one), AccessDenied for a wrong key.
+Result<std::optional<s3::CustomerKey>> ReadKeyFor(const protocol::Request& request,
+                                                  const s3::ObjectMetadata& meta,
+                                                  bool copy_source);
+// The key an UploadPart (or UploadPartCopy) into an upload with `upload_meta`
+// sends, checked: every part of an SSE-C upload carries the upload's key.
+Result<std::optional<s3::CustomerKey>> PartKeyFor(const protocol::Request& request,
+                                                  const s3::ObjectMetadata& upload_meta);
+// x-amz-server-side-encryption* response headers for an object with `meta`
+// (the customer-algorithm and key-MD5 ones only `with_customer`).
+void AddEncryptionHeaders(protocol::Response& r, const s3::ObjectMetadata& meta,
+                          bool with_customer = true);
+// Decrypts bytes of an SSE-C object in place, given where they lie in it.
+class ObjectDecryptor {
+ public:
+  ObjectDecryptor(const s3::ObjectRecord& object, std::string key);
+  void Apply(std::uint64_t offset, char* data, std::size_t size) const;
+
+ private:
+  struct Piece {
+    std::uint64_t begin;
+    std::uint64_t size;
+    std::string iv;
+  };
+  std::string key_;
+  std::vector<Piece> pieces_;
+};
+// [begin, begin + length) of an SSE-C object, decrypted, in memory (GET sends
+// bodies kept in blob files through FileBody::transform instead).
+Result<std::string> ReadDecrypted(S3Api& api, const s3::ObjectRecord& object,
+                                  const s3::CustomerKey& key, std::uint64_t begin,
+                                  std::uint64_t length);
+std::unique_ptr<Exchange> PutBucketEncryption(S3Api& api, const protocol::Request& request,
+                                              const auth::AuthResult& auth,
+                                              const router::S3Route& route);
+protocol::Response GetBucketEncryption(S3Api& api, const protocol::Request& request,
+                                       const auth::AuthResult& auth, const router::S3Route& route);
+protocol::Response DeleteBucketEncryption(S3Api& api, const protocol::Request& request,
+                                          const auth::AuthResult& auth,
+                                          const router::S3Route& route);
 
 }  // namespace awslab::api::internal
 

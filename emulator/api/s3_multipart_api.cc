@@ -52,11 +52,20 @@ Response CreateMultipartUpload(S3Api& api, const Request& request, const auth::A
         request);
   auto acl = AclSpecFromHeaders(api, request);
   if (!acl) return S3Api::ErrorResponse(acl.error(), request);
+  {
+    auto b = api.store().GetBucket(CallerOf(request, auth), route.bucket, s3::action::kPutObject,
+                                   route.key);
+    if (!b) return S3Api::ErrorResponse(b.error(), request);
+    auto key = ApplyWriteEncryption(api, request, *b, *meta);
+    if (!key) return S3Api::ErrorResponse(key.error(), request);
+    meta->sse_customer_iv.clear();  // each part has its own
+  }
   auto upload = api.store().CreateMultipartUpload(CallerOf(request, auth), route.bucket, route.key,
                                                   std::move(*meta), std::move(*tags), *acl);
   if (!upload) return S3Api::ErrorResponse(upload.error(), request);
   Response r = Xml(200, protocol::InitiateMultipartUploadXml(route.bucket, route.key,
                                                              upload->upload_id));
+  AddEncryptionHeaders(r, upload->meta);
   if (!upload->meta.checksum_algorithm.empty()) {
     r.SetHeader("x-amz-checksum-algorithm", upload->meta.checksum_algorithm);
     r.SetHeader("x-amz-checksum-type", "COMPOSITE");
@@ -87,6 +96,7 @@ std::unique_ptr<Exchange> CompleteMultipartUpload(S3Api& api, const Request& req
         Response r = Xml(200, protocol::CompleteMultipartUploadXml(
                                   location, route.bucket, route.key, object->etag,
                                   object->meta.checksum_algorithm, object->meta.checksum_value));
+        AddEncryptionHeaders(r, object->meta, /*with_customer=*/false);
         return r;
       });
 }

@@ -165,6 +165,9 @@ constexpr Row kTable[] = {
       "The specified bucket does not have a website configuration"}},
     {ErrorCode::kNoSuchLifecycleConfiguration,
      {"NoSuchLifecycleConfiguration", 404, "The lifecycle configuration does not exist"}},
+    {ErrorCode::kServerSideEncryptionConfigurationNotFoundError,
+     {"ServerSideEncryptionConfigurationNotFoundError", 404,
+      "The server side encryption configuration was not found"}},
     // EC2: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
     {ErrorCode::kAuthFailure, {"AuthFailure", 401, "AWS was not able to validate the provided access credentials"}},
     {ErrorCode::kUnauthorizedOperation, {"UnauthorizedOperation", 403, "You are not authorized to perform this operation."}},

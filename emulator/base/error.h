@@ -91,6 +91,8 @@ enum class ErrorCode {
   // Website hosting and lifecycle (issue 12).
   kNoSuchWebsiteConfiguration,
   kNoSuchLifecycleConfiguration,
+  // Server-side encryption (issue 12).
+  kServerSideEncryptionConfigurationNotFoundError,
   // EC2 (Query API): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
   kAuthFailure,
   kUnauthorizedOperation,

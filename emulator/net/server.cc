@@ -348,6 +348,7 @@ asio::awaitable<bool> Server::Impl::WriteResponse(Stream& stream, protocol::Resp
   if (!send_body) co_return true;
   protocol::FileBody& file = *response.file;
   io_buffer.resize(std::min<std::uint64_t>(kMaxIoBuffer, std::max<std::uint64_t>(file.size, 1)));
+  std::uint64_t body_offset = 0;
   for (const auto& segment : file.segments) {
     std::uint64_t offset = segment.offset, left = segment.size;
     while (left > 0) {
@@ -360,6 +361,8 @@ asio::awaitable<bool> Server::Impl::WriteResponse(Stream& stream, protocol::Resp
         LogLine("read blob: " + std::string(got < 0 ? std::strerror(errno) : "short file"));
         co_return false;
       }
+      if (file.transform) file.transform(body_offset, io_buffer.data(), static_cast<std::size_t>(got));
+      body_offset += static_cast<std::uint64_t>(got);
       Tcp(stream).expires_after(options.io_timeout);
       auto [wec, wn] =
           co_await asio::async_write(stream, asio::buffer(io_buffer.data(), got), kTok);

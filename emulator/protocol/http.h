@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +65,10 @@ struct FileBody {
   }
   std::vector<Segment> segments;
   std::uint64_t size = 0;  // the sum of the segments' sizes
+  // Applied to each block as it is read, before it is sent (an SSE-C object
+  // is decrypted there); `offset` is where the block lies in this body.
+  // Empty: the blocks are sent as read.
+  std::function<void(std::uint64_t offset, char* data, std::size_t size)> transform;
 };
 
 struct Response {

@@ -22,9 +22,9 @@ struct Row {
 // PutObject). https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
 // Rows below come first: a sub-resource in this list is NotImplemented only
 // when no row handles the request.
-constexpr std::array<std::string_view, 19> kUnimplementedSubresources = {
+constexpr std::array<std::string_view, 18> kUnimplementedSubresources = {
     "accelerate", "analytics",    "attributes",  
-    "encryption", "intelligent-tiering", "inventory", "legal-hold",
+    "intelligent-tiering", "inventory", "legal-hold",
     "logging",    "metrics",      "notification", "object-lock",
     "replication", "requestPayment", "restore", "retention", "select",
     "torrent",    "versioning", "versions"};
@@ -32,7 +32,7 @@ constexpr std::array<std::string_view, 19> kUnimplementedSubresources = {
 // Sub-resources that select an operation of their own: a request naming one
 // never falls through to a plain row (DELETE ?acl is not DeleteBucket).
 constexpr std::string_view kSelectingSubresources[] = {
-    "acl", "cors", "delete", "location", "ownershipControls", "policy", "policyStatus",
+    "acl", "cors", "delete", "encryption", "location", "ownershipControls", "policy", "policyStatus",
     "publicAccessBlock", "tagging", "uploadId", "uploads",
     "website", "lifecycle"};
 
@@ -61,6 +61,9 @@ constexpr Row kRows[] = {
     {"GET", Level::kBucket, "lifecycle", S3Op::kGetBucketLifecycleConfiguration},
     {"PUT", Level::kBucket, "lifecycle", S3Op::kPutBucketLifecycleConfiguration},
     {"DELETE", Level::kBucket, "lifecycle", S3Op::kDeleteBucketLifecycle},
+    {"GET", Level::kBucket, "encryption", S3Op::kGetBucketEncryption},
+    {"PUT", Level::kBucket, "encryption", S3Op::kPutBucketEncryption},
+    {"DELETE", Level::kBucket, "encryption", S3Op::kDeleteBucketEncryption},
     {"OPTIONS", Level::kBucket, "", S3Op::kPreflight},
     {"OPTIONS", Level::kObject, "", S3Op::kPreflight},
     {"GET", Level::kBucket, "tagging", S3Op::kGetBucketTagging},
@@ -145,6 +148,9 @@ std::string_view S3OpName(S3Op op) {
     case S3Op::kGetBucketLifecycleConfiguration: return "GetBucketLifecycleConfiguration";
     case S3Op::kPutBucketLifecycleConfiguration: return "PutBucketLifecycleConfiguration";
     case S3Op::kDeleteBucketLifecycle: return "DeleteBucketLifecycle";
+    case S3Op::kGetBucketEncryption: return "GetBucketEncryption";
+    case S3Op::kPutBucketEncryption: return "PutBucketEncryption";
+    case S3Op::kDeleteBucketEncryption: return "DeleteBucketEncryption";
     case S3Op::kPreflight: return "PreflightRequest";
     case S3Op::kPostObject: return "PostObject";
     case S3Op::kNotImplemented: return "NotImplemented";

@@ -68,6 +68,9 @@ enum class S3Op {
   kGetBucketLifecycleConfiguration,
   kPutBucketLifecycleConfiguration,
   kDeleteBucketLifecycle,
+  kGetBucketEncryption,
+  kPutBucketEncryption,
+  kDeleteBucketEncryption,
   // OPTIONS on a bucket or object: a CORS preflight.
   kPreflight,
   // POST on a bucket without a sub-resource: a browser form upload.

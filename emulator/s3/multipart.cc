@@ -139,17 +139,19 @@ Result<PartRecord> S3Store::PutPart(const Caller& who, std::string_view bucket,
 Result<PartRecord> S3Store::CopyPart(const Caller& who, const ObjectRecord& source,
                                      ByteRange range, std::string_view bucket,
                                      std::string_view key, std::string_view upload_id,
-                                     int part_number) {
+                                     int part_number, const BodyTransform& transform,
+                                     std::string sse_customer_iv) {
   {
     auto upload = GetUpload(who, bucket, key, upload_id);
     if (!upload) return upload.error();
   }
   std::string md5_hex;
-  auto body = CopyBody(source, range, /*inline_threshold=*/0, md5_hex);
+  auto body = CopyBody(source, range, /*inline_threshold=*/0, md5_hex, transform);
   if (!body) return body.error();
   PartRecord part;
   part.part_number = part_number;
   part.etag = std::move(md5_hex);
+  part.sse_customer_iv = std::move(sse_customer_iv);
   return PutPart(who, bucket, key, upload_id, std::move(part), std::move(*body));
 }
 
@@ -334,7 +336,7 @@ Result<ObjectRecord> S3Store::CompleteUpload(const Caller& who, std::string_view
   std::string md5s;
   for (const PartRecord& p : used) {
     record.size += p.size;
-    record.parts.push_back({p.blob_id, p.size});
+    record.parts.push_back({p.blob_id, p.size, p.sse_customer_iv});
     for (std::size_t i = 0; i + 1 < p.etag.size(); i += 2)
       md5s.push_back(static_cast<char>(std::stoi(p.etag.substr(i, 2), nullptr, 16)));
   }

@@ -23,6 +23,7 @@ enum BucketTag : std::uint32_t {
   kBCors = 6,  // nested: EncodeCors
   kBWebsite = 30,    // nested: EncodeWebsite
   kBLifecycle = 31,  // nested: EncodeLifecycle
+  kBEncryption = 25,  // nested: EncodeBucketEncryption
 };
 enum ObjectTag : std::uint32_t {
   kOSize = 1,
@@ -47,10 +48,20 @@ enum ObjectTag : std::uint32_t {
   kOAclGrant = 20,  // nested: kGrant*
   kOAclEmpty = 21,
   kOWebsiteRedirectLocation = 40,  // also an upload's (metadata fields are shared)
+  // Server-side encryption (metadata fields, so uploads carry them too).
+  kOSse = 30,
+  kOSseKmsKeyArn = 31,
+  kOSseContext = 32,
+  kOSseBucketKey = 33,
+  kOSseCustomerAlgorithm = 34,
+  kOSseCustomerKeyMd5 = 35,
+  kOSseCustomerSalt = 36,
+  kOSseCustomerKeyCheck = 37,
+  kOSseCustomerIv = 38,
 };
 enum GrantTag : std::uint32_t { kGrantType = 1, kGrantAccount = 2, kGrantPermission = 3 };
 enum PairTag : std::uint32_t { kPairKey = 1, kPairValue = 2 };
-enum PartRefTag : std::uint32_t { kPartRefBlob = 1, kPartRefSize = 2 };
+enum PartRefTag : std::uint32_t { kPartRefBlob = 1, kPartRefSize = 2, kPartRefSseCustomerIv = 30 };
 enum UploadTag : std::uint32_t {
   kUBucket = 101,
   kUKey = 102,
@@ -69,6 +80,7 @@ enum PartTag : std::uint32_t {
   kPModifiedNs = 4,
   kPBlobId = 5,
   kPChecksum = 6,
+  kPSseCustomerIv = 30,
 };
 
 std::int64_t ToNs(TimePoint t) {
@@ -118,6 +130,15 @@ void EncodeMeta(RecordWriter& w, const ObjectMetadata& m) {
   PutIf(w, kOChecksumAlgorithm, m.checksum_algorithm);
   PutIf(w, kOChecksumValue, m.checksum_value);
   PutIf(w, kOWebsiteRedirectLocation, m.website_redirect_location);
+  PutIf(w, kOSse, m.sse);
+  PutIf(w, kOSseKmsKeyArn, m.sse_kms_key_arn);
+  PutIf(w, kOSseContext, m.sse_context);
+  if (m.sse_bucket_key) w.PutBool(kOSseBucketKey, true);
+  PutIf(w, kOSseCustomerAlgorithm, m.sse_customer_algorithm);
+  PutIf(w, kOSseCustomerKeyMd5, m.sse_customer_key_md5);
+  PutIf(w, kOSseCustomerSalt, m.sse_customer_salt);
+  PutIf(w, kOSseCustomerKeyCheck, m.sse_customer_key_check);
+  PutIf(w, kOSseCustomerIv, m.sse_customer_iv);
 }
 
 void EncodeAcl(RecordWriter& w, std::uint32_t grant_tag, std::uint32_t empty_tag,
@@ -166,6 +187,15 @@ bool DecodeMetaField(std::uint32_t tag, std::string_view v, ObjectMetadata& m) {
     case kOChecksumAlgorithm: m.checksum_algorithm = v; return true;
     case kOChecksumValue: m.checksum_value = v; return true;
     case kOWebsiteRedirectLocation: m.website_redirect_location = v; return true;
+    case kOSse: m.sse = v; return true;
+    case kOSseKmsKeyArn: m.sse_kms_key_arn = v; return true;
+    case kOSseContext: m.sse_context = v; return true;
+    case kOSseBucketKey: m.sse_bucket_key = RecordReader::AsU64(v) != 0; return true;
+    case kOSseCustomerAlgorithm: m.sse_customer_algorithm = v; return true;
+    case kOSseCustomerKeyMd5: m.sse_customer_key_md5 = v; return true;
+    case kOSseCustomerSalt: m.sse_customer_salt = v; return true;
+    case kOSseCustomerKeyCheck: m.sse_customer_key_check = v; return true;
+    case kOSseCustomerIv: m.sse_customer_iv = v; return true;
     default: return false;
   }
 }
@@ -190,6 +220,7 @@ std::string EncodeBucket(const BucketRecord& b) {
   if (b.cors) w.Put(kBCors, EncodeCors(*b.cors));
   if (b.website) w.Put(kBWebsite, EncodeWebsite(*b.website));
   if (b.lifecycle) w.Put(kBLifecycle, EncodeLifecycle(*b.lifecycle));
+  if (b.encryption) w.Put(kBEncryption, EncodeBucketEncryption(*b.encryption));
   return w.Release();
 }
 
@@ -233,6 +264,9 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
       case kBLifecycle:
         b.lifecycle = DecodeLifecycle(v);
         if (!b.lifecycle) return std::nullopt;
+      case kBEncryption:
+        b.encryption = DecodeBucketEncryption(v);
+        if (!b.encryption) return std::nullopt;
         break;
       default: break;
     }
@@ -253,6 +287,7 @@ std::string EncodeObject(const ObjectRecord& o) {
     RecordWriter n;
     if (!part.blob_id.empty()) n.Put(kPartRefBlob, part.blob_id);
     n.PutU64(kPartRefSize, part.size);
+    if (!part.sse_customer_iv.empty()) n.Put(kPartRefSseCustomerIv, part.sse_customer_iv);
     w.Put(kOPart, n.data());
   }
   EncodeAcl(w, kOAclGrant, kOAclEmpty, o.acl);
@@ -287,6 +322,7 @@ std::optional<ObjectRecord> DecodeObject(std::string_view key, std::string_view 
         while (n.Next(t, x)) {
           if (t == kPartRefBlob) part.blob_id = x;
           else if (t == kPartRefSize) part.size = RecordReader::AsU64(x);
+          else if (t == kPartRefSseCustomerIv) part.sse_customer_iv = x;
         }
         if (!n.ok()) return std::nullopt;
         o.parts.push_back(std::move(part));
@@ -371,6 +407,7 @@ std::string EncodePart(const PartRecord& p) {
   w.PutI64(kPModifiedNs, ToNs(p.last_modified));
   PutIf(w, kPBlobId, p.blob_id);
   PutIf(w, kPChecksum, p.checksum_value);
+  PutIf(w, kPSseCustomerIv, p.sse_customer_iv);
   return w.Release();
 }
 
@@ -387,6 +424,7 @@ std::optional<PartRecord> DecodePart(std::string_view data) {
       case kPModifiedNs: p.last_modified = FromNs(RecordReader::AsI64(v)); break;
       case kPBlobId: p.blob_id = v; break;
       case kPChecksum: p.checksum_value = v; break;
+      case kPSseCustomerIv: p.sse_customer_iv = v; break;
       default: break;
     }
   }

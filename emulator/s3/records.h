@@ -15,6 +15,7 @@
 #include "emulator/s3/cors.h"
 #include "emulator/s3/lifecycle.h"
 #include "emulator/s3/website.h"
+#include "emulator/s3/encryption.h"
 
 namespace awslab::s3 {
 
@@ -64,6 +65,8 @@ struct BucketRecord {
   std::optional<CorsConfiguration> cors = std::nullopt;  // PutBucketCors; absent: no CORS
   std::optional<WebsiteConfiguration> website = std::nullopt;      // PutBucketWebsite
   std::optional<LifecycleConfiguration> lifecycle = std::nullopt;  // PutBucketLifecycleConfiguration
+  // PutBucketEncryption; absent: none (or SSE-S3 under Rules::kCurrent).
+  std::optional<BucketEncryption> encryption = std::nullopt;
 };
 
 // Headers stored with an object and returned on GET and HEAD.
@@ -83,6 +86,19 @@ struct ObjectMetadata {
   // x-amz-website-redirect-location: the website endpoint answers a GET of
   // the object with a 301 to it.
   std::string website_redirect_location;
+  // Server-side encryption (encryption.h). x-amz-server-side-encryption:
+  // "AES256", "aws:kms", "aws:kms:dsse"; empty: none.
+  std::string sse;
+  std::string sse_kms_key_arn;  // with aws:kms*
+  std::string sse_context;      // x-amz-server-side-encryption-context as sent
+  bool sse_bucket_key = false;
+  // SSE-C: "AES256" when the body is encrypted with the customer's key.
+  std::string sse_customer_algorithm;
+  std::string sse_customer_key_md5;    // base64
+  std::string sse_customer_salt;       // random; the key check's salt
+  std::string sse_customer_key_check;  // CustomerKeyCheck(key, salt)
+  // The IV of a single body (not of a multipart object's parts).
+  std::string sse_customer_iv;
 };
 
 struct ObjectRecord {
@@ -101,6 +117,7 @@ struct ObjectRecord {
   struct Part {
     std::string blob_id;  // empty for an empty part
     std::uint64_t size = 0;
+    std::string sse_customer_iv;  // SSE-C: the part's IV
   };
   std::vector<Part> parts;
 
@@ -128,6 +145,7 @@ struct PartRecord {
   TimePoint last_modified;
   std::string blob_id;  // empty for an empty part
   std::string checksum_value;  // base64, of the upload's algorithm; may be empty
+  std::string sse_customer_iv;  // SSE-C: the IV the part's body is encrypted with
 };
 
 std::string EncodeBucket(const BucketRecord& b);

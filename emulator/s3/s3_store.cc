@@ -436,18 +436,26 @@ Result<ListObjectsResult> S3Store::ListObjects(const Caller& who,
 
 Result<storage::StagedBody> S3Store::CopyBody(const ObjectRecord& source, ByteRange range,
                                               std::uint64_t inline_threshold,
-                                              std::string& md5_hex) {
+                                              std::string& md5_hex,
+                                              const BodyTransform& transform) {
   storage::StagedBody body(storage_, inline_threshold);
   crypto::Digest md5(crypto::Digest::Kind::kMd5);
   if (source.blob_id.empty() && source.parts.empty()) {
     std::string_view data(source.inline_body);
     data = data.substr(std::min<std::uint64_t>(range.begin, data.size()), range.length);
+    std::string transformed;
+    if (transform) {
+      transformed = data;
+      transform(range.begin, transformed.data(), transformed.size());
+      data = transformed;
+    }
     md5.Update(data);
     if (auto st = body.Append(data); !st) return st.error();
   } else {
     auto segments = OpenSegments(source, range);
     if (!segments) return segments.error();
     std::vector<char> buffer(1 << 18);
+    std::uint64_t source_offset = range.begin;
     Status status = Ok();
     for (const Segment& seg : *segments) {
       std::uint64_t offset = seg.offset, left = seg.length;
@@ -459,6 +467,8 @@ Result<storage::StagedBody> S3Store::CopyBody(const ObjectRecord& source, ByteRa
           status = MakeError(ErrorCode::kInternalError, "could not read the source object");
           break;
         }
+        if (transform) transform(source_offset, buffer.data(), static_cast<std::size_t>(got));
+        source_offset += static_cast<std::uint64_t>(got);
         std::string_view piece(buffer.data(), static_cast<std::size_t>(got));
         md5.Update(piece);
         status = body.Append(piece);
@@ -489,7 +499,7 @@ Result<std::vector<S3Store::Segment>> S3Store::OpenSegments(const ObjectRecord& 
     out.clear();
   };
   std::vector<ObjectRecord::Part> pieces = object.parts;
-  if (!object.blob_id.empty()) pieces.push_back({object.blob_id, object.size});
+  if (!object.blob_id.empty()) pieces.push_back({object.blob_id, object.size, {}});
   std::uint64_t pos = 0;  // offset of the current piece in the object
   std::uint64_t begin = range.begin, end = range.begin + range.length;
   for (const auto& piece : pieces) {
@@ -511,7 +521,8 @@ Result<std::vector<S3Store::Segment>> S3Store::OpenSegments(const ObjectRecord& 
 
 Result<ObjectRecord> S3Store::CopyObject(const Caller& who, const ObjectRecord& source,
                                          std::string_view bucket, std::string_view key,
-                                         ObjectMetadata meta, TagSet tags, const AclSpec& acl) {
+                                         ObjectMetadata meta, TagSet tags, const AclSpec& acl,
+                                         const BodyTransform& transform) {
   if (key.size() > kMaxKeyBytes) return MakeError(ErrorCode::kKeyTooLongError);
   std::shared_lock buckets(buckets_mu_);
   auto b = GetBucket(who, bucket, action::kPutObject, key);
@@ -520,7 +531,8 @@ Result<ObjectRecord> S3Store::CopyObject(const Caller& who, const ObjectRecord& 
   StoredAcl object_acl;
   if (Status st = ResolveObjectAcl(who, *b, acl, owner, object_acl); !st) return st.error();
   std::string md5_hex;
-  auto body = CopyBody(source, {0, source.size}, storage::kDefaultInlineThreshold, md5_hex);
+  auto body = CopyBody(source, {0, source.size}, storage::kDefaultInlineThreshold, md5_hex,
+                       transform);
   if (!body) return body.error();
   ObjectRecord record;
   record.key = key;

@@ -129,6 +129,11 @@ struct ByteRange {
   std::uint64_t length = 0;
 };
 
+// Applied to a copy's bytes as they are read (SSE-C: decrypts the source,
+// encrypts the copy): `source_offset` is where `data` lies in the source.
+using BodyTransform =
+    std::function<void(std::uint64_t source_offset, char* data, std::size_t size)>;
+
 class S3Store {
  public:
   S3Store(storage::Storage& storage, const Clock& clock) : storage_(storage), clock_(clock) {}
@@ -162,7 +167,8 @@ class S3Store {
   // tags and owner-independent fields. The data is copied.
   Result<ObjectRecord> CopyObject(const Caller& who, const ObjectRecord& source,
                                   std::string_view bucket, std::string_view key,
-                                  ObjectMetadata meta, TagSet tags, const AclSpec& acl = {});
+                                  ObjectMetadata meta, TagSet tags, const AclSpec& acl = {},
+                                  const BodyTransform& transform = {});
   // Replaces an object's tags (an empty set deletes them: `action` is
   // s3:PutObjectTagging or s3:DeleteObjectTagging).
   Status PutObjectTagging(const Caller& who, std::string_view bucket, std::string_view key,
@@ -226,6 +232,12 @@ class S3Store {
   bool AnyLifecycle() const;
   // The x-amz-expiration of an object: when the bucket's rules expire it.
   std::optional<Expiry> ObjectExpiry(std::string_view bucket, const ObjectRecord& object) const;
+  // A bucket's default encryption (s3_store_encryption.cc). Put replaces it
+  // (nullopt deletes it); Get answers nullopt when there is none.
+  Status PutBucketEncryption(const Caller& who, std::string_view bucket,
+                             std::optional<BucketEncryption> encryption);
+  Result<std::optional<BucketEncryption>> GetBucketEncryption(const Caller& who,
+                                                              std::string_view bucket);
 
   // Multipart uploads (multipart.cc).
   Result<UploadRecord> CreateMultipartUpload(const Caller& who, std::string_view bucket,
@@ -239,10 +251,13 @@ class S3Store {
   Result<PartRecord> PutPart(const Caller& who, std::string_view bucket, std::string_view key,
                              std::string_view upload_id, PartRecord part,
                              storage::StagedBody body);
-  // Copies `range` of `source` into a part.
+  // Copies `range` of `source` into a part (`sse_customer_iv`: the IV
+  // `transform` encrypts it with, for an SSE-C upload).
   Result<PartRecord> CopyPart(const Caller& who, const ObjectRecord& source, ByteRange range,
                               std::string_view bucket, std::string_view key,
-                              std::string_view upload_id, int part_number);
+                              std::string_view upload_id, int part_number,
+                              const BodyTransform& transform = {},
+                              std::string sse_customer_iv = {});
   Result<ListPartsResult> ListParts(const Caller& who, std::string_view bucket,
                                     std::string_view key, std::string_view upload_id,
                                     int part_number_marker, int max_parts);
@@ -319,7 +334,8 @@ class S3Store {
                                     std::vector<std::string> dropped);
   // Copies `range` of `source` into a staged body.
   Result<storage::StagedBody> CopyBody(const ObjectRecord& source, ByteRange range,
-                                       std::uint64_t inline_threshold, std::string& md5_hex);
+                                       std::uint64_t inline_threshold, std::string& md5_hex,
+                                       const BodyTransform& transform = {});
   Result<UploadRecord> LoadUpload(std::string_view bucket, std::string_view key,
                                   std::string_view upload_id);
   // Lifecycle expiry of one current object / upload, when it is still the
