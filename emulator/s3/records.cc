@@ -264,6 +264,7 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
       case kBLifecycle:
         b.lifecycle = DecodeLifecycle(v);
         if (!b.lifecycle) return std::nullopt;
+        break;
       case kBEncryption:
         b.encryption = DecodeBucketEncryption(v);
         if (!b.encryption) return std::nullopt;
