@@ -13,6 +13,7 @@
 #include "emulator/base/clock.h"
 #include "emulator/protocol/acl_xml.h"
 #include "emulator/protocol/s3_xml.h"
+#include "emulator/s3/versioning.h"
 #include "emulator/storage/staged_body.h"
 
 namespace awslab::api {
@@ -351,6 +352,7 @@ class PutObjectExchange final : public Exchange {
     if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
     Response r = Empty(200);
     r.SetHeader("ETag", protocol::QuotedEtag(stored->etag));
+    AddVersionHeader(r, *stored);
     if (!stored->meta.checksum_algorithm.empty()) {
       auto alg = auth::ParseChecksumAlgorithm(stored->meta.checksum_algorithm);
       if (alg) r.SetHeader(std::string(auth::ChecksumHeaderName(*alg)), stored->meta.checksum_value);
@@ -639,8 +641,29 @@ Response RetryWhileSuperseded(Once once) {
 // files could be opened, sets *superseded (if given) and the answer is void.
 Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResult& auth,
                        const router::S3Route& route, bool head, bool* superseded) {
-  auto object = api.store().GetObject(CallerOf(request, auth), route.bucket, route.key);
+  auto version_id = VersionIdOf(request);
+  if (!version_id) return S3Api::ErrorResponse(version_id.error(), request);
+  auto object = api.store().GetObjectVersion(
+      CallerOf(request, auth), route.bucket, route.key, *version_id,
+      version_id->empty() ? s3::action::kGetObject : s3::action::kGetObjectVersion);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
+  if (object->delete_marker) {
+    if (version_id->empty()) {
+      // The key's current version is a delete marker: "404 Not Found" with
+      // "x-amz-delete-marker: true" in the response.
+      Error e = MakeError(ErrorCode::kNoSuchKey, {}, route.key);
+      e.details.emplace_back("Key", route.key);
+      return DeleteMarkerError(e, request, *object);
+    }
+    // "If the specified version is a delete marker, the response returns a
+    // 405 Method Not Allowed error and the Last-Modified: timestamp response header."
+    Error e = MakeError(ErrorCode::kMethodNotAllowed);
+    e.details.emplace_back("Method", request.raw.method);
+    e.details.emplace_back("ResourceType", "DeleteMarker");
+    Response r = DeleteMarkerError(e, request, *object);
+    r.SetHeader("Last-Modified", FormatHttpDate(object->last_modified));
+    return r;
+  }
   if (auto failed = CheckConditions(request, *object, kObjectConditions)) {
     if (failed->code == ErrorCode::kNotModified) {
       // "304 Not Modified" carries the validators and no body.
@@ -699,6 +722,7 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
     }
   }
   AddObjectHeaders(r, *object, request);
+  AddVersionHeader(r, *object);
   for (const auto& [param, header] : kResponseOverrides)
     if (const std::string* v = request.Query(param)) ReplaceHeader(r, header, *v);
   if (head) {
@@ -834,11 +858,22 @@ Response DeleteObjects(S3Api& api, const Request& request, const auth::AuthResul
   std::vector<Error> errors;
   errors.reserve(parsed->keys.size());
   std::vector<protocol::DeleteOutcome> outcomes;
-  for (const std::string& key : parsed->keys) {
+  for (std::size_t i = 0; i < parsed->keys.size(); ++i) {
+    const std::string& key = parsed->keys[i];
+    const std::string& version_id = parsed->version_ids[i];
     protocol::DeleteOutcome outcome{key, nullptr};
-    if (Status st = api.store().DeleteObject(caller, route.bucket, key); !st) {
-      errors.push_back(st.error());
+    outcome.version_id = version_id;
+    if (!version_id.empty() && !s3::IsValidVersionId(version_id)) {
+      errors.push_back(MakeError(ErrorCode::kNoSuchVersion));
       outcome.error = &errors.back();
+    } else if (auto deleted = api.store().DeleteObjectVersion(caller, route.bucket, key, version_id);
+               !deleted) {
+      errors.push_back(deleted.error());
+      outcome.error = &errors.back();
+    } else if (deleted->delete_marker) {
+      // A marker added (no VersionId asked) or the marker removed.
+      outcome.delete_marker = true;
+      outcome.delete_marker_version_id = deleted->version_id;
     }
     outcomes.push_back(std::move(outcome));
   }
@@ -850,6 +885,7 @@ Response DeleteObjects(S3Api& api, const Request& request, const auth::AuthResul
 struct CopySource {
   std::string bucket;
   std::string key;
+  std::string version_id;  // empty: the current version
 };
 
 Result<CopySource> ParseCopySource(const Request& request) {
@@ -866,22 +902,30 @@ Result<CopySource> ParseCopySource(const Request& request) {
     v = v.substr(0, q);
     if (query.starts_with("versionId=")) version = query.substr(10);
   }
-  if (!version.empty() && version != "null")
+  if (!version.empty() && !s3::IsValidVersionId(version))
     return MakeError(ErrorCode::kInvalidArgument, "Invalid version id specified");
   if (v.starts_with('/')) v.remove_prefix(1);
   std::string decoded;
   if (!protocol::PercentDecode(v, /*plus_is_space=*/false, decoded)) return invalid();
   std::size_t slash = decoded.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == decoded.size()) return invalid();
-  return CopySource{decoded.substr(0, slash), decoded.substr(slash + 1)};
+  return CopySource{decoded.substr(0, slash), decoded.substr(slash + 1), std::string(version)};
 }
 
 // The source object of a copy, after its conditions (a copy answers 412 for
 // every failed condition, 304 included).
 Result<s3::ObjectRecord> LoadCopySource(S3Api& api, const Request& request,
                                         const auth::AuthResult& auth, const CopySource& source) {
-  auto object = api.store().GetObject(CallerOf(request, auth), source.bucket, source.key);
+  auto object = source.version_id.empty()
+                    ? api.store().GetObject(CallerOf(request, auth), source.bucket, source.key)
+                    : api.store().GetObjectVersion(CallerOf(request, auth), source.bucket,
+                                                   source.key, source.version_id,
+                                                   s3::action::kGetObjectVersion);
   if (!object) return object.error();
+  if (object->delete_marker)
+    return MakeError(ErrorCode::kInvalidRequest,
+                     "The source of a copy request may not specifically refer to a delete "
+                     "marker by version id.");
   if (auto failed = CheckConditions(request, *object, kCopySourceConditions))
     return PreconditionFailed(failed->name);
   return object;
@@ -934,7 +978,8 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
     if (!t) return S3Api::ErrorResponse(t.error(), request);
     tags = std::move(*t);
   }
-  if (src->bucket == route.bucket && src->key == route.key && !*replace_meta &&
+  if (src->bucket == route.bucket && src->key == route.key && src->version_id.empty() &&
+      !*replace_meta &&
       !request.Header("x-amz-storage-class") && !*replace_tags)
     return S3Api::ErrorResponse(
         MakeError(ErrorCode::kInvalidRequest,
@@ -956,9 +1001,14 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
     }
     return S3Api::ErrorResponse(copied.error(), request);
   }
-  return Xml(200, protocol::CopyResultXml("CopyObjectResult", copied->etag,
-                                          copied->last_modified, copied->meta.checksum_algorithm,
-                                          copied->meta.checksum_value));
+  Response r = Xml(200, protocol::CopyResultXml("CopyObjectResult", copied->etag,
+                                                copied->last_modified,
+                                                copied->meta.checksum_algorithm,
+                                                copied->meta.checksum_value));
+  AddVersionHeader(r, *copied);
+  if (!src->version_id.empty() || source->bucket_versioning != s3::VersioningState::kUnset)
+    r.SetHeader("x-amz-copy-source-version-id", source->VersionIdOrNull());
+  return r;
 }
 
 Response CopyObject(S3Api& api, const Request& request, const auth::AuthResult& auth,
@@ -1042,10 +1092,24 @@ Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResu
 
 Response GetObjectTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,
                           const router::S3Route& route) {
-  auto object = api.store().GetObject(CallerOf(request, auth), route.bucket, route.key,
-                                      s3::action::kGetObjectTagging);
+  auto version_id = VersionIdOf(request);
+  if (!version_id) return S3Api::ErrorResponse(version_id.error(), request);
+  auto object = version_id->empty()
+                    ? api.store().GetObject(CallerOf(request, auth), route.bucket, route.key,
+                                            s3::action::kGetObjectTagging)
+                    : api.store().GetObjectVersion(CallerOf(request, auth), route.bucket,
+                                                   route.key, *version_id,
+                                                   s3::action::kGetObjectTagging);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
-  return Xml(200, protocol::TaggingXml(object->tags));
+  if (object->delete_marker) {
+    Error e = MakeError(ErrorCode::kMethodNotAllowed);
+    e.details.emplace_back("Method", "GET");
+    e.details.emplace_back("ResourceType", "DeleteMarker");
+    return DeleteMarkerError(e, request, *object);
+  }
+  Response r = Xml(200, protocol::TaggingXml(object->tags));
+  AddVersionHeader(r, *object);
+  return r;
 }
 
 Response GetBucketTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,
@@ -1104,6 +1168,7 @@ billing::RequestTier S3Api::TierOf(S3Op op, std::string_view method) {
     case S3Op::kListObjectsV2:
     case S3Op::kListMultipartUploads:
     case S3Op::kListParts:
+    case S3Op::kListObjectVersions:
       return billing::RequestTier::kTier1;
     default:
       break;
@@ -1255,24 +1320,34 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
     case S3Op::kGetObjectTagging:
       exchange = Fixed(GetObjectTagging(*this, request, auth, route));
       break;
-    case S3Op::kPutObjectTagging:
+    case S3Op::kPutObjectTagging: {
+      auto version_id = VersionIdOf(request);
+      if (!version_id) return fail(version_id.error());
       exchange = std::make_unique<BufferedExchange>(
-          request, [this, holder, auth, route](const std::string& body) {
+          request, [this, holder, auth, route, version_id = *version_id](const std::string& body) {
             auto tags = protocol::ParseTagging(body, s3::kMaxObjectTags);
             if (!tags) return ErrorResponse(tags.error(), holder->request);
             if (Status st = store_.PutObjectTagging(CallerOf(holder->request, auth), route.bucket, route.key,
-                                                    std::move(*tags));
+                                                    std::move(*tags), s3::action::kPutObjectTagging,
+                                                    version_id);
                 !st)
               return ErrorResponse(st.error(), holder->request);
-            return Empty(200);
+            Response r = Empty(200);
+            if (!version_id.empty()) r.SetHeader("x-amz-version-id", version_id);
+            return r;
           });
       break;
+    }
     case S3Op::kDeleteObjectTagging: {
+      auto version_id = VersionIdOf(request);
+      if (!version_id) return fail(version_id.error());
       if (Status st = store_.PutObjectTagging(CallerOf(request, auth), route.bucket, route.key, {},
-                                              s3::action::kDeleteObjectTagging);
+                                              s3::action::kDeleteObjectTagging, *version_id);
           !st)
         return fail(st.error());
-      exchange = Fixed(Empty(204));
+      Response r = Empty(204);
+      if (!version_id->empty()) r.SetHeader("x-amz-version-id", *version_id);
+      exchange = Fixed(std::move(r));
       break;
     }
     case S3Op::kGetBucketTagging:
@@ -1318,11 +1393,27 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       exchange = Fixed(GetObject(*this, request, auth, route, route.op == S3Op::kHeadObject));
       break;
     case S3Op::kDeleteObject: {
-      if (Status st = store_.DeleteObject(CallerOf(request, auth), route.bucket, route.key); !st)
-        return fail(st.error());
-      exchange = Fixed(Empty(204));
+      auto version_id = VersionIdOf(request);
+      if (!version_id) return fail(version_id.error());
+      auto deleted =
+          store_.DeleteObjectVersion(CallerOf(request, auth), route.bucket, route.key, *version_id);
+      if (!deleted) return fail(deleted.error());
+      Response r = Empty(204);
+      if (deleted->delete_marker) r.SetHeader("x-amz-delete-marker", "true");
+      if (!version_id->empty() || deleted->bucket_versioning != s3::VersioningState::kUnset)
+        r.SetHeader("x-amz-version-id", deleted->version_id);
+      exchange = Fixed(std::move(r));
       break;
     }
+    case S3Op::kGetBucketVersioning:
+      exchange = Fixed(internal::GetBucketVersioning(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketVersioning:
+      exchange = internal::PutBucketVersioning(*this, request, auth, route);
+      break;
+    case S3Op::kListObjectVersions:
+      exchange = Fixed(internal::ListObjectVersions(*this, request, auth, route));
+      break;
     case S3Op::kGetBucketCors:
       exchange = Fixed(internal::GetBucketCors(*this, request, auth, route));
       break;

@@ -116,6 +116,26 @@ ResponseHeaders CorsHeadersFor(S3Api& api, const protocol::Request& request);
 // Adds `headers` to whatever `exchange` answers.
 std::unique_ptr<Exchange> WithHeaders(std::unique_ptr<Exchange> exchange, ResponseHeaders headers);
 
+// Versioning (s3_versioning_api.cc).
+// The versionId query parameter: "" when absent; InvalidArgument ("Invalid
+// version id specified") when it is not one this server gives.
+Result<std::string> VersionIdOf(const protocol::Request& request);
+// x-amz-version-id for a version of a bucket whose versioning was ever set
+// ("null" for the null version).
+void AddVersionHeader(protocol::Response& r, const s3::ObjectRecord& o);
+// `error` with x-amz-delete-marker: true and the marker's x-amz-version-id.
+protocol::Response DeleteMarkerError(const Error& error, const protocol::Request& request,
+                                     const s3::ObjectRecord& marker);
+std::unique_ptr<Exchange> PutBucketVersioning(S3Api& api, const protocol::Request& request,
+                                              const auth::AuthResult& auth,
+                                              const router::S3Route& route);
+protocol::Response GetBucketVersioning(S3Api& api, const protocol::Request& request,
+                                       const auth::AuthResult& auth,
+                                       const router::S3Route& route);
+protocol::Response ListObjectVersions(S3Api& api, const protocol::Request& request,
+                                      const auth::AuthResult& auth,
+                                      const router::S3Route& route);
+
 }  // namespace awslab::api::internal
 
 #endif  // AWSLAB_EMULATOR_API_S3_INTERNAL_H_

@@ -87,6 +87,7 @@ std::unique_ptr<Exchange> CompleteMultipartUpload(S3Api& api, const Request& req
         Response r = Xml(200, protocol::CompleteMultipartUploadXml(
                                   location, route.bucket, route.key, object->etag,
                                   object->meta.checksum_algorithm, object->meta.checksum_value));
+        AddVersionHeader(r, *object);
         return r;
       });
 }

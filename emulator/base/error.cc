@@ -151,6 +151,13 @@ constexpr Row kTable[] = {
      {"AccessForbidden", 403, "CORSResponse: This CORS request is not allowed."}},
     {ErrorCode::kUnexpectedContent,
      {"UnexpectedContent", 400, "This request does not support content"}},
+    // Versioning (docs/s3-versioning.md).
+    {ErrorCode::kNoSuchVersion,
+     {"NoSuchVersion", 404,
+      "The specified version does not exist."}},
+    {ErrorCode::kIllegalVersioningConfigurationException,
+     {"IllegalVersioningConfigurationException", 400,
+      "The Versioning element must be specified"}},
     // EC2: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
     {ErrorCode::kAuthFailure, {"AuthFailure", 401, "AWS was not able to validate the provided access credentials"}},
     {ErrorCode::kUnauthorizedOperation, {"UnauthorizedOperation", 403, "You are not authorized to perform this operation."}},

@@ -84,6 +84,9 @@ enum class ErrorCode {
   kNoSuchCORSConfiguration,
   kAccessForbidden,  // a CORS preflight that no rule allows
   kUnexpectedContent,
+  // Versioning.
+  kNoSuchVersion,
+  kIllegalVersioningConfigurationException,
   // EC2 (Query API): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
   kAuthFailure,
   kUnauthorizedOperation,

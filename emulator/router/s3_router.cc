@@ -22,18 +22,18 @@ struct Row {
 // PutObject). https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
 // Rows below come first: a sub-resource in this list is NotImplemented only
 // when no row handles the request.
-constexpr std::array<std::string_view, 21> kUnimplementedSubresources = {
+constexpr std::array<std::string_view, 19> kUnimplementedSubresources = {
     "accelerate", "analytics",    "attributes",  
     "encryption", "intelligent-tiering", "inventory", "legal-hold",
     "lifecycle",  "logging",    "metrics",      "notification", "object-lock",
     "replication", "requestPayment", "restore", "retention", "select",
-    "torrent",    "versioning", "versions",   "website"};
+    "torrent",    "website"};
 
 // Sub-resources that select an operation of their own: a request naming one
 // never falls through to a plain row (DELETE ?acl is not DeleteBucket).
 constexpr std::string_view kSelectingSubresources[] = {
     "acl", "cors", "delete", "location", "ownershipControls", "policy", "policyStatus",
-    "publicAccessBlock", "tagging", "uploadId", "uploads"};
+    "publicAccessBlock", "tagging", "uploadId", "uploads", "versioning", "versions"};
 
 constexpr Row kRows[] = {
     {"GET", Level::kService, "", S3Op::kListBuckets},
@@ -60,6 +60,9 @@ constexpr Row kRows[] = {
     {"PUT", Level::kBucket, "tagging", S3Op::kPutBucketTagging},
     {"DELETE", Level::kBucket, "tagging", S3Op::kDeleteBucketTagging},
     {"GET", Level::kBucket, "uploads", S3Op::kListMultipartUploads},
+    {"GET", Level::kBucket, "versioning", S3Op::kGetBucketVersioning},
+    {"PUT", Level::kBucket, "versioning", S3Op::kPutBucketVersioning},
+    {"GET", Level::kBucket, "versions", S3Op::kListObjectVersions},
     {"POST", Level::kBucket, "delete", S3Op::kDeleteObjects},
     {"PUT", Level::kBucket, "", S3Op::kCreateBucket},
     {"DELETE", Level::kBucket, "", S3Op::kDeleteBucket},
@@ -131,6 +134,9 @@ std::string_view S3OpName(S3Op op) {
     case S3Op::kGetBucketCors: return "GetBucketCors";
     case S3Op::kPutBucketCors: return "PutBucketCors";
     case S3Op::kDeleteBucketCors: return "DeleteBucketCors";
+    case S3Op::kGetBucketVersioning: return "GetBucketVersioning";
+    case S3Op::kPutBucketVersioning: return "PutBucketVersioning";
+    case S3Op::kListObjectVersions: return "ListObjectVersions";
     case S3Op::kPreflight: return "PreflightRequest";
     case S3Op::kNotImplemented: return "NotImplemented";
     case S3Op::kMethodNotAllowed: return "MethodNotAllowed";

@@ -61,6 +61,10 @@ enum class S3Op {
   kGetBucketCors,
   kPutBucketCors,
   kDeleteBucketCors,
+  // Versioning (issue 12).
+  kGetBucketVersioning,
+  kPutBucketVersioning,
+  kListObjectVersions,
   // OPTIONS on a bucket or object: a CORS preflight.
   kPreflight,
   // A known S3 operation this server does not implement yet: 501 NotImplemented.

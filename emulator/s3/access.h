@@ -126,6 +126,16 @@ inline constexpr Action kListMultipartUploadParts{"s3:ListMultipartUploadParts",
                                                   AclScope::kNone, P::kRead, true};
 inline constexpr Action kAbortMultipartUpload{"s3:AbortMultipartUpload", true, AclScope::kNone,
                                               P::kWrite, true};
+// Versioning (docs/s3-versioning.md).
+inline constexpr Action kGetBucketVersioning{"s3:GetBucketVersioning", false, AclScope::kNone,
+                                             P::kRead};
+inline constexpr Action kPutBucketVersioning{"s3:PutBucketVersioning", false, AclScope::kNone,
+                                             P::kWrite};
+inline constexpr Action kListBucketVersions{"s3:ListBucketVersions", false, AclScope::kBucket,
+                                            P::kRead};
+inline constexpr Action kGetObjectVersion{"s3:GetObjectVersion", true, AclScope::kObject, P::kRead};
+inline constexpr Action kDeleteObjectVersion{"s3:DeleteObjectVersion", true, AclScope::kBucket,
+                                             P::kWrite};
 }  // namespace action
 
 // Condition keys of one request beyond the caller's (lowercase key, value):

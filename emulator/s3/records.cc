@@ -21,6 +21,7 @@ enum BucketTag : std::uint32_t {
   kBPublicAccessBlock = 13,  // bits: 1 BlockPublicAcls, 2 IgnorePublicAcls, 4 BlockPublicPolicy, 8 RestrictPublicBuckets
   kBOwnership = 14,
   kBCors = 6,  // nested: EncodeCors
+  kBVersioning = 15,  // VersioningState
 };
 enum ObjectTag : std::uint32_t {
   kOSize = 1,
@@ -44,6 +45,9 @@ enum ObjectTag : std::uint32_t {
   kOPart = 19,  // nested: kPartRefBlob, kPartRefSize
   kOAclGrant = 20,  // nested: kGrant*
   kOAclEmpty = 21,
+  kOVersionId = 22,
+  kODeleteMarker = 23,
+  kOSeq = 24,
 };
 enum GrantTag : std::uint32_t { kGrantType = 1, kGrantAccount = 2, kGrantPermission = 3 };
 enum PairTag : std::uint32_t { kPairKey = 1, kPairValue = 2 };
@@ -183,6 +187,8 @@ std::string EncodeBucket(const BucketRecord& b) {
   if (b.ownership != ObjectOwnership::kUnset)
     w.PutU64(kBOwnership, static_cast<std::uint64_t>(b.ownership));
   if (b.cors) w.Put(kBCors, EncodeCors(*b.cors));
+  if (b.versioning != VersioningState::kUnset)
+    w.PutU64(kBVersioning, static_cast<std::uint64_t>(b.versioning));
   return w.Release();
 }
 
@@ -219,6 +225,7 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
         b.cors = DecodeCors(v);
         if (!b.cors) return std::nullopt;
         break;
+      case kBVersioning: b.versioning = static_cast<VersioningState>(RecordReader::AsU64(v)); break;
       default: break;
     }
   }
@@ -241,6 +248,9 @@ std::string EncodeObject(const ObjectRecord& o) {
     w.Put(kOPart, n.data());
   }
   EncodeAcl(w, kOAclGrant, kOAclEmpty, o.acl);
+  PutIf(w, kOVersionId, o.version_id);
+  if (o.delete_marker) w.PutBool(kODeleteMarker, true);
+  if (o.seq != 0) w.PutU64(kOSeq, o.seq);
   // The body goes last so that a metadata-only decode can stop early.
   if (!o.blob_id.empty()) w.Put(kOBlobId, o.blob_id);
   else if (o.parts.empty()) w.Put(kOInlineBody, o.inline_body);
@@ -287,6 +297,9 @@ std::optional<ObjectRecord> DecodeObject(std::string_view key, std::string_view 
         if (with_body) o.inline_body = v;
         break;
       case kOBlobId: o.blob_id = v; break;
+      case kOVersionId: o.version_id = v; break;
+      case kODeleteMarker: o.delete_marker = RecordReader::AsU64(v) != 0; break;
+      case kOSeq: o.seq = RecordReader::AsU64(v); break;
       default: DecodeMetaField(tag, v, m); break;
     }
   }

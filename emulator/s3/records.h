@@ -40,6 +40,10 @@ enum class ObjectOwnership : std::uint8_t {
   kBucketOwnerEnforced = 3,
 };
 
+// A bucket's versioning state (PutBucketVersioning); kUnset: never
+// versioned. Once set it is never kUnset again.
+enum class VersioningState : std::uint8_t { kUnset = 0, kEnabled = 1, kSuspended = 2 };
+
 // An ACL as stored: nullopt is the default, `private` (the owner has
 // FULL_CONTROL, nobody else anything), which most resources keep.
 using StoredAcl = std::optional<Grants>;
@@ -60,6 +64,7 @@ struct BucketRecord {
   // `policy` parsed; not stored: S3Store fills it when it loads the record.
   std::shared_ptr<const BucketPolicy> parsed_policy;
   std::optional<CorsConfiguration> cors = std::nullopt;  // PutBucketCors; absent: no CORS
+  VersioningState versioning = VersioningState::kUnset;  // docs/s3-versioning.md
 };
 
 // Headers stored with an object and returned on GET and HEAD.
@@ -96,7 +101,20 @@ struct ObjectRecord {
     std::uint64_t size = 0;
   };
   std::vector<Part> parts;
+  // Versioning (docs/s3-versioning.md). The version id; empty for the null
+  // version (written while the bucket was unversioned or suspended).
+  std::string version_id;
+  bool delete_marker = false;  // a delete marker: no body, no ETag
+  // The version's place among the key's versions: strictly increasing per
+  // key (nanoseconds of the simulation clock, bumped past the previous
+  // version); 0 in records written before versioning existed (SeqOf).
+  std::uint64_t seq = 0;
+  // Not stored: the bucket's versioning state when this record was read or
+  // written, so responses know whether to carry x-amz-version-id.
+  VersioningState bucket_versioning = VersioningState::kUnset;
 
+  // The version id as S3 shows it: "null" for the null version.
+  std::string VersionIdOrNull() const { return version_id.empty() ? "null" : version_id; }
   // Every blob file this record links.
   std::vector<std::string> BlobIds() const;
 };
