@@ -194,6 +194,7 @@ Result<s3::ObjectMetadata> MetadataFromHeaders(const Request& request) {
       if (h.value != "STANDARD") meta.storage_class = h.value;
     }
   }
+  if (Status st = LockFromHeaders(request, meta); !st) return st.error();
   if (user_bytes > s3::kMaxUserMetadataBytes) {
     Error e = MakeError(ErrorCode::kMetadataTooLarge);
     e.details.emplace_back("Size", std::to_string(user_bytes));
@@ -723,6 +724,7 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
   }
   AddObjectHeaders(r, *object, request);
   AddVersionHeader(r, *object);
+  AddObjectLockHeaders(r, *object);
   for (const auto& [param, header] : kResponseOverrides)
     if (const std::string* v = request.Query(param)) ReplaceHeader(r, header, *v);
   if (head) {
@@ -866,7 +868,8 @@ Response DeleteObjects(S3Api& api, const Request& request, const auth::AuthResul
     if (!version_id.empty() && !s3::IsValidVersionId(version_id)) {
       errors.push_back(MakeError(ErrorCode::kNoSuchVersion));
       outcome.error = &errors.back();
-    } else if (auto deleted = api.store().DeleteObjectVersion(caller, route.bucket, key, version_id);
+    } else if (auto deleted = api.store().DeleteObjectVersion(caller, route.bucket, key,
+                                                              version_id, BypassGovernance(request));
                !deleted) {
       errors.push_back(deleted.error());
       outcome.error = &errors.back();
@@ -957,6 +960,12 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
     meta = std::move(*m);
   } else {
     meta = source->meta;
+    // Object Lock settings are the request's (or the bucket's default), never the source's.
+    meta.lock_mode = s3::RetentionMode::kNone;
+    meta.retain_until = {};
+    meta.legal_hold = false;
+    if (Status st = LockFromHeaders(request, meta); !st)
+      return S3Api::ErrorResponse(st.error(), request);
     if (request.Header("x-amz-storage-class")) {
       auto m = MetadataFromHeaders(request);  // validates the class
       if (!m) return S3Api::ErrorResponse(m.error(), request);
@@ -1232,14 +1241,16 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
           return fail(InvalidArgument("Invalid x-amz-object-ownership header",
                                       "x-amz-object-ownership", *o));
       }
+      const std::string* lock = request.Header("x-amz-bucket-object-lock-enabled");
+      const bool object_lock = lock && IEquals(*lock, "true");
       exchange = std::make_unique<BufferedExchange>(
           request, [this, holder, auth, route, endpoint_region, acl = *acl,
-                    ownership](const std::string& body) {
+                    ownership, object_lock](const std::string& body) {
             auto lc = protocol::ParseCreateBucketConfiguration(body);
             if (!lc) return ErrorResponse(lc.error(), holder->request);
             auto created = store_.CreateBucket(
                 CallerOf(holder->request, auth),
-                {route.bucket, *lc, endpoint_region, acl, ownership});
+                {route.bucket, *lc, endpoint_region, acl, ownership, object_lock});
             if (!created) return ErrorResponse(created.error(), holder->request);
             Meter(route.bucket, billing::RequestTier::kTier1, 0);
             Response r = Empty(200);
@@ -1395,8 +1406,8 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
     case S3Op::kDeleteObject: {
       auto version_id = VersionIdOf(request);
       if (!version_id) return fail(version_id.error());
-      auto deleted =
-          store_.DeleteObjectVersion(CallerOf(request, auth), route.bucket, route.key, *version_id);
+      auto deleted = store_.DeleteObjectVersion(CallerOf(request, auth), route.bucket, route.key,
+                                                *version_id, BypassGovernance(request));
       if (!deleted) return fail(deleted.error());
       Response r = Empty(204);
       if (deleted->delete_marker) r.SetHeader("x-amz-delete-marker", "true");
@@ -1413,6 +1424,24 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       break;
     case S3Op::kListObjectVersions:
       exchange = Fixed(internal::ListObjectVersions(*this, request, auth, route));
+      break;
+    case S3Op::kGetObjectLockConfiguration:
+      exchange = Fixed(internal::GetObjectLockConfiguration(*this, request, auth, route));
+      break;
+    case S3Op::kPutObjectLockConfiguration:
+      exchange = internal::PutObjectLockConfiguration(*this, request, auth, route);
+      break;
+    case S3Op::kGetObjectRetention:
+      exchange = Fixed(internal::GetObjectRetention(*this, request, auth, route));
+      break;
+    case S3Op::kPutObjectRetention:
+      exchange = internal::PutObjectRetention(*this, request, auth, route);
+      break;
+    case S3Op::kGetObjectLegalHold:
+      exchange = Fixed(internal::GetObjectLegalHold(*this, request, auth, route));
+      break;
+    case S3Op::kPutObjectLegalHold:
+      exchange = internal::PutObjectLegalHold(*this, request, auth, route);
       break;
     case S3Op::kGetBucketCors:
       exchange = Fixed(internal::GetBucketCors(*this, request, auth, route));

@@ -136,6 +136,33 @@ protocol::Response ListObjectVersions(S3Api& api, const protocol::Request& reque
                                       const auth::AuthResult& auth,
                                       const router::S3Route& route);
 
+// Object Lock (s3_object_lock_api.cc).
+// x-amz-object-lock-mode, -retain-until-date and -legal-hold into `meta`;
+// InvalidArgument as S3 words it.
+Status LockFromHeaders(const protocol::Request& request, s3::ObjectMetadata& meta);
+// The x-amz-object-lock-* headers of a GET or HEAD.
+void AddObjectLockHeaders(protocol::Response& r, const s3::ObjectRecord& o);
+// x-amz-bypass-governance-retention: true.
+bool BypassGovernance(const protocol::Request& request);
+std::unique_ptr<Exchange> PutObjectLockConfiguration(S3Api& api, const protocol::Request& request,
+                                                     const auth::AuthResult& auth,
+                                                     const router::S3Route& route);
+protocol::Response GetObjectLockConfiguration(S3Api& api, const protocol::Request& request,
+                                              const auth::AuthResult& auth,
+                                              const router::S3Route& route);
+std::unique_ptr<Exchange> PutObjectRetention(S3Api& api, const protocol::Request& request,
+                                             const auth::AuthResult& auth,
+                                             const router::S3Route& route);
+protocol::Response GetObjectRetention(S3Api& api, const protocol::Request& request,
+                                      const auth::AuthResult& auth,
+                                      const router::S3Route& route);
+std::unique_ptr<Exchange> PutObjectLegalHold(S3Api& api, const protocol::Request& request,
+                                             const auth::AuthResult& auth,
+                                             const router::S3Route& route);
+protocol::Response GetObjectLegalHold(S3Api& api, const protocol::Request& request,
+                                      const auth::AuthResult& auth,
+                                      const router::S3Route& route);
+
 }  // namespace awslab::api::internal
 
 #endif  // AWSLAB_EMULATOR_API_S3_INTERNAL_H_

@@ -87,6 +87,10 @@ enum class ErrorCode {
   // Versioning.
   kNoSuchVersion,
   kIllegalVersioningConfigurationException,
+  // Object Lock.
+  kObjectLockConfigurationNotFoundError,
+  kNoSuchObjectLockConfiguration,
+  kInvalidBucketState,
   // EC2 (Query API): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
   kAuthFailure,
   kUnauthorizedOperation,

@@ -22,18 +22,19 @@ struct Row {
 // PutObject). https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
 // Rows below come first: a sub-resource in this list is NotImplemented only
 // when no row handles the request.
-constexpr std::array<std::string_view, 19> kUnimplementedSubresources = {
+constexpr std::array<std::string_view, 16> kUnimplementedSubresources = {
     "accelerate", "analytics",    "attributes",  
-    "encryption", "intelligent-tiering", "inventory", "legal-hold",
-    "lifecycle",  "logging",    "metrics",      "notification", "object-lock",
-    "replication", "requestPayment", "restore", "retention", "select",
+    "encryption", "intelligent-tiering", "inventory",
+    "lifecycle",  "logging",    "metrics",      "notification",
+    "replication", "requestPayment", "restore", "select",
     "torrent",    "website"};
 
 // Sub-resources that select an operation of their own: a request naming one
 // never falls through to a plain row (DELETE ?acl is not DeleteBucket).
 constexpr std::string_view kSelectingSubresources[] = {
     "acl", "cors", "delete", "location", "ownershipControls", "policy", "policyStatus",
-    "publicAccessBlock", "tagging", "uploadId", "uploads", "versioning", "versions"};
+    "publicAccessBlock", "tagging", "uploadId", "uploads", "versioning", "versions",
+    "object-lock", "retention", "legal-hold"};
 
 constexpr Row kRows[] = {
     {"GET", Level::kService, "", S3Op::kListBuckets},
@@ -63,6 +64,12 @@ constexpr Row kRows[] = {
     {"GET", Level::kBucket, "versioning", S3Op::kGetBucketVersioning},
     {"PUT", Level::kBucket, "versioning", S3Op::kPutBucketVersioning},
     {"GET", Level::kBucket, "versions", S3Op::kListObjectVersions},
+    {"GET", Level::kBucket, "object-lock", S3Op::kGetObjectLockConfiguration},
+    {"PUT", Level::kBucket, "object-lock", S3Op::kPutObjectLockConfiguration},
+    {"GET", Level::kObject, "retention", S3Op::kGetObjectRetention},
+    {"PUT", Level::kObject, "retention", S3Op::kPutObjectRetention},
+    {"GET", Level::kObject, "legal-hold", S3Op::kGetObjectLegalHold},
+    {"PUT", Level::kObject, "legal-hold", S3Op::kPutObjectLegalHold},
     {"POST", Level::kBucket, "delete", S3Op::kDeleteObjects},
     {"PUT", Level::kBucket, "", S3Op::kCreateBucket},
     {"DELETE", Level::kBucket, "", S3Op::kDeleteBucket},
@@ -137,6 +144,12 @@ std::string_view S3OpName(S3Op op) {
     case S3Op::kGetBucketVersioning: return "GetBucketVersioning";
     case S3Op::kPutBucketVersioning: return "PutBucketVersioning";
     case S3Op::kListObjectVersions: return "ListObjectVersions";
+    case S3Op::kGetObjectLockConfiguration: return "GetObjectLockConfiguration";
+    case S3Op::kPutObjectLockConfiguration: return "PutObjectLockConfiguration";
+    case S3Op::kGetObjectRetention: return "GetObjectRetention";
+    case S3Op::kPutObjectRetention: return "PutObjectRetention";
+    case S3Op::kGetObjectLegalHold: return "GetObjectLegalHold";
+    case S3Op::kPutObjectLegalHold: return "PutObjectLegalHold";
     case S3Op::kPreflight: return "PreflightRequest";
     case S3Op::kNotImplemented: return "NotImplemented";
     case S3Op::kMethodNotAllowed: return "MethodNotAllowed";

@@ -65,6 +65,13 @@ enum class S3Op {
   kGetBucketVersioning,
   kPutBucketVersioning,
   kListObjectVersions,
+  // Object Lock (issue 12).
+  kGetObjectLockConfiguration,
+  kPutObjectLockConfiguration,
+  kGetObjectRetention,
+  kPutObjectRetention,
+  kGetObjectLegalHold,
+  kPutObjectLegalHold,
   // OPTIONS on a bucket or object: a CORS preflight.
   kPreflight,
   // A known S3 operation this server does not implement yet: 501 NotImplemented.

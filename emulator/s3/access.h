@@ -136,6 +136,21 @@ inline constexpr Action kListBucketVersions{"s3:ListBucketVersions", false, AclS
 inline constexpr Action kGetObjectVersion{"s3:GetObjectVersion", true, AclScope::kObject, P::kRead};
 inline constexpr Action kDeleteObjectVersion{"s3:DeleteObjectVersion", true, AclScope::kBucket,
                                              P::kWrite};
+// Object Lock.
+inline constexpr Action kGetBucketObjectLockConfiguration{
+    "s3:GetBucketObjectLockConfiguration", false, AclScope::kNone, P::kRead};
+inline constexpr Action kPutBucketObjectLockConfiguration{
+    "s3:PutBucketObjectLockConfiguration", false, AclScope::kNone, P::kWrite};
+inline constexpr Action kGetObjectRetention{"s3:GetObjectRetention", true, AclScope::kNone,
+                                            P::kRead};
+inline constexpr Action kPutObjectRetention{"s3:PutObjectRetention", true, AclScope::kNone,
+                                            P::kWrite};
+inline constexpr Action kGetObjectLegalHold{"s3:GetObjectLegalHold", true, AclScope::kNone,
+                                            P::kRead};
+inline constexpr Action kPutObjectLegalHold{"s3:PutObjectLegalHold", true, AclScope::kNone,
+                                            P::kWrite};
+inline constexpr Action kBypassGovernanceRetention{"s3:BypassGovernanceRetention", true,
+                                                   AclScope::kNone, P::kWrite};
 }  // namespace action
 
 // Condition keys of one request beyond the caller's (lowercase key, value):

@@ -22,6 +22,10 @@ enum BucketTag : std::uint32_t {
   kBOwnership = 14,
   kBCors = 6,  // nested: EncodeCors
   kBVersioning = 15,  // VersioningState
+  kBObjectLock = 16,
+  kBDefaultRetentionMode = 17,  // RetentionMode
+  kBDefaultRetentionDays = 18,
+  kBDefaultRetentionYears = 19,
 };
 enum ObjectTag : std::uint32_t {
   kOSize = 1,
@@ -48,6 +52,9 @@ enum ObjectTag : std::uint32_t {
   kOVersionId = 22,
   kODeleteMarker = 23,
   kOSeq = 24,
+  kOLockMode = 25,  // RetentionMode; metadata (uploads carry it too)
+  kORetainUntilNs = 26,
+  kOLegalHold = 27,
 };
 enum GrantTag : std::uint32_t { kGrantType = 1, kGrantAccount = 2, kGrantPermission = 3 };
 enum PairTag : std::uint32_t { kPairKey = 1, kPairValue = 2 };
@@ -118,6 +125,11 @@ void EncodeMeta(RecordWriter& w, const ObjectMetadata& m) {
   PutIf(w, kOStorageClass, m.storage_class);
   PutIf(w, kOChecksumAlgorithm, m.checksum_algorithm);
   PutIf(w, kOChecksumValue, m.checksum_value);
+  if (m.lock_mode != RetentionMode::kNone) {
+    w.PutU64(kOLockMode, static_cast<std::uint64_t>(m.lock_mode));
+    w.PutI64(kORetainUntilNs, ToNs(m.retain_until));
+  }
+  if (m.legal_hold) w.PutBool(kOLegalHold, true);
 }
 
 void EncodeAcl(RecordWriter& w, std::uint32_t grant_tag, std::uint32_t empty_tag,
@@ -165,6 +177,9 @@ bool DecodeMetaField(std::uint32_t tag, std::string_view v, ObjectMetadata& m) {
     case kOStorageClass: m.storage_class = v; return true;
     case kOChecksumAlgorithm: m.checksum_algorithm = v; return true;
     case kOChecksumValue: m.checksum_value = v; return true;
+    case kOLockMode: m.lock_mode = static_cast<RetentionMode>(RecordReader::AsU64(v)); return true;
+    case kORetainUntilNs: m.retain_until = FromNs(RecordReader::AsI64(v)); return true;
+    case kOLegalHold: m.legal_hold = RecordReader::AsU64(v) != 0; return true;
     default: return false;
   }
 }
@@ -189,6 +204,12 @@ std::string EncodeBucket(const BucketRecord& b) {
   if (b.cors) w.Put(kBCors, EncodeCors(*b.cors));
   if (b.versioning != VersioningState::kUnset)
     w.PutU64(kBVersioning, static_cast<std::uint64_t>(b.versioning));
+  if (b.object_lock_enabled) w.PutBool(kBObjectLock, true);
+  if (const auto& d = b.default_retention) {
+    w.PutU64(kBDefaultRetentionMode, static_cast<std::uint64_t>(d->mode));
+    if (d->days) w.PutU64(kBDefaultRetentionDays, static_cast<std::uint64_t>(d->days));
+    if (d->years) w.PutU64(kBDefaultRetentionYears, static_cast<std::uint64_t>(d->years));
+  }
   return w.Release();
 }
 
@@ -226,6 +247,19 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
         if (!b.cors) return std::nullopt;
         break;
       case kBVersioning: b.versioning = static_cast<VersioningState>(RecordReader::AsU64(v)); break;
+      case kBObjectLock: b.object_lock_enabled = RecordReader::AsU64(v) != 0; break;
+      case kBDefaultRetentionMode:
+        if (!b.default_retention) b.default_retention.emplace();
+        b.default_retention->mode = static_cast<RetentionMode>(RecordReader::AsU64(v));
+        break;
+      case kBDefaultRetentionDays:
+        if (!b.default_retention) b.default_retention.emplace();
+        b.default_retention->days = static_cast<int>(RecordReader::AsU64(v));
+        break;
+      case kBDefaultRetentionYears:
+        if (!b.default_retention) b.default_retention.emplace();
+        b.default_retention->years = static_cast<int>(RecordReader::AsU64(v));
+        break;
       default: break;
     }
   }

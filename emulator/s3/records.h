@@ -44,6 +44,16 @@ enum class ObjectOwnership : std::uint8_t {
 // versioned. Once set it is never kUnset again.
 enum class VersioningState : std::uint8_t { kUnset = 0, kEnabled = 1, kSuspended = 2 };
 
+// Object Lock retention modes (docs/s3-versioning.md, "Object Lock").
+enum class RetentionMode : std::uint8_t { kNone = 0, kGovernance = 1, kCompliance = 2 };
+
+// A bucket's default retention: `days` or `years` (one of them) from a write.
+struct DefaultRetention {
+  RetentionMode mode = RetentionMode::kNone;
+  int days = 0;
+  int years = 0;
+};
+
 // An ACL as stored: nullopt is the default, `private` (the owner has
 // FULL_CONTROL, nobody else anything), which most resources keep.
 using StoredAcl = std::optional<Grants>;
@@ -65,6 +75,8 @@ struct BucketRecord {
   std::shared_ptr<const BucketPolicy> parsed_policy;
   std::optional<CorsConfiguration> cors = std::nullopt;  // PutBucketCors; absent: no CORS
   VersioningState versioning = VersioningState::kUnset;  // docs/s3-versioning.md
+  bool object_lock_enabled = false;  // created with x-amz-bucket-object-lock-enabled
+  std::optional<DefaultRetention> default_retention;  // PutObjectLockConfiguration's Rule
 };
 
 // Headers stored with an object and returned on GET and HEAD.
@@ -81,6 +93,11 @@ struct ObjectMetadata {
   // x-amz-checksum-*: algorithm name ("CRC32") and base64 value.
   std::string checksum_algorithm;
   std::string checksum_value;
+  // Object Lock: x-amz-object-lock-mode and -retain-until-date, or the
+  // bucket's default retention; x-amz-object-lock-legal-hold.
+  RetentionMode lock_mode = RetentionMode::kNone;
+  TimePoint retain_until{};
+  bool legal_hold = false;
 };
 
 struct ObjectRecord {

@@ -152,6 +152,12 @@ Result<BucketRecord> S3Store::CreateBucket(const Caller& who,
   record.ownership = request.ownership.value_or(
       rules_ == Rules::kCurrent ? ObjectOwnership::kBucketOwnerEnforced : ObjectOwnership::kUnset);
   if (rules_ == Rules::kCurrent) record.public_access_block = PublicAccessBlock{true, true, true, true};
+  // "When you create a bucket with S3 Object Lock enabled, Amazon S3
+  // automatically enables versioning for the bucket."
+  if (request.object_lock_enabled) {
+    record.object_lock_enabled = true;
+    record.versioning = VersioningState::kEnabled;
+  }
   record.acl = ResolveAcl(request.acl, who.account_id(), who.account_id());
   if (record.acl && record.ownership == ObjectOwnership::kBucketOwnerEnforced)
     return MakeError(ErrorCode::kInvalidBucketAclWithObjectOwnership);
@@ -284,6 +290,17 @@ Result<ObjectRecord> S3Store::CommitObject(std::string_view bucket, std::string_
   auto old = storage_.Get(object_key);
   if (!old) return old.error();
   std::int64_t delta = static_cast<std::int64_t>(record.size);
+  ObjectMetadata& meta = record.meta;
+  if ((meta.lock_mode != RetentionMode::kNone || meta.legal_hold) && !b->object_lock_enabled)
+    return MakeError(ErrorCode::kInvalidRequest, "Bucket is missing Object Lock Configuration");
+  if (meta.lock_mode != RetentionMode::kNone && meta.retain_until <= clock_.Now())
+    return MakeError(ErrorCode::kInvalidArgument, "The retain until date must be in the future!");
+  if (b->object_lock_enabled && meta.lock_mode == RetentionMode::kNone && b->default_retention) {
+    // The bucket's default retention, from the time of the write.
+    const DefaultRetention& d = *b->default_retention;
+    meta.lock_mode = d.mode;
+    meta.retain_until = clock_.Now() + std::chrono::hours(24) * (d.days + 365 * d.years);
+  }
   std::optional<ObjectRecord> current;
   // With its body: a versioned write keeps it as a noncurrent version.
   if (*old) current = DecodeObject(key, **old);
@@ -568,7 +585,11 @@ Status S3Store::PutObjectTagging(const Caller& who, std::string_view bucket,
                                  std::string_view version_id) {
   std::shared_lock buckets(buckets_mu_);
   std::lock_guard key_lock(KeyLock(bucket, key));
-  if (!version_id.empty()) return PutVersionTagging(who, bucket, key, std::move(tags), action, version_id);
+  if (!version_id.empty())
+    return UpdateVersion(who, bucket, key, version_id, action, [&](ObjectRecord& r) {
+      r.tags = std::move(tags);
+      return Ok();
+    });
   auto record = GetObject(who, bucket, key, action);
   if (!record) return record.error();
   record->tags = std::move(tags);

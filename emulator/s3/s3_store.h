@@ -56,6 +56,8 @@ struct CreateBucketRequest {
   AclSpec acl;
   // x-amz-object-ownership; nullopt: the rules' default.
   std::optional<ObjectOwnership> ownership;
+  // x-amz-bucket-object-lock-enabled: true (versioning is enabled with it).
+  bool object_lock_enabled = false;
 };
 
 // The common prefix `key` rolls up into with `delimiter` after `prefix`
@@ -218,15 +220,34 @@ class S3Store {
   // bucket) or adds a delete marker; with one, removes that version for good
   // (the next newest becomes current). A version that does not exist is no
   // error, as in S3. `version_id` must be valid (IsValidVersionId).
+  // A version under Object Lock (a legal hold, or a retention date not yet
+  // passed) is refused with AccessDenied; GOVERNANCE yields to
+  // `bypass_governance` from a caller allowed s3:BypassGovernanceRetention.
   Result<DeletedVersion> DeleteObjectVersion(const Caller& who, std::string_view bucket,
-                                             std::string_view key, std::string_view version_id);
+                                             std::string_view key, std::string_view version_id,
+                                             bool bypass_governance = false);
   Result<ListVersionsResult> ListObjectVersions(const Caller& who,
                                                 const ListVersionsRequest& request);
 
+  // Object Lock (s3_store_object_lock.cc, docs/s3-versioning.md). Only for
+  // buckets created with Object Lock: InvalidBucketState (configuration) or
+  // InvalidRequest "Bucket is missing Object Lock Configuration" otherwise.
+  Status PutObjectLockConfiguration(const Caller& who, std::string_view bucket,
+                                    std::optional<DefaultRetention> rule);
+  // A version's retention (`version_id` empty: the current one). Shortening
+  // or removing (mode kNone) a GOVERNANCE retention needs `bypass_governance`;
+  // a COMPLIANCE one can only be extended. AccessDenied otherwise.
+  Status PutObjectRetention(const Caller& who, std::string_view bucket, std::string_view key,
+                            std::string_view version_id, RetentionMode mode, TimePoint until,
+                            bool bypass_governance);
+  Status PutObjectLegalHold(const Caller& who, std::string_view bucket, std::string_view key,
+                            std::string_view version_id, bool on);
+
   // Access control (access_control.cc).
   Status PutBucketAcl(const Caller& who, std::string_view bucket, const AclSpec& acl);
+  // With `version_id` (valid, IsValidVersionId), that version's ACL.
   Status PutObjectAcl(const Caller& who, std::string_view bucket, std::string_view key,
-                      const AclSpec& acl);
+                      const AclSpec& acl, std::string_view version_id = {});
   // Sets (or, with nullopt, deletes) the bucket policy; MalformedPolicy.
   Status PutBucketPolicy(const Caller& who, std::string_view bucket,
                          std::optional<std::string> policy);
@@ -347,9 +368,14 @@ class S3Store {
                       const std::optional<ObjectRecord>& current, ObjectRecord& record,
                       leveldb::WriteBatch& batch, std::int64_t& delta,
                       std::vector<std::string>& dropped);
-  // PutObjectTagging of one version. Holds: the key lock.
-  Status PutVersionTagging(const Caller& who, std::string_view bucket, std::string_view key,
-                           TagSet tags, const Action& action, std::string_view version_id);
+  // Lets `change` edit one version's record (not a delete marker: 405
+  // MethodNotAllowed) and stores it where it lives. Holds: the key lock.
+  Status UpdateVersion(const Caller& who, std::string_view bucket, std::string_view key,
+                       std::string_view version_id, const Action& action,
+                       const std::function<Status(ObjectRecord&)>& change);
+  // AccessDenied when Object Lock protects `version` from deletion now.
+  Status CheckNotLocked(const Caller& who, const BucketRecord& bucket, const ObjectRecord& version,
+                        bool bypass_governance) const;
   // Deletes the key's noncurrent null version in `batch`, if there is one.
   Status DropNoncurrentNull(std::string_view bucket, std::string_view key,
                             leveldb::WriteBatch& batch, std::int64_t& delta,

@@ -25,7 +25,11 @@ std::string_view View(const leveldb::Slice& s) { return {s.data(), s.size()}; }
 
 Status S3Store::PutBucketVersioning(const Caller& who, std::string_view bucket,
                                     VersioningState state) {
-  return UpdateBucket(who, bucket, action::kPutBucketVersioning, [&](BucketRecord& record) {
+  return UpdateBucket(who, bucket, action::kPutBucketVersioning, [&](BucketRecord& record) -> Status {
+    if (record.object_lock_enabled && state != VersioningState::kEnabled)
+      return MakeError(ErrorCode::kInvalidBucketState,
+                       "An Object Lock configuration is present on this bucket, so the "
+                       "versioning state cannot be changed.");
     record.versioning = state;
     return Ok();
   });
@@ -109,8 +113,14 @@ Result<ObjectRecord> S3Store::GetObjectVersion(const Caller& who, std::string_vi
   if (object && !version_id.empty() && !IsVersion(*object, version_id)) {
     auto found = FindNoncurrent(bucket, key, version_id, /*with_body=*/true);
     if (!found) return found.error();
-    if (*found) object = std::move((*found)->second);
-    else object = NoSuchVersion(key, version_id);
+    if (*found) {
+      object = std::move((*found)->second);
+    } else {
+      // Read without the key lock: a delete may have just made the version
+      // current (moved it from v/ to o/). Look there once more.
+      object = LoadObject(bucket, key);
+      if (!object || !IsVersion(*object, version_id)) object = NoSuchVersion(key, version_id);
+    }
   } else if (!object && !version_id.empty() &&
              object.error().code == ErrorCode::kNoSuchKey) {
     object = NoSuchVersion(key, version_id);
@@ -130,9 +140,9 @@ Result<ObjectRecord> S3Store::GetObjectVersion(const Caller& who, std::string_vi
   return object;
 }
 
-Status S3Store::PutVersionTagging(const Caller& who, std::string_view bucket,
-                                  std::string_view key, TagSet tags, const Action& action,
-                                  std::string_view version_id) {
+Status S3Store::UpdateVersion(const Caller& who, std::string_view bucket, std::string_view key,
+                              std::string_view version_id, const Action& action,
+                              const std::function<Status(ObjectRecord&)>& change) {
   auto record = GetObjectVersion(who, bucket, key, version_id, action);
   if (!record) return record.error();
   if (record->delete_marker) {
@@ -141,10 +151,10 @@ Status S3Store::PutVersionTagging(const Caller& who, std::string_view bucket,
     e.details.emplace_back("ResourceType", "DeleteMarker");
     return e;
   }
-  record->tags = std::move(tags);
+  if (Status st = change(*record); !st) return st;
   // The version lives at o/ when current, at v/ otherwise.
   auto current = LoadObject(bucket, key);
-  if (current && IsVersion(*current, version_id))
+  if (current && (version_id.empty() || IsVersion(*current, version_id)))
     return storage_.Put(keys::Object(bucket, key), EncodeObject(*record));
   auto found = FindNoncurrent(bucket, key, version_id, /*with_body=*/false);
   if (!found) return found.error();
@@ -154,7 +164,8 @@ Status S3Store::PutVersionTagging(const Caller& who, std::string_view bucket,
 
 Result<DeletedVersion> S3Store::DeleteObjectVersion(const Caller& who, std::string_view bucket,
                                                     std::string_view key,
-                                                    std::string_view version_id) {
+                                                    std::string_view version_id,
+                                                    bool bypass_governance) {
   std::shared_lock buckets(buckets_mu_);
   auto b = GetBucket(who, bucket,
                      version_id.empty() ? action::kDeleteObject : action::kDeleteObjectVersion,
@@ -204,6 +215,7 @@ Result<DeletedVersion> S3Store::DeleteObjectVersion(const Caller& who, std::stri
 
   out.version_id = version_id;
   if (current && IsVersion(*current, version_id)) {
+    if (Status st = CheckNotLocked(who, *b, *current, bypass_governance); !st) return st.error();
     // The current version goes; the next newest, if any, becomes current.
     batch.Delete(object_key);
     delta -= static_cast<std::int64_t>(current->size);
@@ -220,6 +232,8 @@ Result<DeletedVersion> S3Store::DeleteObjectVersion(const Caller& who, std::stri
     auto found = FindNoncurrent(bucket, key, version_id, /*with_body=*/false);
     if (!found) return found.error();
     if (!*found) return out;  // "a version that does not exist": nothing to do
+    if (Status st = CheckNotLocked(who, *b, (*found)->second, bypass_governance); !st)
+      return st.error();
     batch.Delete((*found)->first);
     delta -= static_cast<std::int64_t>((*found)->second.size);
     dropped = (*found)->second.BlobIds();

@@ -11,6 +11,7 @@ sources and for awslab's choices where S3 is silent.
 Run: AWSLAB_SERVER=build/emulator/awslab-server /usr/bin/python3 -m unittest -v test_versioning
 """
 
+import datetime
 import hashlib
 import json
 import re
@@ -355,6 +356,24 @@ class ObjectVersionsTest(VersioningCase):
         self.assertS3Error("NoSuchVersion", 404, self.s3.get_object_tagging, Bucket=b, Key="k",
                            VersionId=UNKNOWN_VERSION)
 
+    def test_acl_by_version(self):
+        b = self.versioned_bucket()
+        v1 = self.s3.put_object(Bucket=b, Key="k", Body=b"1")["VersionId"]
+        self.s3.put_object(Bucket=b, Key="k", Body=b"2")
+        self.s3.put_object_acl(Bucket=b, Key="k", VersionId=v1, ACL="public-read")
+        old = self.s3.get_object_acl(Bucket=b, Key="k", VersionId=v1)["Grants"]
+        current = self.s3.get_object_acl(Bucket=b, Key="k")["Grants"]
+        all_users = "http://acs.amazonaws.com/groups/global/AllUsers"
+        self.assertIn(all_users, [g["Grantee"].get("URI") for g in old])
+        self.assertNotIn(all_users, [g["Grantee"].get("URI") for g in current])
+        # Anyone may now read that version, and only that one.
+        anon = harness.boto3_client(self.endpoint, signed=False)
+        self.addCleanup(anon.close)
+        self.assertEqual(anon.get_object(Bucket=b, Key="k", VersionId=v1)["Body"].read(), b"1")
+        self.assertS3Error("AccessDenied", 403, anon.get_object, Bucket=b, Key="k")
+        self.assertS3Error("NoSuchVersion", 404, self.s3.get_object_acl, Bucket=b, Key="k",
+                           VersionId=UNKNOWN_VERSION)
+
 
 class _Any:
     def __eq__(self, other):
@@ -559,6 +578,162 @@ class VersionBillingTest(test_billing.BillingCase):
             # CreateBucket, PutBucketVersioning and two PUTs.
             test_billing.Line("Requests-Tier1", 4, resource=b),
         ])
+
+
+class ObjectLockTest(VersioningCase):
+    def now(self):
+        text = harness.clock_now(self.endpoint)["now"]
+        return datetime.datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S").replace(
+            tzinfo=datetime.timezone.utc)
+
+    def locked_bucket(self, name="locked"):
+        self.s3.create_bucket(Bucket=name, ObjectLockEnabledForBucket=True)
+        return name
+
+    def test_a_lock_bucket_is_versioned_for_good(self):
+        b = self.locked_bucket()
+        self.assertEqual(self.s3.get_bucket_versioning(Bucket=b)["Status"], "Enabled")
+        config = self.s3.get_object_lock_configuration(Bucket=b)["ObjectLockConfiguration"]
+        self.assertEqual(config, {"ObjectLockEnabled": "Enabled"})
+        self.assertS3Error("InvalidBucketState", 409, self.s3.put_bucket_versioning, Bucket=b,
+                           VersioningConfiguration={"Status": "Suspended"})
+
+    def test_configuration_errors(self):
+        self.s3.create_bucket(Bucket="plain")
+        self.s3.put_object(Bucket="plain", Key="k", Body=b"x")
+        self.assertS3Error("ObjectLockConfigurationNotFoundError", 404,
+                           self.s3.get_object_lock_configuration, Bucket="plain")
+        self.assertS3Error("InvalidBucketState", 409, self.s3.put_object_lock_configuration,
+                           Bucket="plain",
+                           ObjectLockConfiguration={"ObjectLockEnabled": "Enabled"})
+        err = self.assertS3Error("InvalidRequest", 400, self.s3.get_object_retention,
+                                 Bucket="plain", Key="k")
+        self.assertEqual(err["Error"]["Message"], "Bucket is missing Object Lock Configuration")
+        self.assertS3Error("InvalidRequest", 400, self.s3.put_object, Bucket="plain", Key="k2",
+                           Body=b"x", ObjectLockLegalHoldStatus="ON")
+        b = self.locked_bucket()
+        rule = {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1, "Years": 1}}
+        self.assertS3Error("MalformedXML", 400, self.s3.put_object_lock_configuration, Bucket=b,
+                           ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": rule})
+        rule = {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 0}}
+        self.assertS3Error("InvalidArgument", 400, self.s3.put_object_lock_configuration,
+                           Bucket=b,
+                           ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": rule})
+        self.s3.put_object(Bucket=b, Key="free", Body=b"x")
+        self.assertS3Error("NoSuchObjectLockConfiguration", 404, self.s3.get_object_retention,
+                           Bucket=b, Key="free")
+        past = self.now() - datetime.timedelta(days=1)
+        self.assertS3Error("InvalidArgument", 400, self.s3.put_object_retention, Bucket=b,
+                           Key="free", Retention={"Mode": "GOVERNANCE", "RetainUntilDate": past})
+        self.assertS3Error("InvalidArgument", 400, self.s3.put_object, Bucket=b, Key="k",
+                           Body=b"x", ObjectLockMode="GOVERNANCE")
+
+    def test_default_governance_retention_and_its_bypass(self):
+        b = self.locked_bucket()
+        rule = {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": 1}}
+        self.s3.put_object_lock_configuration(
+            Bucket=b, ObjectLockConfiguration={"ObjectLockEnabled": "Enabled", "Rule": rule})
+        got = self.s3.get_object_lock_configuration(Bucket=b)["ObjectLockConfiguration"]
+        self.assertEqual(got["Rule"], rule)
+        start = self.now()
+        v1 = self.s3.put_object(Bucket=b, Key="k", Body=b"kept")["VersionId"]
+        head = self.s3.head_object(Bucket=b, Key="k")
+        self.assertEqual(head["ObjectLockMode"], "GOVERNANCE")
+        self.assertLessEqual(abs((head["ObjectLockRetainUntilDate"] - start).total_seconds()
+                                 - 86400), 5)
+        retention = self.s3.get_object_retention(Bucket=b, Key="k", VersionId=v1)["Retention"]
+        self.assertEqual(retention["Mode"], "GOVERNANCE")
+        err = self.assertS3Error("AccessDenied", 403, self.s3.delete_object, Bucket=b, Key="k",
+                                 VersionId=v1)
+        self.assertEqual(err["Error"]["Message"],
+                         "Access Denied because object protected by object lock.")
+        # A delete marker is no deletion of the version.
+        self.assertTrue(self.s3.delete_object(Bucket=b, Key="k")["DeleteMarker"])
+        result = self.s3.delete_objects(Bucket=b, Delete={"Objects": [
+            {"Key": "k", "VersionId": v1}]})
+        self.assertEqual(result["Errors"][0]["Code"], "AccessDenied")
+        # Another account may not bypass, even when asking.
+        bob = harness.boto3_client(self.endpoint, key=harness.BOB_KEY)
+        self.addCleanup(bob.close)
+        self.assertS3Error("AccessDenied", 403, bob.delete_object, Bucket=b, Key="k",
+                           VersionId=v1, BypassGovernanceRetention=True)
+        self.s3.delete_object(Bucket=b, Key="k", VersionId=v1, BypassGovernanceRetention=True)
+        self.assertS3Error("NoSuchVersion", 404, self.s3.get_object, Bucket=b, Key="k",
+                           VersionId=v1)
+
+    def test_compliance_yields_to_nobody_until_the_clock_passes(self):
+        b = self.locked_bucket()
+        until = self.now() + datetime.timedelta(days=1)
+        v1 = self.s3.put_object(Bucket=b, Key="k", Body=b"x", ObjectLockMode="COMPLIANCE",
+                                ObjectLockRetainUntilDate=until)["VersionId"]
+        got = self.s3.get_object(Bucket=b, Key="k")
+        self.assertEqual((got["ObjectLockMode"], got["ObjectLockRetainUntilDate"]),
+                         ("COMPLIANCE", until))
+        self.assertS3Error("AccessDenied", 403, self.s3.delete_object, Bucket=b, Key="k",
+                           VersionId=v1, BypassGovernanceRetention=True)
+        shorter = until - datetime.timedelta(hours=1)
+        self.assertS3Error("AccessDenied", 403, self.s3.put_object_retention, Bucket=b, Key="k",
+                           Retention={"Mode": "COMPLIANCE", "RetainUntilDate": shorter},
+                           BypassGovernanceRetention=True)
+        self.assertS3Error("AccessDenied", 403, self.s3.put_object_retention, Bucket=b, Key="k",
+                           Retention={"Mode": "GOVERNANCE", "RetainUntilDate": until},
+                           BypassGovernanceRetention=True)
+        longer = until + datetime.timedelta(days=1)
+        self.s3.put_object_retention(Bucket=b, Key="k",
+                                     Retention={"Mode": "COMPLIANCE", "RetainUntilDate": longer})
+        self.assertEqual(self.s3.get_object_retention(Bucket=b, Key="k")["Retention"],
+                         {"Mode": "COMPLIANCE", "RetainUntilDate": longer})
+        # Retention survives a restart, and the simulation clock ends it.
+        self.server.restart()
+        self.s3 = harness.boto3_client(self.endpoint)
+        self.addCleanup(self.s3.close)
+        self.assertS3Error("AccessDenied", 403, self.s3.delete_object, Bucket=b, Key="k",
+                           VersionId=v1)
+        harness.advance_clock(self.endpoint, "P3D")
+        self.s3.delete_object(Bucket=b, Key="k", VersionId=v1)
+        self.assertEqual(self.all_versions(b), [])
+
+    def test_governance_retention_shortened_or_removed_only_with_bypass(self):
+        b = self.locked_bucket()
+        self.s3.put_object(Bucket=b, Key="k", Body=b"x")
+        until = self.now() + datetime.timedelta(days=2)
+        self.s3.put_object_retention(Bucket=b, Key="k",
+                                     Retention={"Mode": "GOVERNANCE", "RetainUntilDate": until})
+        shorter = until - datetime.timedelta(days=1)
+        self.assertS3Error("AccessDenied", 403, self.s3.put_object_retention, Bucket=b, Key="k",
+                           Retention={"Mode": "GOVERNANCE", "RetainUntilDate": shorter})
+        self.s3.put_object_retention(Bucket=b, Key="k", BypassGovernanceRetention=True,
+                                     Retention={"Mode": "GOVERNANCE", "RetainUntilDate": shorter})
+        self.assertEqual(self.s3.get_object_retention(Bucket=b, Key="k")["Retention"],
+                         {"Mode": "GOVERNANCE", "RetainUntilDate": shorter})
+        self.assertS3Error("AccessDenied", 403, self.s3.put_object_retention, Bucket=b, Key="k",
+                           Retention={})
+        self.s3.put_object_retention(Bucket=b, Key="k", Retention={},
+                                     BypassGovernanceRetention=True)
+        self.assertS3Error("NoSuchObjectLockConfiguration", 404, self.s3.get_object_retention,
+                           Bucket=b, Key="k")
+
+    def test_legal_hold(self):
+        b = self.locked_bucket()
+        v1 = self.s3.put_object(Bucket=b, Key="k", Body=b"x",
+                                ObjectLockLegalHoldStatus="ON")["VersionId"]
+        self.assertEqual(self.s3.head_object(Bucket=b, Key="k")["ObjectLockLegalHoldStatus"], "ON")
+        self.assertEqual(self.s3.get_object_legal_hold(Bucket=b, Key="k")["LegalHold"],
+                         {"Status": "ON"})
+        self.assertS3Error("AccessDenied", 403, self.s3.delete_object, Bucket=b, Key="k",
+                           VersionId=v1, BypassGovernanceRetention=True)
+        self.s3.put_object_legal_hold(Bucket=b, Key="k", VersionId=v1,
+                                      LegalHold={"Status": "OFF"})
+        self.assertEqual(self.s3.get_object_legal_hold(Bucket=b, Key="k")["LegalHold"],
+                         {"Status": "OFF"})
+        self.assertNotIn("ObjectLockLegalHoldStatus", self.s3.head_object(Bucket=b, Key="k"))
+        self.s3.put_object_legal_hold(Bucket=b, Key="k", LegalHold={"Status": "ON"})
+        self.assertS3Error("AccessDenied", 403, self.s3.delete_object, Bucket=b, Key="k",
+                           VersionId=v1)
+        self.s3.put_object_legal_hold(Bucket=b, Key="k", LegalHold={"Status": "OFF"})
+        self.s3.delete_object(Bucket=b, Key="k", VersionId=v1)
+        self.assertS3Error("InvalidArgument", 400, self.s3.put_object, Bucket=b, Key="k",
+                           Body=b"x", ObjectLockLegalHoldStatus="MAYBE")
 
 
 class AwsCliVersioningTest(harness.ServerTestCase):
