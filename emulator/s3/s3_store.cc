@@ -302,8 +302,8 @@ Result<ObjectRecord> S3Store::CommitObject(std::string_view bucket, std::string_
     meta.retain_until = clock_.Now() + std::chrono::hours(24) * (d.days + 365 * d.years);
   }
   std::optional<ObjectRecord> current;
-  // With its body: a versioned write keeps it as a noncurrent version.
-  if (*old) current = DecodeObject(key, **old);
+  // With its body when versioned: the write keeps it as a noncurrent version.
+  if (*old) current = DecodeObject(key, **old, b->versioning != VersioningState::kUnset);
   if (auto st = StackVersion(bucket, key, b->versioning, current, record, batch, delta, dropped);
       !st)
     return st.error();

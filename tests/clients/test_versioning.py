@@ -14,9 +14,12 @@ Run: AWSLAB_SERVER=build/emulator/awslab-server /usr/bin/python3 -m unittest -v 
 import datetime
 import hashlib
 import json
+import random
 import re
 import shutil
 import tempfile
+import threading
+import time
 import unittest
 import urllib.parse
 import xml.etree.ElementTree as ET
@@ -556,6 +559,95 @@ class EmptinessAndRestartTest(VersioningCase):
         # Ids stay ordered after a restart: a new version sorts first.
         v3 = self.s3.put_object(Bucket=b, Key="k", Body=b"after")["VersionId"]
         self.assertEqual(self.all_versions(b)[0], ("k", v3, True, False))
+
+
+class CrashTest(VersioningCase):
+    """SIGKILL while a client writes and deletes versions: after each restart
+    the versions are exactly the acknowledged ones, or those plus the one
+    operation in flight wholly applied; no blob file is orphaned or missing."""
+
+    ROUNDS = 6
+
+    def test_sigkill_keeps_exactly_the_acknowledged_versions(self):
+        b = self.versioned_bucket()
+        rng = random.Random(1234)
+        model = {}  # key -> [(version id, is a marker, sha256 or None, size)] newest first
+        for round_no in range(self.ROUNDS):
+            stop = threading.Event()
+            in_flight = []
+            errors = []
+
+            def work():
+                s3 = harness.boto3_client(self.endpoint)
+                try:
+                    while not stop.is_set():
+                        key = "k%d" % rng.randrange(3)
+                        versions = model.setdefault(key, [])
+                        choice = rng.random()
+                        if choice < 0.5 or not versions:
+                            body = bytes([rng.randrange(256)]) * rng.choice([10, BIG])
+                            op = ("put", key, hashlib.sha256(body).hexdigest(), len(body))
+                            in_flight[:] = [op]
+                            v = s3.put_object(Bucket=b, Key=key, Body=body)["VersionId"]
+                            versions.insert(0, (v, False, op[2], op[3]))
+                        elif choice < 0.7:
+                            in_flight[:] = [("mark", key)]
+                            v = s3.delete_object(Bucket=b, Key=key)["VersionId"]
+                            versions.insert(0, (v, True, None, 0))
+                        else:
+                            victim = rng.choice(versions)
+                            in_flight[:] = [("drop", key, victim[0])]
+                            s3.delete_object(Bucket=b, Key=key, VersionId=victim[0])
+                            versions.remove(victim)
+                        in_flight[:] = []
+                except Exception as e:  # the kill ends the worker
+                    errors.append(e)
+                finally:
+                    s3.close()
+
+            worker = threading.Thread(target=work)
+            worker.start()
+            time.sleep(rng.uniform(0.05, 0.4))
+            self.server.kill()
+            stop.set()
+            worker.join(30)
+            self.server.start()
+            self.s3 = harness.boto3_client(self.endpoint)
+            self.addCleanup(self.s3.close)
+            listed = {}
+            for key, version, latest, marker in self.all_versions(b):
+                listed.setdefault(key, []).append((version, marker))
+            expected = {k: [(v[0], v[1]) for v in vs] for k, vs in model.items() if vs}
+            if listed != expected:
+                self.assertEqual(len(in_flight), 1, (round_no, listed, expected))
+                op = in_flight[0]
+                key = op[1]
+                if op[0] == "drop":
+                    expected[key] = [e for e in expected.get(key, []) if e[0] != op[2]]
+                    if not expected[key]:
+                        del expected[key]
+                    model[key] = [v for v in model[key] if v[0] != op[2]]
+                    self.assertEqual(listed, expected, round_no)
+                else:
+                    # Applied: one new version on top of that key, nothing else changed.
+                    new = listed.get(key, [])[0]
+                    self.assertEqual(new[1], op[0] == "mark")
+                    expected[key] = [new] + expected.get(key, [])
+                    self.assertEqual(listed, expected, round_no)
+                    if op[0] == "put":
+                        model[key].insert(0, (new[0], False, op[2], op[3]))
+                    else:
+                        model[key].insert(0, (new[0], True, None, 0))
+            # Every version reads back byte for byte, and the blob files are exactly theirs.
+            for key, versions in model.items():
+                for v, marker, sha, size in versions:
+                    if marker:
+                        continue
+                    data = self.body(b, key, VersionId=v)
+                    self.assertEqual((hashlib.sha256(data).hexdigest(), len(data)), (sha, size))
+            big = sum(1 for vs in model.values() for v in vs if v[3] == BIG)
+            self.assertTrue(harness.poll(lambda: len(self.server.blob_files()) == big),
+                            (round_no, len(self.server.blob_files()), big))
 
 
 class VersionBillingTest(test_billing.BillingCase):
