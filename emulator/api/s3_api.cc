@@ -1089,8 +1089,11 @@ Response UploadPartCopyOnce(S3Api& api, const Request& request, const auth::Auth
     }
     return S3Api::ErrorResponse(part.error(), request);
   }
-  return Xml(200, protocol::CopyResultXml("CopyPartResult", part->etag, part->last_modified, "",
-                                          ""));
+  Response r = Xml(200, protocol::CopyResultXml("CopyPartResult", part->etag,
+                                                part->last_modified, "", ""));
+  if (!src->version_id.empty() || source->bucket_versioning != s3::VersioningState::kUnset)
+    r.SetHeader("x-amz-copy-source-version-id", source->VersionIdOrNull());
+  return r;
 }
 
 Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResult& auth,

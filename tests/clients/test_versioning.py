@@ -315,6 +315,16 @@ class ObjectVersionsTest(VersioningCase):
         self.assertRegex(done["VersionId"], VERSION_ID)
         self.assertEqual(self.body(b, "mp"), b"after")
         self.assertEqual(self.body(b, "mp", VersionId=first), b"before")
+        # A part copied from an old version.
+        upload = self.s3.create_multipart_upload(Bucket=b, Key="mp2")["UploadId"]
+        part = self.s3.upload_part_copy(Bucket=b, Key="mp2", UploadId=upload, PartNumber=1,
+                                        CopySource={"Bucket": b, "Key": "mp", "VersionId": first})
+        self.assertEqual(part["CopySourceVersionId"], first)
+        self.s3.complete_multipart_upload(
+            Bucket=b, Key="mp2", UploadId=upload,
+            MultipartUpload={"Parts": [{"PartNumber": 1,
+                                        "ETag": part["CopyPartResult"]["ETag"]}]})
+        self.assertEqual(self.body(b, "mp2"), b"before")
 
     def test_delete_objects_with_version_ids(self):
         b = self.versioned_bucket()
