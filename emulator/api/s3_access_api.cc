@@ -172,7 +172,7 @@ std::unique_ptr<Exchange> AccessControl(S3Api& api, const Request& request,
       auto o = version_id->empty()
                    ? store.GetObject(caller, bucket, key, s3::action::kGetObjectAcl)
                    : store.GetObjectVersion(caller, bucket, key, *version_id,
-                                            s3::action::kGetObjectAcl);
+                                            s3::action::kGetObjectVersionAcl);
       if (!o) return fail(o.error());
       if (o->delete_marker) {
         Error e = MakeError(ErrorCode::kMethodNotAllowed);
@@ -202,7 +202,7 @@ std::unique_ptr<Exchange> AccessControl(S3Api& api, const Request& request,
         auto o = version_id.empty()
                      ? api.store().GetObject(caller, bucket, key, s3::action::kPutObjectAcl)
                      : api.store().GetObjectVersion(caller, bucket, key, version_id,
-                                                    s3::action::kPutObjectAcl);
+                                                    s3::action::kPutObjectVersionAcl);
         if (!o) return Fail(o.error(), request);
         auto spec = AclSpecOfPut(api, request, body, o->owner_account_id);
         if (!spec) return Fail(spec.error(), request);

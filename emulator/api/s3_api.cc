@@ -1111,7 +1111,7 @@ Response GetObjectTagging(S3Api& api, const Request& request, const auth::AuthRe
                                             s3::action::kGetObjectTagging)
                     : api.store().GetObjectVersion(CallerOf(request, auth), route.bucket,
                                                    route.key, *version_id,
-                                                   s3::action::kGetObjectTagging);
+                                                   s3::action::kGetObjectVersionTagging);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
   if (object->delete_marker) {
     Error e = MakeError(ErrorCode::kMethodNotAllowed);
@@ -1342,7 +1342,10 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
             auto tags = protocol::ParseTagging(body, s3::kMaxObjectTags);
             if (!tags) return ErrorResponse(tags.error(), holder->request);
             if (Status st = store_.PutObjectTagging(CallerOf(holder->request, auth), route.bucket, route.key,
-                                                    std::move(*tags), s3::action::kPutObjectTagging,
+                                                    std::move(*tags),
+                                                    version_id.empty()
+                                                        ? s3::action::kPutObjectTagging
+                                                        : s3::action::kPutObjectVersionTagging,
                                                     version_id);
                 !st)
               return ErrorResponse(st.error(), holder->request);
@@ -1356,7 +1359,10 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       auto version_id = VersionIdOf(request);
       if (!version_id) return fail(version_id.error());
       if (Status st = store_.PutObjectTagging(CallerOf(request, auth), route.bucket, route.key, {},
-                                              s3::action::kDeleteObjectTagging, *version_id);
+                                              version_id->empty()
+                                                  ? s3::action::kDeleteObjectTagging
+                                                  : s3::action::kDeleteObjectVersionTagging,
+                                              *version_id);
           !st)
         return fail(st.error());
       Response r = Empty(204);

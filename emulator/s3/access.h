@@ -136,6 +136,17 @@ inline constexpr Action kListBucketVersions{"s3:ListBucketVersions", false, AclS
 inline constexpr Action kGetObjectVersion{"s3:GetObjectVersion", true, AclScope::kObject, P::kRead};
 inline constexpr Action kDeleteObjectVersion{"s3:DeleteObjectVersion", true, AclScope::kBucket,
                                              P::kWrite};
+// A version's tags and ACL, by versionId.
+inline constexpr Action kGetObjectVersionTagging{"s3:GetObjectVersionTagging", true,
+                                                 AclScope::kNone, P::kRead};
+inline constexpr Action kPutObjectVersionTagging{"s3:PutObjectVersionTagging", true,
+                                                 AclScope::kNone, P::kWrite};
+inline constexpr Action kDeleteObjectVersionTagging{"s3:DeleteObjectVersionTagging", true,
+                                                    AclScope::kNone, P::kWrite};
+inline constexpr Action kGetObjectVersionAcl{"s3:GetObjectVersionAcl", true, AclScope::kObject,
+                                             P::kReadAcp};
+inline constexpr Action kPutObjectVersionAcl{"s3:PutObjectVersionAcl", true, AclScope::kObject,
+                                             P::kWriteAcp};
 // Object Lock.
 inline constexpr Action kGetBucketObjectLockConfiguration{
     "s3:GetBucketObjectLockConfiguration", false, AclScope::kNone, P::kRead};

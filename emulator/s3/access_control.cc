@@ -42,7 +42,7 @@ Status S3Store::PutObjectAcl(const Caller& who, std::string_view bucket, std::st
   if (!b) return b.error();
   std::lock_guard key_lock(KeyLock(bucket, key));
   if (!version_id.empty())  // one version's ACL (docs/s3-versioning.md)
-    return UpdateVersion(who, bucket, key, version_id, action::kPutObjectAcl,
+    return UpdateVersion(who, bucket, key, version_id, action::kPutObjectVersionAcl,
                          [&](ObjectRecord& r) -> Status {
                            StoredAcl acl = ResolveAcl(spec, r.owner_account_id, b->owner_account_id);
                            if (RefusedWhenEnforced(*b, acl))

@@ -125,6 +125,31 @@ class BucketVersioningTest(VersioningCase):
         # Nothing was changed by the refusals.
         self.assertNotIn("Status", self.s3.get_bucket_versioning(Bucket="bkt"))
 
+    def test_reading_a_version_needs_s3_GetObjectVersion(self):
+        b = self.versioned_bucket("shared")
+        v1 = self.s3.put_object(Bucket=b, Key="k", Body=b"1")["VersionId"]
+        bob = harness.boto3_client(self.endpoint, key=harness.BOB_KEY)
+        self.addCleanup(bob.close)
+
+        def allow(*actions):
+            self.s3.put_bucket_policy(Bucket=b, Policy=json.dumps({
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow",
+                               "Principal": {"AWS": "arn:aws:iam::%s:root" % harness.BOB_ACCOUNT_ID},
+                               "Action": list(actions), "Resource": "arn:aws:s3:::%s/*" % b}]}))
+
+        allow("s3:GetObject")
+        self.assertEqual(bob.get_object(Bucket=b, Key="k")["Body"].read(), b"1")
+        self.assertS3Error("AccessDenied", 403, bob.get_object, Bucket=b, Key="k", VersionId=v1)
+        self.assertS3Error("AccessDenied", 403, bob.delete_object, Bucket=b, Key="k",
+                           VersionId=v1)
+        allow("s3:GetObjectVersion", "s3:DeleteObjectVersion")
+        self.assertEqual(bob.get_object(Bucket=b, Key="k", VersionId=v1)["Body"].read(), b"1")
+        self.assertS3Error("AccessDenied", 403, bob.get_object_tagging, Bucket=b, Key="k",
+                           VersionId=v1)
+        bob.delete_object(Bucket=b, Key="k", VersionId=v1)
+        self.assertEqual(self.all_versions(b), [])
+
     def test_another_account_may_not_change_it(self):
         self.s3.create_bucket(Bucket="mine")
         bob = harness.boto3_client(self.endpoint, key=harness.BOB_KEY)
