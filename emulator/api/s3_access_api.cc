@@ -167,9 +167,22 @@ std::unique_ptr<Exchange> AccessControl(S3Api& api, const Request& request,
       return Fixed(AclResponse(api, b->owner_account_id, enforced ? s3::StoredAcl() : b->acl));
     }
     case S3Op::kGetObjectAcl: {
-      auto o = store.GetObject(caller, bucket, key, s3::action::kGetObjectAcl);
+      auto version_id = VersionIdOf(request);
+      if (!version_id) return fail(version_id.error());
+      auto o = version_id->empty()
+                   ? store.GetObject(caller, bucket, key, s3::action::kGetObjectAcl)
+                   : store.GetObjectVersion(caller, bucket, key, *version_id,
+                                            s3::action::kGetObjectVersionAcl);
       if (!o) return fail(o.error());
-      return Fixed(AclResponse(api, o->owner_account_id, o->acl));
+      if (o->delete_marker) {
+        Error e = MakeError(ErrorCode::kMethodNotAllowed);
+        e.details.emplace_back("Method", "GET");
+        e.details.emplace_back("ResourceType", "DeleteMarker");
+        return Fixed(DeleteMarkerError(e, request, *o));
+      }
+      Response r = AclResponse(api, o->owner_account_id, o->acl);
+      AddVersionHeader(r, *o);
+      return Fixed(std::move(r));
     }
     case S3Op::kPutBucketAcl:
       return Buffered(request, [&api, &request, caller, bucket](const std::string& body) {
@@ -181,16 +194,25 @@ std::unique_ptr<Exchange> AccessControl(S3Api& api, const Request& request,
           return Fail(st.error(), request);
         return Empty(200);
       });
-    case S3Op::kPutObjectAcl:
-      return Buffered(request, [&api, &request, caller, bucket, key](const std::string& body) {
-        auto o = api.store().GetObject(caller, bucket, key, s3::action::kPutObjectAcl);
+    case S3Op::kPutObjectAcl: {
+      auto version_id = VersionIdOf(request);
+      if (!version_id) return fail(version_id.error());
+      return Buffered(request, [&api, &request, caller, bucket, key,
+                                version_id = *version_id](const std::string& body) {
+        auto o = version_id.empty()
+                     ? api.store().GetObject(caller, bucket, key, s3::action::kPutObjectAcl)
+                     : api.store().GetObjectVersion(caller, bucket, key, version_id,
+                                                    s3::action::kPutObjectVersionAcl);
         if (!o) return Fail(o.error(), request);
         auto spec = AclSpecOfPut(api, request, body, o->owner_account_id);
         if (!spec) return Fail(spec.error(), request);
-        if (Status st = api.store().PutObjectAcl(caller, bucket, key, *spec); !st)
+        if (Status st = api.store().PutObjectAcl(caller, bucket, key, *spec, version_id); !st)
           return Fail(st.error(), request);
-        return Empty(200);
+        Response r = Empty(200);
+        if (!version_id.empty()) r.SetHeader("x-amz-version-id", version_id);
+        return r;
       });
+    }
 
     case S3Op::kGetBucketPolicy: {
       auto b = store.GetBucket(caller, bucket, s3::action::kGetBucketPolicy);

@@ -13,6 +13,7 @@
 #include "emulator/base/clock.h"
 #include "emulator/protocol/acl_xml.h"
 #include "emulator/protocol/s3_xml.h"
+#include "emulator/s3/versioning.h"
 #include "emulator/storage/staged_body.h"
 
 namespace awslab::api {
@@ -196,6 +197,7 @@ Result<s3::ObjectMetadata> MetadataFromHeaders(const Request& request) {
       if (h.value != "STANDARD") meta.storage_class = h.value;
     }
   }
+  if (Status st = LockFromHeaders(request, meta); !st) return st.error();
   if (user_bytes > s3::kMaxUserMetadataBytes) {
     Error e = MakeError(ErrorCode::kMetadataTooLarge);
     e.details.emplace_back("Size", std::to_string(user_bytes));
@@ -368,6 +370,7 @@ class PutObjectExchange final : public Exchange {
     r.SetHeader("ETag", protocol::QuotedEtag(stored->etag));
     AddExpirationHeader(api_, r, route_.bucket, *stored);
     AddEncryptionHeaders(r, stored->meta);
+    AddVersionHeader(r, *stored);
     if (!stored->meta.checksum_algorithm.empty()) {
       auto alg = auth::ParseChecksumAlgorithm(stored->meta.checksum_algorithm);
       if (alg) r.SetHeader(std::string(auth::ChecksumHeaderName(*alg)), stored->meta.checksum_value);
@@ -688,8 +691,29 @@ Response RetryWhileSuperseded(Once once) {
 // files could be opened, sets *superseded (if given) and the answer is void.
 Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResult& auth,
                        const router::S3Route& route, bool head, bool* superseded) {
-  auto object = api.store().GetObject(CallerOf(request, auth), route.bucket, route.key);
+  auto version_id = VersionIdOf(request);
+  if (!version_id) return S3Api::ErrorResponse(version_id.error(), request);
+  auto object = api.store().GetObjectVersion(
+      CallerOf(request, auth), route.bucket, route.key, *version_id,
+      version_id->empty() ? s3::action::kGetObject : s3::action::kGetObjectVersion);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
+  if (object->delete_marker) {
+    if (version_id->empty()) {
+      // The key's current version is a delete marker: "404 Not Found" with
+      // "x-amz-delete-marker: true" in the response.
+      Error e = MakeError(ErrorCode::kNoSuchKey, {}, route.key);
+      e.details.emplace_back("Key", route.key);
+      return DeleteMarkerError(e, request, *object);
+    }
+    // "If the specified version is a delete marker, the response returns a
+    // 405 Method Not Allowed error and the Last-Modified: timestamp response header."
+    Error e = MakeError(ErrorCode::kMethodNotAllowed);
+    e.details.emplace_back("Method", request.raw.method);
+    e.details.emplace_back("ResourceType", "DeleteMarker");
+    Response r = DeleteMarkerError(e, request, *object);
+    r.SetHeader("Last-Modified", FormatHttpDate(object->last_modified));
+    return r;
+  }
   auto customer_key = ReadKeyFor(request, object->meta, /*copy_source=*/false);
   if (!customer_key) return S3Api::ErrorResponse(customer_key.error(), request);
   if (auto failed = CheckConditions(request, *object, kObjectConditions)) {
@@ -751,6 +775,8 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
   }
   AddObjectHeaders(r, *object, request);
   AddExpirationHeader(api, r, route.bucket, *object);
+  AddVersionHeader(r, *object);
+  AddObjectLockHeaders(r, *object);
   for (const auto& [param, header] : kResponseOverrides)
     if (const std::string* v = request.Query(param)) ReplaceHeader(r, header, *v);
   if (head) {
@@ -916,11 +942,23 @@ Response DeleteObjects(S3Api& api, const Request& request, const auth::AuthResul
   std::vector<Error> errors;
   errors.reserve(parsed->keys.size());
   std::vector<protocol::DeleteOutcome> outcomes;
-  for (const std::string& key : parsed->keys) {
+  for (std::size_t i = 0; i < parsed->keys.size(); ++i) {
+    const std::string& key = parsed->keys[i];
+    const std::string& version_id = parsed->version_ids[i];
     protocol::DeleteOutcome outcome{key, nullptr};
-    if (Status st = api.store().DeleteObject(caller, route.bucket, key); !st) {
-      errors.push_back(st.error());
+    outcome.version_id = version_id;
+    if (!version_id.empty() && !s3::IsValidVersionId(version_id)) {
+      errors.push_back(MakeError(ErrorCode::kNoSuchVersion));
       outcome.error = &errors.back();
+    } else if (auto deleted = api.store().DeleteObjectVersion(caller, route.bucket, key,
+                                                              version_id, BypassGovernance(request));
+               !deleted) {
+      errors.push_back(deleted.error());
+      outcome.error = &errors.back();
+    } else if (deleted->delete_marker) {
+      // A marker added (no VersionId asked) or the marker removed.
+      outcome.delete_marker = true;
+      outcome.delete_marker_version_id = deleted->version_id;
     }
     outcomes.push_back(std::move(outcome));
   }
@@ -932,6 +970,7 @@ Response DeleteObjects(S3Api& api, const Request& request, const auth::AuthResul
 struct CopySource {
   std::string bucket;
   std::string key;
+  std::string version_id;  // empty: the current version
 };
 
 Result<CopySource> ParseCopySource(const Request& request) {
@@ -948,22 +987,30 @@ Result<CopySource> ParseCopySource(const Request& request) {
     v = v.substr(0, q);
     if (query.starts_with("versionId=")) version = query.substr(10);
   }
-  if (!version.empty() && version != "null")
+  if (!version.empty() && !s3::IsValidVersionId(version))
     return MakeError(ErrorCode::kInvalidArgument, "Invalid version id specified");
   if (v.starts_with('/')) v.remove_prefix(1);
   std::string decoded;
   if (!protocol::PercentDecode(v, /*plus_is_space=*/false, decoded)) return invalid();
   std::size_t slash = decoded.find('/');
   if (slash == std::string::npos || slash == 0 || slash + 1 == decoded.size()) return invalid();
-  return CopySource{decoded.substr(0, slash), decoded.substr(slash + 1)};
+  return CopySource{decoded.substr(0, slash), decoded.substr(slash + 1), std::string(version)};
 }
 
 // The source object of a copy, after its conditions (a copy answers 412 for
 // every failed condition, 304 included).
 Result<s3::ObjectRecord> LoadCopySource(S3Api& api, const Request& request,
                                         const auth::AuthResult& auth, const CopySource& source) {
-  auto object = api.store().GetObject(CallerOf(request, auth), source.bucket, source.key);
+  auto object = source.version_id.empty()
+                    ? api.store().GetObject(CallerOf(request, auth), source.bucket, source.key)
+                    : api.store().GetObjectVersion(CallerOf(request, auth), source.bucket,
+                                                   source.key, source.version_id,
+                                                   s3::action::kGetObjectVersion);
   if (!object) return object.error();
+  if (object->delete_marker)
+    return MakeError(ErrorCode::kInvalidRequest,
+                     "The source of a copy request may not specifically refer to a delete "
+                     "marker by version id.");
   if (auto failed = CheckConditions(request, *object, kCopySourceConditions))
     return PreconditionFailed(failed->name);
   return object;
@@ -997,6 +1044,12 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
     meta = std::move(*m);
   } else {
     meta = source->meta;
+    // Object Lock settings are the request's (or the bucket's default), never the source's.
+    meta.lock_mode = s3::RetentionMode::kNone;
+    meta.retain_until = {};
+    meta.legal_hold = false;
+    if (Status st = LockFromHeaders(request, meta); !st)
+      return S3Api::ErrorResponse(st.error(), request);
     if (request.Header("x-amz-storage-class")) {
       auto m = MetadataFromHeaders(request);  // validates the class
       if (!m) return S3Api::ErrorResponse(m.error(), request);
@@ -1034,7 +1087,8 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
   if (!dest_key) return S3Api::ErrorResponse(dest_key.error(), request);
   const bool changes_encryption =
       request.Header("x-amz-server-side-encryption") || *dest_key || *source_key;
-  if (src->bucket == route.bucket && src->key == route.key && !*replace_meta &&
+  if (src->bucket == route.bucket && src->key == route.key && src->version_id.empty() &&
+      !*replace_meta &&
       !request.Header("x-amz-storage-class") && !*replace_tags && !changes_encryption &&
       !request.Header("x-amz-website-redirect-location"))
     return S3Api::ErrorResponse(
@@ -1080,6 +1134,9 @@ Response CopyObjectOnce(S3Api& api, const Request& request, const auth::AuthResu
     r.SetHeader("x-amz-copy-source-server-side-encryption-customer-key-MD5",
                 (*source_key)->key_md5);
   }
+  AddVersionHeader(r, *copied);
+  if (!src->version_id.empty() || source->bucket_versioning != s3::VersioningState::kUnset)
+    r.SetHeader("x-amz-copy-source-version-id", source->VersionIdOrNull());
   return r;
 }
 
@@ -1171,6 +1228,8 @@ Response UploadPartCopyOnce(S3Api& api, const Request& request, const auth::Auth
   Response r = Xml(200, protocol::CopyResultXml("CopyPartResult", part->etag,
                                                 part->last_modified, "", ""));
   AddEncryptionHeaders(r, upload->meta);
+  if (!src->version_id.empty() || source->bucket_versioning != s3::VersioningState::kUnset)
+    r.SetHeader("x-amz-copy-source-version-id", source->VersionIdOrNull());
   return r;
 }
 
@@ -1182,10 +1241,24 @@ Response UploadPartCopy(S3Api& api, const Request& request, const auth::AuthResu
 
 Response GetObjectTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,
                           const router::S3Route& route) {
-  auto object = api.store().GetObject(CallerOf(request, auth), route.bucket, route.key,
-                                      s3::action::kGetObjectTagging);
+  auto version_id = VersionIdOf(request);
+  if (!version_id) return S3Api::ErrorResponse(version_id.error(), request);
+  auto object = version_id->empty()
+                    ? api.store().GetObject(CallerOf(request, auth), route.bucket, route.key,
+                                            s3::action::kGetObjectTagging)
+                    : api.store().GetObjectVersion(CallerOf(request, auth), route.bucket,
+                                                   route.key, *version_id,
+                                                   s3::action::kGetObjectVersionTagging);
   if (!object) return S3Api::ErrorResponse(object.error(), request);
-  return Xml(200, protocol::TaggingXml(object->tags));
+  if (object->delete_marker) {
+    Error e = MakeError(ErrorCode::kMethodNotAllowed);
+    e.details.emplace_back("Method", "GET");
+    e.details.emplace_back("ResourceType", "DeleteMarker");
+    return DeleteMarkerError(e, request, *object);
+  }
+  Response r = Xml(200, protocol::TaggingXml(object->tags));
+  AddVersionHeader(r, *object);
+  return r;
 }
 
 Response GetBucketTagging(S3Api& api, const Request& request, const auth::AuthResult& auth,
@@ -1244,6 +1317,7 @@ billing::RequestTier S3Api::TierOf(S3Op op, std::string_view method) {
     case S3Op::kListObjectsV2:
     case S3Op::kListMultipartUploads:
     case S3Op::kListParts:
+    case S3Op::kListObjectVersions:
       return billing::RequestTier::kTier1;
     default:
       break;
@@ -1318,14 +1392,16 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
           return fail(InvalidArgument("Invalid x-amz-object-ownership header",
                                       "x-amz-object-ownership", *o));
       }
+      const std::string* lock = request.Header("x-amz-bucket-object-lock-enabled");
+      const bool object_lock = lock && IEquals(*lock, "true");
       exchange = std::make_unique<BufferedExchange>(
           request, [this, holder, auth, route, endpoint_region, acl = *acl,
-                    ownership](const std::string& body) {
+                    ownership, object_lock](const std::string& body) {
             auto lc = protocol::ParseCreateBucketConfiguration(body);
             if (!lc) return ErrorResponse(lc.error(), holder->request);
             auto created = store_.CreateBucket(
                 CallerOf(holder->request, auth),
-                {route.bucket, *lc, endpoint_region, acl, ownership});
+                {route.bucket, *lc, endpoint_region, acl, ownership, object_lock});
             if (!created) return ErrorResponse(created.error(), holder->request);
             Meter(route.bucket, billing::RequestTier::kTier1, 0);
             Response r = Empty(200);
@@ -1414,24 +1490,40 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
     case S3Op::kGetObjectTagging:
       exchange = Fixed(GetObjectTagging(*this, request, auth, route));
       break;
-    case S3Op::kPutObjectTagging:
+    case S3Op::kPutObjectTagging: {
+      auto version_id = VersionIdOf(request);
+      if (!version_id) return fail(version_id.error());
       exchange = std::make_unique<BufferedExchange>(
-          request, [this, holder, auth, route](const std::string& body) {
+          request, [this, holder, auth, route, version_id = *version_id](const std::string& body) {
             auto tags = protocol::ParseTagging(body, s3::kMaxObjectTags);
             if (!tags) return ErrorResponse(tags.error(), holder->request);
             if (Status st = store_.PutObjectTagging(CallerOf(holder->request, auth), route.bucket, route.key,
-                                                    std::move(*tags));
+                                                    std::move(*tags),
+                                                    version_id.empty()
+                                                        ? s3::action::kPutObjectTagging
+                                                        : s3::action::kPutObjectVersionTagging,
+                                                    version_id);
                 !st)
               return ErrorResponse(st.error(), holder->request);
-            return Empty(200);
+            Response r = Empty(200);
+            if (!version_id.empty()) r.SetHeader("x-amz-version-id", version_id);
+            return r;
           });
       break;
+    }
     case S3Op::kDeleteObjectTagging: {
+      auto version_id = VersionIdOf(request);
+      if (!version_id) return fail(version_id.error());
       if (Status st = store_.PutObjectTagging(CallerOf(request, auth), route.bucket, route.key, {},
-                                              s3::action::kDeleteObjectTagging);
+                                              version_id->empty()
+                                                  ? s3::action::kDeleteObjectTagging
+                                                  : s3::action::kDeleteObjectVersionTagging,
+                                              *version_id);
           !st)
         return fail(st.error());
-      exchange = Fixed(Empty(204));
+      Response r = Empty(204);
+      if (!version_id->empty()) r.SetHeader("x-amz-version-id", *version_id);
+      exchange = Fixed(std::move(r));
       break;
     }
     case S3Op::kGetBucketTagging:
@@ -1477,11 +1569,45 @@ std::unique_ptr<Exchange> S3Api::Dispatch(Request request_in) {
       exchange = Fixed(GetObject(*this, request, auth, route, route.op == S3Op::kHeadObject));
       break;
     case S3Op::kDeleteObject: {
-      if (Status st = store_.DeleteObject(CallerOf(request, auth), route.bucket, route.key); !st)
-        return fail(st.error());
-      exchange = Fixed(Empty(204));
+      auto version_id = VersionIdOf(request);
+      if (!version_id) return fail(version_id.error());
+      auto deleted = store_.DeleteObjectVersion(CallerOf(request, auth), route.bucket, route.key,
+                                                *version_id, BypassGovernance(request));
+      if (!deleted) return fail(deleted.error());
+      Response r = Empty(204);
+      if (deleted->delete_marker) r.SetHeader("x-amz-delete-marker", "true");
+      if (!version_id->empty() || deleted->bucket_versioning != s3::VersioningState::kUnset)
+        r.SetHeader("x-amz-version-id", deleted->version_id);
+      exchange = Fixed(std::move(r));
       break;
     }
+    case S3Op::kGetBucketVersioning:
+      exchange = Fixed(internal::GetBucketVersioning(*this, request, auth, route));
+      break;
+    case S3Op::kPutBucketVersioning:
+      exchange = internal::PutBucketVersioning(*this, request, auth, route);
+      break;
+    case S3Op::kListObjectVersions:
+      exchange = Fixed(internal::ListObjectVersions(*this, request, auth, route));
+      break;
+    case S3Op::kGetObjectLockConfiguration:
+      exchange = Fixed(internal::GetObjectLockConfiguration(*this, request, auth, route));
+      break;
+    case S3Op::kPutObjectLockConfiguration:
+      exchange = internal::PutObjectLockConfiguration(*this, request, auth, route);
+      break;
+    case S3Op::kGetObjectRetention:
+      exchange = Fixed(internal::GetObjectRetention(*this, request, auth, route));
+      break;
+    case S3Op::kPutObjectRetention:
+      exchange = internal::PutObjectRetention(*this, request, auth, route);
+      break;
+    case S3Op::kGetObjectLegalHold:
+      exchange = Fixed(internal::GetObjectLegalHold(*this, request, auth, route));
+      break;
+    case S3Op::kPutObjectLegalHold:
+      exchange = internal::PutObjectLegalHold(*this, request, auth, route);
+      break;
     case S3Op::kGetBucketCors:
       exchange = Fixed(internal::GetBucketCors(*this, request, auth, route));
       break;

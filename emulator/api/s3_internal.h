@@ -206,6 +206,52 @@ protocol::Response GetBucketEncryption(S3Api& api, const protocol::Request& requ
 protocol::Response DeleteBucketEncryption(S3Api& api, const protocol::Request& request,
                                           const auth::AuthResult& auth,
                                           const router::S3Route& route);
+// Versioning (s3_versioning_api.cc).
+// The versionId query parameter: "" when absent; InvalidArgument ("Invalid
+// version id specified") when it is not one this server gives.
+Result<std::string> VersionIdOf(const protocol::Request& request);
+// x-amz-version-id for a version of a bucket whose versioning was ever set
+// ("null" for the null version).
+void AddVersionHeader(protocol::Response& r, const s3::ObjectRecord& o);
+// `error` with x-amz-delete-marker: true and the marker's x-amz-version-id.
+protocol::Response DeleteMarkerError(const Error& error, const protocol::Request& request,
+                                     const s3::ObjectRecord& marker);
+std::unique_ptr<Exchange> PutBucketVersioning(S3Api& api, const protocol::Request& request,
+                                              const auth::AuthResult& auth,
+                                              const router::S3Route& route);
+protocol::Response GetBucketVersioning(S3Api& api, const protocol::Request& request,
+                                       const auth::AuthResult& auth,
+                                       const router::S3Route& route);
+protocol::Response ListObjectVersions(S3Api& api, const protocol::Request& request,
+                                      const auth::AuthResult& auth,
+                                      const router::S3Route& route);
+
+// Object Lock (s3_object_lock_api.cc).
+// x-amz-object-lock-mode, -retain-until-date and -legal-hold into `meta`;
+// InvalidArgument as S3 words it.
+Status LockFromHeaders(const protocol::Request& request, s3::ObjectMetadata& meta);
+// The x-amz-object-lock-* headers of a GET or HEAD.
+void AddObjectLockHeaders(protocol::Response& r, const s3::ObjectRecord& o);
+// x-amz-bypass-governance-retention: true.
+bool BypassGovernance(const protocol::Request& request);
+std::unique_ptr<Exchange> PutObjectLockConfiguration(S3Api& api, const protocol::Request& request,
+                                                     const auth::AuthResult& auth,
+                                                     const router::S3Route& route);
+protocol::Response GetObjectLockConfiguration(S3Api& api, const protocol::Request& request,
+                                              const auth::AuthResult& auth,
+                                              const router::S3Route& route);
+std::unique_ptr<Exchange> PutObjectRetention(S3Api& api, const protocol::Request& request,
+                                             const auth::AuthResult& auth,
+                                             const router::S3Route& route);
+protocol::Response GetObjectRetention(S3Api& api, const protocol::Request& request,
+                                      const auth::AuthResult& auth,
+                                      const router::S3Route& route);
+std::unique_ptr<Exchange> PutObjectLegalHold(S3Api& api, const protocol::Request& request,
+                                             const auth::AuthResult& auth,
+                                             const router::S3Route& route);
+protocol::Response GetObjectLegalHold(S3Api& api, const protocol::Request& request,
+                                      const auth::AuthResult& auth,
+                                      const router::S3Route& route);
 
 }  // namespace awslab::api::internal
 

@@ -97,6 +97,7 @@ std::unique_ptr<Exchange> CompleteMultipartUpload(S3Api& api, const Request& req
                                   location, route.bucket, route.key, object->etag,
                                   object->meta.checksum_algorithm, object->meta.checksum_value));
         AddEncryptionHeaders(r, object->meta, /*with_customer=*/false);
+        AddVersionHeader(r, *object);
         return r;
       });
 }

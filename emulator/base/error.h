@@ -93,6 +93,13 @@ enum class ErrorCode {
   kNoSuchLifecycleConfiguration,
   // Server-side encryption (issue 12).
   kServerSideEncryptionConfigurationNotFoundError,
+  // Versioning.
+  kNoSuchVersion,
+  kIllegalVersioningConfigurationException,
+  // Object Lock.
+  kObjectLockConfigurationNotFoundError,
+  kNoSuchObjectLockConfiguration,
+  kInvalidBucketState,
   // EC2 (Query API): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/errors-overview.html
   kAuthFailure,
   kUnauthorizedOperation,

@@ -184,6 +184,7 @@ Result<DeleteRequest> ParseDeleteRequest(std::string_view body) {
     auto key = object.child("Key");
     if (!key) return MakeError(ErrorCode::kMalformedXML);
     request.keys.emplace_back(key.text().get());
+    request.version_ids.emplace_back(object.child("VersionId").text().get());
   }
   // "The request can contain a list of up to 1,000 keys."
   if (request.keys.empty() || request.keys.size() > 1000)
@@ -197,10 +198,17 @@ std::string DeleteResultXml(const std::vector<DeleteOutcome>& outcomes, bool qui
   for (const auto& o : outcomes) {
     if (!o.error) {
       if (quiet) continue;
-      Text(root.append_child("Deleted"), "Key", o.key);
+      auto d = root.append_child("Deleted");
+      Text(d, "Key", o.key);
+      if (!o.version_id.empty()) Text(d, "VersionId", o.version_id);
+      if (o.delete_marker) {
+        Text(d, "DeleteMarker", "true");
+        Text(d, "DeleteMarkerVersionId", o.delete_marker_version_id);
+      }
     } else {
       auto e = root.append_child("Error");
       Text(e, "Key", o.key);
+      if (!o.version_id.empty()) Text(e, "VersionId", o.version_id);
       Text(e, "Code", Describe(o.error->code).code);
       Text(e, "Message", o.error->Message());
     }

@@ -70,12 +70,16 @@ std::string ListBucketV1Xml(const ListV1Page& page);
 struct DeleteRequest {
   bool quiet = false;
   std::vector<std::string> keys;
+  std::vector<std::string> version_ids;  // one per key; "" when none was given
 };
 // MalformedXML when not a <Delete> document or with more than 1,000 keys.
 Result<DeleteRequest> ParseDeleteRequest(std::string_view body);
 struct DeleteOutcome {
   std::string key;
   const Error* error = nullptr;  // null: deleted
+  std::string version_id;        // as asked; "" when none was
+  bool delete_marker = false;    // a marker was added or removed
+  std::string delete_marker_version_id;
 };
 std::string DeleteResultXml(const std::vector<DeleteOutcome>& outcomes, bool quiet);
 

@@ -22,19 +22,20 @@ struct Row {
 // PutObject). https://docs.aws.amazon.com/AmazonS3/latest/API/API_Operations_Amazon_Simple_Storage_Service.html
 // Rows below come first: a sub-resource in this list is NotImplemented only
 // when no row handles the request.
-constexpr std::array<std::string_view, 18> kUnimplementedSubresources = {
+constexpr std::array<std::string_view, 13> kUnimplementedSubresources = {
     "accelerate", "analytics",    "attributes",  
-    "intelligent-tiering", "inventory", "legal-hold",
-    "logging",    "metrics",      "notification", "object-lock",
-    "replication", "requestPayment", "restore", "retention", "select",
-    "torrent",    "versioning", "versions"};
+    "intelligent-tiering", "inventory",
+    "logging",    "metrics",      "notification",
+    "replication", "requestPayment", "restore", "select",
+    "torrent"};
 
 // Sub-resources that select an operation of their own: a request naming one
 // never falls through to a plain row (DELETE ?acl is not DeleteBucket).
 constexpr std::string_view kSelectingSubresources[] = {
     "acl", "cors", "delete", "encryption", "location", "ownershipControls", "policy", "policyStatus",
     "publicAccessBlock", "tagging", "uploadId", "uploads",
-    "website", "lifecycle"};
+    "website", "lifecycle", "versioning", "versions",
+    "object-lock", "retention", "legal-hold"};
 
 constexpr Row kRows[] = {
     {"GET", Level::kService, "", S3Op::kListBuckets},
@@ -70,6 +71,15 @@ constexpr Row kRows[] = {
     {"PUT", Level::kBucket, "tagging", S3Op::kPutBucketTagging},
     {"DELETE", Level::kBucket, "tagging", S3Op::kDeleteBucketTagging},
     {"GET", Level::kBucket, "uploads", S3Op::kListMultipartUploads},
+    {"GET", Level::kBucket, "versioning", S3Op::kGetBucketVersioning},
+    {"PUT", Level::kBucket, "versioning", S3Op::kPutBucketVersioning},
+    {"GET", Level::kBucket, "versions", S3Op::kListObjectVersions},
+    {"GET", Level::kBucket, "object-lock", S3Op::kGetObjectLockConfiguration},
+    {"PUT", Level::kBucket, "object-lock", S3Op::kPutObjectLockConfiguration},
+    {"GET", Level::kObject, "retention", S3Op::kGetObjectRetention},
+    {"PUT", Level::kObject, "retention", S3Op::kPutObjectRetention},
+    {"GET", Level::kObject, "legal-hold", S3Op::kGetObjectLegalHold},
+    {"PUT", Level::kObject, "legal-hold", S3Op::kPutObjectLegalHold},
     {"POST", Level::kBucket, "delete", S3Op::kDeleteObjects},
     {"POST", Level::kBucket, "", S3Op::kPostObject},
     {"PUT", Level::kBucket, "", S3Op::kCreateBucket},
@@ -151,6 +161,15 @@ std::string_view S3OpName(S3Op op) {
     case S3Op::kGetBucketEncryption: return "GetBucketEncryption";
     case S3Op::kPutBucketEncryption: return "PutBucketEncryption";
     case S3Op::kDeleteBucketEncryption: return "DeleteBucketEncryption";
+    case S3Op::kGetBucketVersioning: return "GetBucketVersioning";
+    case S3Op::kPutBucketVersioning: return "PutBucketVersioning";
+    case S3Op::kListObjectVersions: return "ListObjectVersions";
+    case S3Op::kGetObjectLockConfiguration: return "GetObjectLockConfiguration";
+    case S3Op::kPutObjectLockConfiguration: return "PutObjectLockConfiguration";
+    case S3Op::kGetObjectRetention: return "GetObjectRetention";
+    case S3Op::kPutObjectRetention: return "PutObjectRetention";
+    case S3Op::kGetObjectLegalHold: return "GetObjectLegalHold";
+    case S3Op::kPutObjectLegalHold: return "PutObjectLegalHold";
     case S3Op::kPreflight: return "PreflightRequest";
     case S3Op::kPostObject: return "PostObject";
     case S3Op::kNotImplemented: return "NotImplemented";

@@ -71,6 +71,17 @@ enum class S3Op {
   kGetBucketEncryption,
   kPutBucketEncryption,
   kDeleteBucketEncryption,
+  // Versioning (issue 12).
+  kGetBucketVersioning,
+  kPutBucketVersioning,
+  kListObjectVersions,
+  // Object Lock (issue 12).
+  kGetObjectLockConfiguration,
+  kPutObjectLockConfiguration,
+  kGetObjectRetention,
+  kPutObjectRetention,
+  kGetObjectLegalHold,
+  kPutObjectLegalHold,
   // OPTIONS on a bucket or object: a CORS preflight.
   kPreflight,
   // POST on a bucket without a sub-resource: a browser form upload.

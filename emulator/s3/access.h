@@ -126,6 +126,42 @@ inline constexpr Action kListMultipartUploadParts{"s3:ListMultipartUploadParts",
                                                   AclScope::kNone, P::kRead, true};
 inline constexpr Action kAbortMultipartUpload{"s3:AbortMultipartUpload", true, AclScope::kNone,
                                               P::kWrite, true};
+// Versioning (docs/s3-versioning.md).
+inline constexpr Action kGetBucketVersioning{"s3:GetBucketVersioning", false, AclScope::kNone,
+                                             P::kRead};
+inline constexpr Action kPutBucketVersioning{"s3:PutBucketVersioning", false, AclScope::kNone,
+                                             P::kWrite};
+inline constexpr Action kListBucketVersions{"s3:ListBucketVersions", false, AclScope::kBucket,
+                                            P::kRead};
+inline constexpr Action kGetObjectVersion{"s3:GetObjectVersion", true, AclScope::kObject, P::kRead};
+inline constexpr Action kDeleteObjectVersion{"s3:DeleteObjectVersion", true, AclScope::kBucket,
+                                             P::kWrite};
+// A version's tags and ACL, by versionId.
+inline constexpr Action kGetObjectVersionTagging{"s3:GetObjectVersionTagging", true,
+                                                 AclScope::kNone, P::kRead};
+inline constexpr Action kPutObjectVersionTagging{"s3:PutObjectVersionTagging", true,
+                                                 AclScope::kNone, P::kWrite};
+inline constexpr Action kDeleteObjectVersionTagging{"s3:DeleteObjectVersionTagging", true,
+                                                    AclScope::kNone, P::kWrite};
+inline constexpr Action kGetObjectVersionAcl{"s3:GetObjectVersionAcl", true, AclScope::kObject,
+                                             P::kReadAcp};
+inline constexpr Action kPutObjectVersionAcl{"s3:PutObjectVersionAcl", true, AclScope::kObject,
+                                             P::kWriteAcp};
+// Object Lock.
+inline constexpr Action kGetBucketObjectLockConfiguration{
+    "s3:GetBucketObjectLockConfiguration", false, AclScope::kNone, P::kRead};
+inline constexpr Action kPutBucketObjectLockConfiguration{
+    "s3:PutBucketObjectLockConfiguration", false, AclScope::kNone, P::kWrite};
+inline constexpr Action kGetObjectRetention{"s3:GetObjectRetention", true, AclScope::kNone,
+                                            P::kRead};
+inline constexpr Action kPutObjectRetention{"s3:PutObjectRetention", true, AclScope::kNone,
+                                            P::kWrite};
+inline constexpr Action kGetObjectLegalHold{"s3:GetObjectLegalHold", true, AclScope::kNone,
+                                            P::kRead};
+inline constexpr Action kPutObjectLegalHold{"s3:PutObjectLegalHold", true, AclScope::kNone,
+                                            P::kWrite};
+inline constexpr Action kBypassGovernanceRetention{"s3:BypassGovernanceRetention", true,
+                                                   AclScope::kNone, P::kWrite};
 }  // namespace action
 
 // Condition keys of one request beyond the caller's (lowercase key, value):

@@ -36,11 +36,21 @@ Status S3Store::PutBucketAcl(const Caller& who, std::string_view bucket, const A
 }
 
 Status S3Store::PutObjectAcl(const Caller& who, std::string_view bucket, std::string_view key,
-                             const AclSpec& spec) {
+                             const AclSpec& spec, std::string_view version_id) {
   std::shared_lock buckets(buckets_mu_);
   auto b = LoadBucket(bucket);
   if (!b) return b.error();
   std::lock_guard key_lock(KeyLock(bucket, key));
+  if (!version_id.empty())  // one version's ACL (docs/s3-versioning.md)
+    return UpdateVersion(who, bucket, key, version_id, action::kPutObjectVersionAcl,
+                         [&](ObjectRecord& r) -> Status {
+                           StoredAcl acl = ResolveAcl(spec, r.owner_account_id, b->owner_account_id);
+                           if (RefusedWhenEnforced(*b, acl))
+                             return MakeError(ErrorCode::kAccessControlListNotSupported);
+                           if (BlocksPublicAcl(*b, acl)) return MakeError(ErrorCode::kAccessDenied);
+                           r.acl = std::move(acl);
+                           return Ok();
+                         });
   auto record = GetObject(who, bucket, key, action::kPutObjectAcl);
   if (!record) return record.error();
   StoredAcl acl = ResolveAcl(spec, record->owner_account_id, b->owner_account_id);

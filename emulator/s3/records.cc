@@ -24,6 +24,11 @@ enum BucketTag : std::uint32_t {
   kBWebsite = 30,    // nested: EncodeWebsite
   kBLifecycle = 31,  // nested: EncodeLifecycle
   kBEncryption = 25,  // nested: EncodeBucketEncryption
+  kBVersioning = 15,  // VersioningState
+  kBObjectLock = 16,
+  kBDefaultRetentionMode = 17,  // RetentionMode
+  kBDefaultRetentionDays = 18,
+  kBDefaultRetentionYears = 19,
 };
 enum ObjectTag : std::uint32_t {
   kOSize = 1,
@@ -58,6 +63,12 @@ enum ObjectTag : std::uint32_t {
   kOSseCustomerSalt = 36,
   kOSseCustomerKeyCheck = 37,
   kOSseCustomerIv = 38,
+  kOVersionId = 22,
+  kODeleteMarker = 23,
+  kOSeq = 24,
+  kOLockMode = 25,  // RetentionMode; metadata (uploads carry it too)
+  kORetainUntilNs = 26,
+  kOLegalHold = 27,
 };
 enum GrantTag : std::uint32_t { kGrantType = 1, kGrantAccount = 2, kGrantPermission = 3 };
 enum PairTag : std::uint32_t { kPairKey = 1, kPairValue = 2 };
@@ -139,6 +150,11 @@ void EncodeMeta(RecordWriter& w, const ObjectMetadata& m) {
   PutIf(w, kOSseCustomerSalt, m.sse_customer_salt);
   PutIf(w, kOSseCustomerKeyCheck, m.sse_customer_key_check);
   PutIf(w, kOSseCustomerIv, m.sse_customer_iv);
+  if (m.lock_mode != RetentionMode::kNone) {
+    w.PutU64(kOLockMode, static_cast<std::uint64_t>(m.lock_mode));
+    w.PutI64(kORetainUntilNs, ToNs(m.retain_until));
+  }
+  if (m.legal_hold) w.PutBool(kOLegalHold, true);
 }
 
 void EncodeAcl(RecordWriter& w, std::uint32_t grant_tag, std::uint32_t empty_tag,
@@ -196,6 +212,9 @@ bool DecodeMetaField(std::uint32_t tag, std::string_view v, ObjectMetadata& m) {
     case kOSseCustomerSalt: m.sse_customer_salt = v; return true;
     case kOSseCustomerKeyCheck: m.sse_customer_key_check = v; return true;
     case kOSseCustomerIv: m.sse_customer_iv = v; return true;
+    case kOLockMode: m.lock_mode = static_cast<RetentionMode>(RecordReader::AsU64(v)); return true;
+    case kORetainUntilNs: m.retain_until = FromNs(RecordReader::AsI64(v)); return true;
+    case kOLegalHold: m.legal_hold = RecordReader::AsU64(v) != 0; return true;
     default: return false;
   }
 }
@@ -221,6 +240,14 @@ std::string EncodeBucket(const BucketRecord& b) {
   if (b.website) w.Put(kBWebsite, EncodeWebsite(*b.website));
   if (b.lifecycle) w.Put(kBLifecycle, EncodeLifecycle(*b.lifecycle));
   if (b.encryption) w.Put(kBEncryption, EncodeBucketEncryption(*b.encryption));
+  if (b.versioning != VersioningState::kUnset)
+    w.PutU64(kBVersioning, static_cast<std::uint64_t>(b.versioning));
+  if (b.object_lock_enabled) w.PutBool(kBObjectLock, true);
+  if (const auto& d = b.default_retention) {
+    w.PutU64(kBDefaultRetentionMode, static_cast<std::uint64_t>(d->mode));
+    if (d->days) w.PutU64(kBDefaultRetentionDays, static_cast<std::uint64_t>(d->days));
+    if (d->years) w.PutU64(kBDefaultRetentionYears, static_cast<std::uint64_t>(d->years));
+  }
   return w.Release();
 }
 
@@ -269,6 +296,20 @@ std::optional<BucketRecord> DecodeBucket(std::string_view name, std::string_view
         b.encryption = DecodeBucketEncryption(v);
         if (!b.encryption) return std::nullopt;
         break;
+      case kBVersioning: b.versioning = static_cast<VersioningState>(RecordReader::AsU64(v)); break;
+      case kBObjectLock: b.object_lock_enabled = RecordReader::AsU64(v) != 0; break;
+      case kBDefaultRetentionMode:
+        if (!b.default_retention) b.default_retention.emplace();
+        b.default_retention->mode = static_cast<RetentionMode>(RecordReader::AsU64(v));
+        break;
+      case kBDefaultRetentionDays:
+        if (!b.default_retention) b.default_retention.emplace();
+        b.default_retention->days = static_cast<int>(RecordReader::AsU64(v));
+        break;
+      case kBDefaultRetentionYears:
+        if (!b.default_retention) b.default_retention.emplace();
+        b.default_retention->years = static_cast<int>(RecordReader::AsU64(v));
+        break;
       default: break;
     }
   }
@@ -292,6 +333,9 @@ std::string EncodeObject(const ObjectRecord& o) {
     w.Put(kOPart, n.data());
   }
   EncodeAcl(w, kOAclGrant, kOAclEmpty, o.acl);
+  PutIf(w, kOVersionId, o.version_id);
+  if (o.delete_marker) w.PutBool(kODeleteMarker, true);
+  if (o.seq != 0) w.PutU64(kOSeq, o.seq);
   // The body goes last so that a metadata-only decode can stop early.
   if (!o.blob_id.empty()) w.Put(kOBlobId, o.blob_id);
   else if (o.parts.empty()) w.Put(kOInlineBody, o.inline_body);
@@ -339,6 +383,9 @@ std::optional<ObjectRecord> DecodeObject(std::string_view key, std::string_view 
         if (with_body) o.inline_body = v;
         break;
       case kOBlobId: o.blob_id = v; break;
+      case kOVersionId: o.version_id = v; break;
+      case kODeleteMarker: o.delete_marker = RecordReader::AsU64(v) != 0; break;
+      case kOSeq: o.seq = RecordReader::AsU64(v); break;
       default: DecodeMetaField(tag, v, m); break;
     }
   }

@@ -43,6 +43,20 @@ enum class ObjectOwnership : std::uint8_t {
   kBucketOwnerEnforced = 3,
 };
 
+// A bucket's versioning state (PutBucketVersioning); kUnset: never
+// versioned. Once set it is never kUnset again.
+enum class VersioningState : std::uint8_t { kUnset = 0, kEnabled = 1, kSuspended = 2 };
+
+// Object Lock retention modes (docs/s3-versioning.md, "Object Lock").
+enum class RetentionMode : std::uint8_t { kNone = 0, kGovernance = 1, kCompliance = 2 };
+
+// A bucket's default retention: `days` or `years` (one of them) from a write.
+struct DefaultRetention {
+  RetentionMode mode = RetentionMode::kNone;
+  int days = 0;
+  int years = 0;
+};
+
 // An ACL as stored: nullopt is the default, `private` (the owner has
 // FULL_CONTROL, nobody else anything), which most resources keep.
 using StoredAcl = std::optional<Grants>;
@@ -67,6 +81,9 @@ struct BucketRecord {
   std::optional<LifecycleConfiguration> lifecycle = std::nullopt;  // PutBucketLifecycleConfiguration
   // PutBucketEncryption; absent: none (or SSE-S3 under Rules::kCurrent).
   std::optional<BucketEncryption> encryption = std::nullopt;
+  VersioningState versioning = VersioningState::kUnset;  // docs/s3-versioning.md
+  bool object_lock_enabled = false;  // created with x-amz-bucket-object-lock-enabled
+  std::optional<DefaultRetention> default_retention;  // PutObjectLockConfiguration's Rule
 };
 
 // Headers stored with an object and returned on GET and HEAD.
@@ -99,6 +116,11 @@ struct ObjectMetadata {
   std::string sse_customer_key_check;  // CustomerKeyCheck(key, salt)
   // The IV of a single body (not of a multipart object's parts).
   std::string sse_customer_iv;
+  // Object Lock: x-amz-object-lock-mode and -retain-until-date, or the
+  // bucket's default retention; x-amz-object-lock-legal-hold.
+  RetentionMode lock_mode = RetentionMode::kNone;
+  TimePoint retain_until{};
+  bool legal_hold = false;
 };
 
 struct ObjectRecord {
@@ -120,7 +142,20 @@ struct ObjectRecord {
     std::string sse_customer_iv;  // SSE-C: the part's IV
   };
   std::vector<Part> parts;
+  // Versioning (docs/s3-versioning.md). The version id; empty for the null
+  // version (written while the bucket was unversioned or suspended).
+  std::string version_id;
+  bool delete_marker = false;  // a delete marker: no body, no ETag
+  // The version's place among the key's versions: strictly increasing per
+  // key (nanoseconds of the simulation clock, bumped past the previous
+  // version); 0 in records written before versioning existed (SeqOf).
+  std::uint64_t seq = 0;
+  // Not stored: the bucket's versioning state when this record was read or
+  // written, so responses know whether to carry x-amz-version-id.
+  VersioningState bucket_versioning = VersioningState::kUnset;
 
+  // The version id as S3 shows it: "null" for the null version.
+  std::string VersionIdOrNull() const { return version_id.empty() ? "null" : version_id; }
   // Every blob file this record links.
   std::vector<std::string> BlobIds() const;
 };

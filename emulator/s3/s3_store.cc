@@ -152,6 +152,12 @@ Result<BucketRecord> S3Store::CreateBucket(const Caller& who,
   record.ownership = request.ownership.value_or(
       rules_ == Rules::kCurrent ? ObjectOwnership::kBucketOwnerEnforced : ObjectOwnership::kUnset);
   if (rules_ == Rules::kCurrent) record.public_access_block = PublicAccessBlock{true, true, true, true};
+  // "When you create a bucket with S3 Object Lock enabled, Amazon S3
+  // automatically enables versioning for the bucket."
+  if (request.object_lock_enabled) {
+    record.object_lock_enabled = true;
+    record.versioning = VersioningState::kEnabled;
+  }
   record.acl = ResolveAcl(request.acl, who.account_id(), who.account_id());
   if (record.acl && record.ownership == ObjectOwnership::kBucketOwnerEnforced)
     return MakeError(ErrorCode::kInvalidBucketAclWithObjectOwnership);
@@ -215,6 +221,11 @@ Status S3Store::DeleteBucket(const Caller& who, std::string_view bucket) {
   std::string prefix = keys::ObjectsOf(bucket);
   it->Seek(prefix);
   bool has_objects = it->Valid() && it->key().starts_with(prefix);
+  // "Before you can delete a bucket, you must delete all of its objects,
+  // including all object versions and delete markers."
+  std::string versions = keys::VersionsOf(bucket);
+  it->Seek(versions);
+  has_objects = has_objects || (it->Valid() && it->key().starts_with(versions));
   // "You must ... abort all in-progress multipart uploads before you can
   // delete the bucket": an unfinished upload keeps it non-empty.
   std::string uploads = keys::UploadsOf(bucket);
@@ -272,20 +283,34 @@ Result<ObjectRecord> S3Store::CommitObject(std::string_view bucket, std::string_
                                            std::vector<std::string> linked,
                                            std::vector<std::string> dropped) {
   std::lock_guard key_lock(KeyLock(bucket, key));
+  // Callers hold buckets_mu_ shared: the versioning state cannot change here.
+  auto b = LoadBucket(bucket);
+  if (!b) return b.error();
   std::string object_key = keys::Object(bucket, key);
   auto old = storage_.Get(object_key);
   if (!old) return old.error();
   std::int64_t delta = static_cast<std::int64_t>(record.size);
-  if (*old) {
-    auto old_record = DecodeObject(key, **old, /*with_body=*/false);
-    if (old_record) {
-      delta -= static_cast<std::int64_t>(old_record->size);
-      for (auto& id : old_record->BlobIds()) dropped.push_back(std::move(id));
-    }
+  ObjectMetadata& meta = record.meta;
+  if ((meta.lock_mode != RetentionMode::kNone || meta.legal_hold) && !b->object_lock_enabled)
+    return MakeError(ErrorCode::kInvalidRequest, "Bucket is missing Object Lock Configuration");
+  if (meta.lock_mode != RetentionMode::kNone && meta.retain_until <= clock_.Now())
+    return MakeError(ErrorCode::kInvalidArgument, "The retain until date must be in the future!");
+  if (b->object_lock_enabled && meta.lock_mode == RetentionMode::kNone && b->default_retention) {
+    // The bucket's default retention, from the time of the write.
+    const DefaultRetention& d = *b->default_retention;
+    meta.lock_mode = d.mode;
+    meta.retain_until = clock_.Now() + std::chrono::hours(24) * (d.days + 365 * d.years);
   }
+  std::optional<ObjectRecord> current;
+  // With its body when versioned: the write keeps it as a noncurrent version.
+  if (*old) current = DecodeObject(key, **old, b->versioning != VersioningState::kUnset);
+  if (auto st = StackVersion(bucket, key, b->versioning, current, record, batch, delta, dropped);
+      !st)
+    return st.error();
   batch.Put(object_key, EncodeObject(record));
   if (auto st = WriteMetered(bucket, delta, batch, linked, dropped); !st) return st.error();
   record.inline_body.clear();
+  record.bucket_versioning = b->versioning;
   return record;
 }
 
@@ -310,24 +335,26 @@ std::optional<billing::S3Meters::BucketInfo> S3Store::Survey(std::string_view bu
                           /*with_body=*/false);
     if (r) info.bytes += static_cast<std::int64_t>(r->size);
   }
+  // Noncurrent versions are stored and billed too.
+  std::string versions = keys::VersionsOf(bucket);
+  for (it->Seek(versions); it->Valid() && it->key().starts_with(versions); it->Next()) {
+    auto r = DecodeObject({}, std::string_view(it->value().data(), it->value().size()),
+                          /*with_body=*/false);
+    if (r) info.bytes += static_cast<std::int64_t>(r->size);
+  }
   return info;
 }
 
 Result<ObjectRecord> S3Store::GetObject(const Caller& who, std::string_view bucket,
                                         std::string_view key, const Action& action) {
-  auto b = LoadBucket(bucket);
-  if (!b) return b.error();
-  auto object = LoadObject(bucket, key);
-  if (!object) {
-    // "If you don't have the s3:ListBucket permission, Amazon S3 returns
-    // HTTP status code 403 Access Denied" for a key that does not exist.
-    if (object.error().code == ErrorCode::kNoSuchKey) {
-      if (Status st = Authorize({who, *b, action::kListBucket}); !st) return st.error();
-    }
-    return object;
+  auto object = GetObjectVersion(who, bucket, key, {}, action);
+  if (object && object->delete_marker) {
+    // A key whose current version is a delete marker is, to everyone but
+    // ListObjectVersions, a key that does not exist.
+    Error e = MakeError(ErrorCode::kNoSuchKey, {}, std::string(key));
+    e.details.emplace_back("Key", std::string(key));
+    return e;
   }
-  ObjectAccess access{object->owner_account_id, &object->acl};
-  if (Status st = Authorize({who, *b, action, key, &access}); !st) return st.error();
   return object;
 }
 
@@ -346,24 +373,9 @@ Result<ObjectRecord> S3Store::LoadObject(std::string_view bucket, std::string_vi
 
 Status S3Store::DeleteObject(const Caller& who, std::string_view bucket,
                              std::string_view key) {
-  std::shared_lock buckets(buckets_mu_);
-  auto b = GetBucket(who, bucket, action::kDeleteObject, key);
-  if (!b) return b.error();
-  std::lock_guard key_lock(KeyLock(bucket, key));
-  std::string object_key = keys::Object(bucket, key);
-  auto old = storage_.Get(object_key);
-  if (!old) return old.error();
-  if (!*old) return Ok();
-  std::vector<std::string> dropped;
-  std::int64_t delta = 0;
-  auto old_record = DecodeObject(key, **old, /*with_body=*/false);
-  if (old_record) {
-    dropped = old_record->BlobIds();
-    delta = -static_cast<std::int64_t>(old_record->size);
-  }
-  leveldb::WriteBatch batch;
-  batch.Delete(object_key);
-  return WriteMetered(bucket, delta, batch, {}, dropped);
+  auto deleted = DeleteObjectVersion(who, bucket, key, {});
+  if (!deleted) return deleted.error();
+  return Ok();
 }
 
 Result<ListObjectsResult> S3Store::ListObjects(const Caller& who,
@@ -404,20 +416,35 @@ Result<ListObjectsResult> S3Store::ListObjects(const Caller& who,
     std::string_view k(it->key().data(), it->key().size());
     if (!k.starts_with(scan_prefix)) break;
     std::string_view key = k.substr(base.size());
-    if (count == request.max_keys) {
-      result.truncated = true;
-      break;
-    }
+    auto is_marker = [&] {
+      auto r = DecodeObject({}, std::string_view(it->value().data(), it->value().size()),
+                            /*with_body=*/false);
+      return r && r->delete_marker;
+    };
     if (std::string_view rolled = CommonPrefixOf(key, request.prefix, request.delimiter);
         !rolled.empty()) {
       // The key rolls up into one common prefix; skip past all keys that
-      // share it.
+      // share it. A prefix whose keys are all delete markers lists nothing.
       std::string common(rolled);
-      result.common_prefixes.push_back(common);
-      result.next_start_after = common;
-      result.next_start_after_is_prefix = true;
-      ++count;
       std::string skip_to = keys::PrefixEnd(base + common);
+      const std::string group = base + common;
+      bool visible = false;
+      for (; it->Valid() && it->key().starts_with(group); it->Next()) {
+        if (!is_marker()) {
+          visible = true;
+          break;
+        }
+      }
+      if (visible) {
+        if (count == request.max_keys) {
+          result.truncated = true;
+          break;
+        }
+        result.common_prefixes.push_back(common);
+        result.next_start_after = common;
+        result.next_start_after_is_prefix = true;
+        ++count;
+      }
       if (skip_to.empty()) break;
       it->Seek(skip_to);
       continue;
@@ -425,6 +452,14 @@ Result<ListObjectsResult> S3Store::ListObjects(const Caller& who,
     auto record = DecodeObject(key, std::string_view(it->value().data(), it->value().size()),
                                /*with_body=*/false);
     if (!record) return MakeError(ErrorCode::kInternalError, "corrupt object record");
+    if (record->delete_marker) {  // the key is deleted; its versions are listed by ?versions
+      it->Next();
+      continue;
+    }
+    if (count == request.max_keys) {
+      result.truncated = true;
+      break;
+    }
     result.next_start_after = record->key;
     result.next_start_after_is_prefix = false;
     result.objects.push_back(std::move(*record));
@@ -558,9 +593,15 @@ Result<ObjectRecord> S3Store::CopyObject(const Caller& who, const ObjectRecord& 
 }
 
 Status S3Store::PutObjectTagging(const Caller& who, std::string_view bucket,
-                                 std::string_view key, TagSet tags, const Action& action) {
+                                 std::string_view key, TagSet tags, const Action& action,
+                                 std::string_view version_id) {
   std::shared_lock buckets(buckets_mu_);
   std::lock_guard key_lock(KeyLock(bucket, key));
+  if (!version_id.empty())
+    return UpdateVersion(who, bucket, key, version_id, action, [&](ObjectRecord& r) {
+      r.tags = std::move(tags);
+      return Ok();
+    });
   auto record = GetObject(who, bucket, key, action);
   if (!record) return record.error();
   record->tags = std::move(tags);

@@ -56,6 +56,8 @@ struct CreateBucketRequest {
   AclSpec acl;
   // x-amz-object-ownership; nullopt: the rules' default.
   std::optional<ObjectOwnership> ownership;
+  // x-amz-bucket-object-lock-enabled: true (versioning is enabled with it).
+  bool object_lock_enabled = false;
 };
 
 // The common prefix `key` rolls up into with `delimiter` after `prefix`
@@ -123,6 +125,38 @@ struct ListUploadsResult {
   std::string next_upload_id_marker;
 };
 
+// ListObjectVersions (docs/s3-versioning.md).
+struct ListVersionsRequest {
+  std::string bucket;
+  std::string prefix;
+  std::string delimiter;
+  // Start after this key's versions; with version_id_marker, after that
+  // version of it. A key-marker that rolls up into a common prefix skips
+  // the whole prefix (it was on an earlier page).
+  std::string key_marker;
+  std::string version_id_marker;
+  int max_keys = kMaxListKeys;
+};
+
+struct ListVersionsResult {
+  // Versions and delete markers (without bodies), keys ascending, each
+  // key's versions newest first; latest[i] tells whether versions[i] is
+  // its key's current version.
+  std::vector<ObjectRecord> versions;
+  std::vector<bool> latest;
+  std::vector<std::string> common_prefixes;
+  bool truncated = false;
+  std::string next_key_marker;
+  std::string next_version_id_marker;  // empty after a common prefix
+};
+
+// What a DELETE did to a key's versions.
+struct DeletedVersion {
+  std::string version_id;      // the version removed or the marker added ("null" too)
+  bool delete_marker = false;  // a delete marker was added, or the version removed was one
+  VersioningState bucket_versioning = VersioningState::kUnset;
+};
+
 // A byte range [begin, begin + length) of an object's body.
 struct ByteRange {
   std::uint64_t begin = 0;
@@ -171,16 +205,55 @@ class S3Store {
                                   const BodyTransform& transform = {});
   // Replaces an object's tags (an empty set deletes them: `action` is
   // s3:PutObjectTagging or s3:DeleteObjectTagging).
+  // With `version_id` (valid, IsValidVersionId), that version's tags.
   Status PutObjectTagging(const Caller& who, std::string_view bucket, std::string_view key,
-                          TagSet tags, const Action& action = action::kPutObjectTagging);
+                          TagSet tags, const Action& action = action::kPutObjectTagging,
+                          std::string_view version_id = {});
   // Sets (or, with nullopt, deletes) a bucket's tags.
   Status PutBucketTagging(const Caller& who, std::string_view bucket,
                           std::optional<TagSet> tags);
 
+  // Versioning (s3_store_versioning.cc, docs/s3-versioning.md).
+  Status PutBucketVersioning(const Caller& who, std::string_view bucket, VersioningState state);
+  // A version of an object, with its inline body: the current one when
+  // `version_id` is empty (NoSuchKey when there is none), else the one it
+  // names ("null": the null version; NoSuchVersion when there is none).
+  // May be a delete marker: callers decide what that answers.
+  Result<ObjectRecord> GetObjectVersion(const Caller& who, std::string_view bucket,
+                                        std::string_view key, std::string_view version_id,
+                                        const Action& action);
+  // DELETE of a key: without `version_id`, removes the object (unversioned
+  // bucket) or adds a delete marker; with one, removes that version for good
+  // (the next newest becomes current). A version that does not exist is no
+  // error, as in S3. `version_id` must be valid (IsValidVersionId).
+  // A version under Object Lock (a legal hold, or a retention date not yet
+  // passed) is refused with AccessDenied; GOVERNANCE yields to
+  // `bypass_governance` from a caller allowed s3:BypassGovernanceRetention.
+  Result<DeletedVersion> DeleteObjectVersion(const Caller& who, std::string_view bucket,
+                                             std::string_view key, std::string_view version_id,
+                                             bool bypass_governance = false);
+  Result<ListVersionsResult> ListObjectVersions(const Caller& who,
+                                                const ListVersionsRequest& request);
+
+  // Object Lock (s3_store_object_lock.cc, docs/s3-versioning.md). Only for
+  // buckets created with Object Lock: InvalidBucketState (configuration) or
+  // InvalidRequest "Bucket is missing Object Lock Configuration" otherwise.
+  Status PutObjectLockConfiguration(const Caller& who, std::string_view bucket,
+                                    std::optional<DefaultRetention> rule);
+  // A version's retention (`version_id` empty: the current one). Shortening
+  // or removing (mode kNone) a GOVERNANCE retention needs `bypass_governance`;
+  // a COMPLIANCE one can only be extended. AccessDenied otherwise.
+  Status PutObjectRetention(const Caller& who, std::string_view bucket, std::string_view key,
+                            std::string_view version_id, RetentionMode mode, TimePoint until,
+                            bool bypass_governance);
+  Status PutObjectLegalHold(const Caller& who, std::string_view bucket, std::string_view key,
+                            std::string_view version_id, bool on);
+
   // Access control (access_control.cc).
   Status PutBucketAcl(const Caller& who, std::string_view bucket, const AclSpec& acl);
+  // With `version_id` (valid, IsValidVersionId), that version's ACL.
   Status PutObjectAcl(const Caller& who, std::string_view bucket, std::string_view key,
-                      const AclSpec& acl);
+                      const AclSpec& acl, std::string_view version_id = {});
   // Sets (or, with nullopt, deletes) the bucket policy; MalformedPolicy.
   Status PutBucketPolicy(const Caller& who, std::string_view bucket,
                          std::optional<std::string> policy);
@@ -332,6 +405,30 @@ class S3Store {
                                     ObjectRecord record, leveldb::WriteBatch& batch,
                                     std::vector<std::string> linked,
                                     std::vector<std::string> dropped);
+  // Gives `record` (about to become the key's current version, written in
+  // `batch`) its version id and seq under `state`, and archives `current`
+  // to v/ or drops it (with a noncurrent null version that a null write
+  // replaces), adjusting `delta` and `dropped`. Holds: the key lock.
+  Status StackVersion(std::string_view bucket, std::string_view key, VersioningState state,
+                      const std::optional<ObjectRecord>& current, ObjectRecord& record,
+                      leveldb::WriteBatch& batch, std::int64_t& delta,
+                      std::vector<std::string>& dropped);
+  // Lets `change` edit one version's record (not a delete marker: 405
+  // MethodNotAllowed) and stores it where it lives. Holds: the key lock.
+  Status UpdateVersion(const Caller& who, std::string_view bucket, std::string_view key,
+                       std::string_view version_id, const Action& action,
+                       const std::function<Status(ObjectRecord&)>& change);
+  // AccessDenied when Object Lock protects `version` from deletion now.
+  Status CheckNotLocked(const Caller& who, const BucketRecord& bucket, const ObjectRecord& version,
+                        bool bypass_governance) const;
+  // Deletes the key's noncurrent null version in `batch`, if there is one.
+  Status DropNoncurrentNull(std::string_view bucket, std::string_view key,
+                            leveldb::WriteBatch& batch, std::int64_t& delta,
+                            std::vector<std::string>& dropped);
+  // The noncurrent version `version_id` names, with its v/ key; nullopt when none.
+  Result<std::optional<std::pair<std::string, ObjectRecord>>> FindNoncurrent(
+      std::string_view bucket, std::string_view key, std::string_view version_id,
+      bool with_body) const;
   // Copies `range` of `source` into a staged body.
   Result<storage::StagedBody> CopyBody(const ObjectRecord& source, ByteRange range,
                                        std::uint64_t inline_threshold, std::string& md5_hex,

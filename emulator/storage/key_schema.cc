@@ -39,6 +39,25 @@ std::string Object(std::string_view bucket, std::string_view key) {
 
 std::string PendingBlob(std::string_view blob_id) { return Join(kPendingBlobPrefix, blob_id); }
 
+std::string VersionsOf(std::string_view bucket) {
+  std::string out = Join(kVersionPrefix, bucket);
+  out.push_back('/');
+  return out;
+}
+
+std::string VersionsOfKey(std::string_view bucket, std::string_view key) {
+  std::string out = VersionsOf(bucket);
+  out.append(key);
+  out.push_back('\0');
+  return out;
+}
+
+std::string Version(std::string_view bucket, std::string_view key, std::string_view order) {
+  std::string out = VersionsOfKey(bucket, key);
+  out.append(order);
+  return out;
+}
+
 std::string UploadsOf(std::string_view bucket) {
   std::string out = Join(kUploadPrefix, bucket);
   out.push_back('/');

@@ -8,6 +8,13 @@
 //   o/<bucket>/<key>        object record; keys of one bucket are contiguous and
 //                           in S3's order (bytewise UTF-8), since bucket names
 //                           cannot contain '/'
+//   v/<bucket>/<key>\0<order>
+//                           a noncurrent version or delete marker of a
+//                           versioned bucket's key (the current one stays at
+//                           o/); <order> is 16 hex digits of ~seq, so a key's
+//                           versions sort newest first, and is the first half
+//                           of the version id (docs/s3-versioning.md). A key
+//                           has v/ records only while it has an o/ record.
 //   u/<bucket>/<key>\0<id>  multipart upload in progress; upload ids grow
 //                           with time, so uploads of one key sort by
 //                           initiation, as ListMultipartUploads lists them
@@ -42,6 +49,7 @@ inline constexpr std::string_view kBucketPrefix = "b/";
 inline constexpr std::string_view kObjectPrefix = "o/";
 inline constexpr std::string_view kPendingBlobPrefix = "p/";
 inline constexpr std::string_view kUploadPrefix = "u/";
+inline constexpr std::string_view kVersionPrefix = "v/";
 inline constexpr std::string_view kPartPrefix = "m/";
 inline constexpr std::string_view kEc2Prefix = "e/";
 inline constexpr std::string_view kIamPrefix = "i/";
@@ -54,6 +62,12 @@ std::string Bucket(std::string_view bucket);
 std::string ObjectsOf(std::string_view bucket);
 std::string Object(std::string_view bucket, std::string_view key);
 std::string PendingBlob(std::string_view blob_id);
+// Every noncurrent version of `bucket` starts with this.
+std::string VersionsOf(std::string_view bucket);
+// Every noncurrent version of `key` starts with this ("v/<bucket>/<key>\0").
+std::string VersionsOfKey(std::string_view bucket, std::string_view key);
+// `order`: 16 hex digits (s3::VersionOrder).
+std::string Version(std::string_view bucket, std::string_view key, std::string_view order);
 // Every upload key of `bucket` starts with this.
 std::string UploadsOf(std::string_view bucket);
 std::string Upload(std::string_view bucket, std::string_view key, std::string_view upload_id);

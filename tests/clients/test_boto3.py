@@ -793,10 +793,9 @@ class NotImplementedTest(S3TestCase):
         self.s3.create_bucket(Bucket="later")
         self.s3.put_object(Bucket="later", Key="k", Body=b"x")
         calls = [
-            (self.s3.get_bucket_versioning, {}),
             (self.s3.get_bucket_logging, {}),
             (self.s3.get_bucket_accelerate_configuration, {}),
-            (self.s3.get_object_retention, {"Key": "k"}),
+            (self.s3.get_object_attributes, {"Key": "k", "ObjectAttributes": ["ETag"]}),
         ]
         for fn, kwargs in calls:
             with self.subTest(op=fn.__name__):
