@@ -299,6 +299,8 @@ class S3Store {
   struct LifecycleSweep {
     std::size_t objects_expired = 0;
     std::size_t uploads_aborted = 0;
+    std::size_t noncurrent_expired = 0;  // versions deleted for good
+    std::size_t markers_removed = 0;     // expired object delete markers
   };
   Result<LifecycleSweep> ApplyLifecycle();
   // Whether any bucket has a lifecycle configuration.
@@ -436,9 +438,20 @@ class S3Store {
   Result<UploadRecord> LoadUpload(std::string_view bucket, std::string_view key,
                                   std::string_view upload_id);
   // Lifecycle expiry of one current object / upload, when it is still the
-  // record `seen` (s3_store_lifecycle.cc). A versioned bucket will get a
-  // delete marker here instead.
+  // record `seen` (s3_store_lifecycle.cc): deleted in an unversioned bucket,
+  // a delete marker on top of it in a versioned (or suspended) one.
   Status ExpireCurrentObject(std::string_view bucket, const ObjectRecord& seen);
+  // NoncurrentVersionExpiration and ExpiredObjectDeleteMarker of one bucket.
+  Status ExpireVersions(std::string_view bucket, const LifecycleConfiguration& config,
+                        TimePoint now, LifecycleSweep& sweep);
+  // Deletes the noncurrent version `seen` of `key` for good, unless Object
+  // Lock protects it or it is gone.
+  Status ExpireNoncurrentVersion(std::string_view bucket, std::string_view key,
+                                 const ObjectRecord& seen, bool& expired);
+  // Removes the delete marker `seen` when it is still `key`'s current
+  // version and the key has no other version left.
+  Status RemoveExpiredMarker(std::string_view bucket, std::string_view key,
+                             const ObjectRecord& seen, bool& removed);
   Status AbortExpiredUpload(const UploadRecord& seen);
 
   storage::Storage& storage_;

@@ -2,6 +2,8 @@
 // that applies it on the simulation clock.
 #include <leveldb/write_batch.h>
 
+#include <set>
+
 #include "emulator/s3/s3_store.h"
 #include "emulator/storage/key_schema.h"
 
@@ -83,6 +85,7 @@ Result<S3Store::LifecycleSweep> S3Store::ApplyLifecycle() {
                               std::string_view(it->value().data(), it->value().size()),
                               /*with_body=*/false);
         if (!o) continue;
+        if (o->delete_marker) continue;  // already deleted; see the markers below
         auto expiry = CurrentObjectExpiry(config, {o->key, o->size, o->last_modified, &o->tags});
         if (expiry && expiry->at <= now) due.push_back(std::move(*o));
       }
@@ -91,6 +94,7 @@ Result<S3Store::LifecycleSweep> S3Store::ApplyLifecycle() {
       if (Status st = ExpireCurrentObject(bucket, o); !st) return st.error();
       ++sweep.objects_expired;
     }
+    if (auto st = ExpireVersions(bucket, config, now, sweep); !st) return st.error();
     // Incomplete multipart uploads.
     std::vector<UploadRecord> stale;
     {
@@ -113,19 +117,178 @@ Result<S3Store::LifecycleSweep> S3Store::ApplyLifecycle() {
 
 Status S3Store::ExpireCurrentObject(std::string_view bucket, const ObjectRecord& seen) {
   std::shared_lock buckets(buckets_mu_);
+  auto b = LoadBucket(bucket);
+  if (!b) return Ok();  // deleted since the sweep read it
   std::lock_guard key_lock(KeyLock(bucket, seen.key));
   const std::string object_key = keys::Object(bucket, seen.key);
   auto old = storage_.Get(object_key);
   if (!old) return old.error();
   if (!*old) return Ok();
-  auto current = DecodeObject(seen.key, **old, /*with_body=*/false);
+  // With its body: in a versioned bucket it becomes a noncurrent version.
+  auto current = DecodeObject(seen.key, **old);
   // Written again since the sweep read it: the new object has its own expiry.
-  if (!current || current->etag != seen.etag || current->last_modified != seen.last_modified)
+  if (!current || current->delete_marker || current->etag != seen.etag ||
+      current->last_modified != seen.last_modified || current->version_id != seen.version_id)
     return Ok();
   leveldb::WriteBatch batch;
+  std::int64_t delta = 0;
+  std::vector<std::string> dropped;
+  if (b->versioning == VersioningState::kUnset) {
+    batch.Delete(object_key);
+    delta = -static_cast<std::int64_t>(current->size);
+    dropped = current->BlobIds();
+  } else {
+    // "In a versioning-enabled bucket ... Amazon S3 adds a delete marker,
+    // which becomes the current version"; the data stays, noncurrent.
+    ObjectRecord marker;
+    marker.key = seen.key;
+    marker.delete_marker = true;
+    marker.last_modified = clock_.Now();
+    marker.owner_account_id = b->owner_account_id;
+    if (auto st = StackVersion(bucket, seen.key, b->versioning, current, marker, batch, delta,
+                               dropped);
+        !st)
+      return st.error();
+    batch.Put(object_key, EncodeObject(marker));
+  }
+  return WriteMetered(bucket, delta, batch, {}, dropped);
+}
+
+Status S3Store::ExpireVersions(std::string_view bucket, const LifecycleConfiguration& config,
+                               TimePoint now, LifecycleSweep& sweep) {
+  bool any_noncurrent = false, any_marker = false;
+  for (const LifecycleRule& rule : config.rules) {
+    any_noncurrent |= rule.enabled && rule.has_noncurrent_expiration && rule.noncurrent_days;
+    any_marker |= rule.enabled && rule.expired_object_delete_marker.value_or(false);
+  }
+  if (!any_noncurrent && !any_marker) return Ok();
+  // Each key's noncurrent versions, newest first, as v/ holds them.
+  struct KeyVersions {
+    std::string key;
+    std::vector<ObjectRecord> versions;
+  };
+  std::vector<KeyVersions> keyed;
+  {
+    const std::string prefix = keys::VersionsOf(bucket);
+    auto it = storage_.NewIterator();
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string_view k(it->key().data(), it->key().size());
+      k.remove_prefix(prefix.size());
+      const std::size_t nul = k.rfind('\0');
+      if (nul == std::string_view::npos) continue;
+      const std::string_view key = k.substr(0, nul);
+      auto v = DecodeObject(key, std::string_view(it->value().data(), it->value().size()),
+                            /*with_body=*/false);
+      if (!v) continue;
+      if (keyed.empty() || keyed.back().key != key) keyed.push_back({std::string(key), {}});
+      keyed.back().versions.push_back(std::move(*v));
+    }
+  }
+  // Noncurrent versions: each became noncurrent when the next newer one was
+  // written (the newest of them, when the current one was).
+  if (any_noncurrent) {
+    for (KeyVersions& kv : keyed) {
+      auto data = storage_.Get(keys::Object(bucket, kv.key));
+      if (!data) return data.error();
+      if (!*data) continue;
+      auto current = DecodeObject(kv.key, **data, /*with_body=*/false);
+      if (!current) continue;
+      std::vector<NoncurrentVersion> listed;
+      TimePoint successor = current->last_modified;
+      for (const ObjectRecord& v : kv.versions) {
+        listed.push_back({v.size, successor, &v.tags});
+        successor = v.last_modified;
+      }
+      std::vector<std::size_t> gone;
+      for (std::size_t i : ExpiredNoncurrentVersions(config, kv.key, listed, now)) {
+        bool expired = false;
+        if (auto st = ExpireNoncurrentVersion(bucket, kv.key, kv.versions[i], expired); !st)
+          return st.error();
+        if (expired) {
+          ++sweep.noncurrent_expired;
+          gone.push_back(i);
+        }
+      }
+      for (auto i = gone.rbegin(); i != gone.rend(); ++i)
+        kv.versions.erase(kv.versions.begin() + static_cast<std::ptrdiff_t>(*i));
+    }
+  }
+  if (!any_marker) return Ok();
+  // "A delete marker with zero noncurrent versions is referred to as an
+  // expired object delete marker": removed by ExpiredObjectDeleteMarker.
+  std::set<std::string, std::less<>> with_versions;
+  for (const KeyVersions& kv : keyed)
+    if (!kv.versions.empty()) with_versions.insert(kv.key);
+  std::vector<ObjectRecord> markers;
+  {
+    const std::string prefix = keys::ObjectsOf(bucket);
+    auto it = storage_.NewIterator();
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      std::string_view k(it->key().data(), it->key().size());
+      auto o = DecodeObject(k.substr(prefix.size()),
+                            std::string_view(it->value().data(), it->value().size()),
+                            /*with_body=*/false);
+      if (!o || !o->delete_marker || with_versions.count(o->key)) continue;
+      for (const LifecycleRule& rule : config.rules) {
+        if (!rule.expired_object_delete_marker.value_or(false)) continue;
+        if (RuleApplies(rule, {o->key, 0, o->last_modified, &o->tags})) {
+          markers.push_back(std::move(*o));
+          break;
+        }
+      }
+    }
+  }
+  for (const ObjectRecord& m : markers) {
+    bool removed = false;
+    if (auto st = RemoveExpiredMarker(bucket, m.key, m, removed); !st) return st.error();
+    if (removed) ++sweep.markers_removed;
+  }
+  return Ok();
+}
+
+Status S3Store::ExpireNoncurrentVersion(std::string_view bucket, std::string_view key,
+                                        const ObjectRecord& seen, bool& expired) {
+  std::shared_lock buckets(buckets_mu_);
+  auto b = LoadBucket(bucket);
+  if (!b) return Ok();
+  std::lock_guard key_lock(KeyLock(bucket, key));
+  auto found = FindNoncurrent(bucket, key, seen.VersionIdOrNull(), /*with_body=*/false);
+  if (!found) return found.error();
+  if (!*found || (*found)->second.seq != seen.seq) return Ok();
+  // Lifecycle never removes what Object Lock protects.
+  Caller owner{Principal{}};
+  owner.principal.account_id = b->owner_account_id;
+  if (!CheckNotLocked(owner, *b, (*found)->second, /*bypass_governance=*/false)) return Ok();
+  leveldb::WriteBatch batch;
+  batch.Delete((*found)->first);
+  if (auto st = WriteMetered(bucket, -static_cast<std::int64_t>((*found)->second.size), batch, {},
+                             (*found)->second.BlobIds());
+      !st)
+    return st;
+  expired = true;
+  return Ok();
+}
+
+Status S3Store::RemoveExpiredMarker(std::string_view bucket, std::string_view key,
+                                    const ObjectRecord& seen, bool& removed) {
+  std::shared_lock buckets(buckets_mu_);
+  std::lock_guard key_lock(KeyLock(bucket, key));
+  const std::string object_key = keys::Object(bucket, key);
+  auto data = storage_.Get(object_key);
+  if (!data) return data.error();
+  if (!*data) return Ok();
+  auto current = DecodeObject(key, **data, /*with_body=*/false);
+  if (!current || !current->delete_marker || current->version_id != seen.version_id) return Ok();
+  const std::string prefix = keys::VersionsOfKey(bucket, key);
+  auto it = storage_.NewIterator();
+  it->Seek(prefix);
+  if (it->Valid() && it->key().starts_with(prefix)) return Ok();  // versions came back
+  it.reset();
+  leveldb::WriteBatch batch;
   batch.Delete(object_key);
-  return WriteMetered(bucket, -static_cast<std::int64_t>(current->size), batch, {},
-                      current->BlobIds());
+  if (auto st = WriteMetered(bucket, 0, batch, {}, {}); !st) return st;
+  removed = true;
+  return Ok();
 }
 
 Status S3Store::AbortExpiredUpload(const UploadRecord& seen) {

@@ -307,6 +307,60 @@ class LifecycleExpiryTest(LifecycleTestCase):
         self.assertEqual(self.keys(), ["a"])
 
 
+class VersionedExpiryTest(LifecycleTestCase):
+    """Lifecycle in a versioned bucket: Expiration adds a delete marker and
+    keeps the data as a noncurrent version, NoncurrentVersionExpiration
+    deletes noncurrent versions for good NoncurrentDays after they became
+    noncurrent (at the next midnight), ExpiredObjectDeleteMarker removes a
+    marker with no version left, and Object Lock keeps what it protects."""
+
+    def versions(self, bucket="logs"):
+        out = self.s3.list_object_versions(Bucket=bucket)
+        return (sorted((v["Key"], v["IsLatest"]) for v in out.get("Versions", [])),
+                sorted((m["Key"], m["IsLatest"]) for m in out.get("DeleteMarkers", [])))
+
+    def test_expiration_noncurrent_expiration_and_expired_markers(self):
+        self.s3.put_bucket_versioning(Bucket="logs",
+                                      VersioningConfiguration={"Status": "Enabled"})
+        self.s3.put_bucket_lifecycle_configuration(Bucket="logs", LifecycleConfiguration={
+            "Rules": [{"ID": "age", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled",
+                       "Expiration": {"Days": 2},
+                       "NoncurrentVersionExpiration": {"NoncurrentDays": 1}},
+                      {"ID": "markers", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled",
+                       "Expiration": {"ExpiredObjectDeleteMarker": True}}]})
+        self.s3.put_object(Bucket="logs", Key="tmp/a", Body=b"first")
+        self.s3.put_object(Bucket="logs", Key="tmp/a", Body=b"second")
+        self.s3.put_object(Bucket="logs", Key="keep", Body=b"k")
+        # After a day and a bit (past the next midnight + 1 day), the first
+        # version, noncurrent since the second was written, is gone for good.
+        self.advance_to(next_midnight(self.now() + DAY) + datetime.timedelta(minutes=1))
+        self.assertEqual(self.versions(), ([("keep", True), ("tmp/a", True)], []))
+        self.assertEqual(self.s3.get_object(Bucket="logs", Key="tmp/a")["Body"].read(), b"second")
+        # Past the current version's expiry: a delete marker on top, the data kept.
+        harness.advance_clock(self.endpoint, "P2D")
+        self.assertEqual(self.keys(), ["keep"])
+        self.assertEqual(self.versions(), ([("keep", True), ("tmp/a", False)], [("tmp/a", True)]))
+        # A day later that noncurrent version goes too, and then the marker,
+        # left with no version, is an expired object delete marker: removed.
+        harness.advance_clock(self.endpoint, "P2D")
+        self.assertEqual(self.versions(), ([("keep", True)], []))
+
+    def test_object_lock_keeps_a_noncurrent_version(self):
+        self.s3.create_bucket(Bucket="locked", ObjectLockEnabledForBucket=True)
+        self.s3.put_bucket_lifecycle_configuration(Bucket="locked", LifecycleConfiguration={
+            "Rules": [{"ID": "old", "Filter": {}, "Status": "Enabled",
+                       "NoncurrentVersionExpiration": {"NoncurrentDays": 1}}]})
+        held = self.s3.put_object(Bucket="locked", Key="k", Body=b"held",
+                                  ObjectLockLegalHoldStatus="ON")
+        self.s3.put_object(Bucket="locked", Key="k", Body=b"free-1")
+        self.s3.put_object(Bucket="locked", Key="k", Body=b"free-2")
+        harness.advance_clock(self.endpoint, "P3D")
+        left = self.s3.list_object_versions(Bucket="locked")["Versions"]
+        self.assertEqual(sorted(v["VersionId"] for v in left if not v["IsLatest"]),
+                         [held["VersionId"]])
+        self.assertEqual(len(left), 2)
+
+
 class FastClockExpiryTest(harness.ServerTestCase):
     """With --time-scale, the clock runs by itself: the periodic sweep expires
     objects with no POST to the clock."""
