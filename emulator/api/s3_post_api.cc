@@ -99,7 +99,10 @@ class PostObjectExchange final : public Exchange, public protocol::FormListener 
                                          crypto::Hex(md5.data(), md5.size()), std::move(tags_),
                                          acl_);
     if (!stored) return S3Api::ErrorResponse(stored.error(), request_);
-    return Answer(stored->etag);
+    Response r = Answer(stored->etag);
+    AddVersionHeader(r, *stored);
+    AddEncryptionHeaders(r, stored->meta);
+    return r;
   }
 
   // FormListener.
@@ -238,10 +241,17 @@ class PostObjectExchange final : public Exchange, public protocol::FormListener 
       tags_ = std::move(*tags);
     }
     if (!route_.bucket.empty()) api_.Meter(route_.bucket, billing::RequestTier::kTier1, 0);
-    if (auto b = api_.store().GetBucket(CallerOf(form_request_, auth_), route_.bucket,
-                                        s3::action::kPutObject, key_);
-        !b)
-      return b.error();
+    auto b = api_.store().GetBucket(CallerOf(form_request_, auth_), route_.bucket,
+                                    s3::action::kPutObject, key_);
+    if (!b) return b.error();
+    // x-amz-server-side-encryption* fields, else the bucket's default
+    // encryption, as for a PutObject.
+    auto customer_key = ApplyWriteEncryption(api_, form_request_, *b, meta_);
+    if (!customer_key) return customer_key.error();
+    if (*customer_key)
+      return MakeError(ErrorCode::kNotImplemented,
+                       "awslab does not implement SSE-C (customer-provided keys) for POST Object "
+                       "uploads; use PutObject.");
     const std::uint64_t announced = request_.content_length.value_or(0);
     if (Status st = api_.store().storage().HasSpace(announced, announced > storage::kSmallWrite);
         !st)

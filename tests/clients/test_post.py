@@ -121,6 +121,41 @@ class SigV4FormTest(PostTestCase):
         tags = s3.get_object_tagging(Bucket="forms", Key="uploads/hello.txt")["TagSet"]
         self.assertEqual(tags, [{"Key": "k", "Value": "v"}])
 
+    def test_versions_and_encryption_apply_to_form_uploads(self):
+        # A versioned bucket with a default encryption: the form's upload gets
+        # a version id and is encrypted, as a PutObject would be.
+        self.s3.put_bucket_versioning(Bucket="forms",
+                                      VersioningConfiguration={"Status": "Enabled"})
+        self.s3.put_bucket_encryption(Bucket="forms", ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+        first = self.post(self.presign("doc.txt"), b"one")
+        second = self.post(self.presign("doc.txt"), b"two")
+        self.assertEqual((first.status_code, second.status_code), (204, 204))
+        self.assertEqual(first.headers["x-amz-server-side-encryption"], "AES256")
+        versions = self.s3.list_object_versions(Bucket="forms", Prefix="doc.txt")["Versions"]
+        self.assertEqual(sorted(v["VersionId"] for v in versions),
+                         sorted([first.headers["x-amz-version-id"],
+                                 second.headers["x-amz-version-id"]]))
+        got = self.s3.get_object(Bucket="forms", Key="doc.txt",
+                                 VersionId=first.headers["x-amz-version-id"])
+        self.assertEqual((got["Body"].read(), got["ServerSideEncryption"]), (b"one", "AES256"))
+        # A form field asks for SSE-KMS instead.
+        kms = self.post(self.presign("kms.txt", fields={"x-amz-server-side-encryption": "aws:kms"},
+                                     conditions=[{"x-amz-server-side-encryption": "aws:kms"}]),
+                        b"k")
+        self.assertEqual(kms.status_code, 204, kms.text)
+        self.assertEqual(kms.headers["x-amz-server-side-encryption"], "aws:kms")
+        # SSE-C through a form is refused, not stored unencrypted.
+        key = b"k" * 32
+        sse_c = {"x-amz-server-side-encryption-customer-algorithm": "AES256",
+                 "x-amz-server-side-encryption-customer-key": base64.b64encode(key).decode(),
+                 "x-amz-server-side-encryption-customer-key-MD5":
+                     base64.b64encode(hashlib.md5(key).digest()).decode()}
+        refused = self.post(self.presign("c.txt", fields=sse_c,
+                                         conditions=[{k: v} for k, v in sse_c.items()]), b"c")
+        self.assertRefused(refused, 501, "NotImplemented")
+        self.assertNotIn("c.txt", self.keys())
+
     def test_success_action_status_200_201_204_and_default(self):
         for status, expected in (("200", 200), ("204", 204), ("299", 204), (None, 204)):
             fields = {"success_action_status": status} if status else {}
