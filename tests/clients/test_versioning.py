@@ -922,6 +922,41 @@ class AwsCliVersioningTest(harness.ServerTestCase):
         _, done = self.aws("s3api", "delete-bucket", "--bucket", "cli")
         self.assertEqual(done.returncode, 0)
 
+    def test_s3api_object_lock(self):
+        self.aws("s3api", "create-bucket", "--bucket", "vault", "--object-lock-enabled-for-bucket")
+        self.aws("s3api", "put-object-lock-configuration", "--bucket", "vault",
+                 "--object-lock-configuration",
+                 '{"ObjectLockEnabled": "Enabled", "Rule": {"DefaultRetention": '
+                 '{"Mode": "GOVERNANCE", "Days": 1}}}')
+        got, _ = self.aws("s3api", "get-object-lock-configuration", "--bucket", "vault")
+        self.assertEqual(got["ObjectLockConfiguration"]["Rule"]["DefaultRetention"],
+                         {"Mode": "GOVERNANCE", "Days": 1})
+        tmp = tempfile.mkdtemp()
+        self.addCleanup(shutil.rmtree, tmp)
+        path = tmp + "/body"
+        with open(path, "w") as f:
+            f.write("kept")
+        put, _ = self.aws("s3api", "put-object", "--bucket", "vault", "--key", "k", "--body", path)
+        retention, _ = self.aws("s3api", "get-object-retention", "--bucket", "vault", "--key", "k")
+        self.assertEqual(retention["Retention"]["Mode"], "GOVERNANCE")
+        # Deleting the protected version is refused, unless governance is bypassed.
+        _, done = self.aws("s3api", "delete-object", "--bucket", "vault", "--key", "k",
+                           "--version-id", put["VersionId"], check=False)
+        self.assertNotEqual(done.returncode, 0)
+        self.assertIn(b"AccessDenied", done.stderr)
+        # A legal hold protects it even from the bypass.
+        self.aws("s3api", "put-object-legal-hold", "--bucket", "vault", "--key", "k",
+                 "--legal-hold", "Status=ON")
+        _, done = self.aws("s3api", "delete-object", "--bucket", "vault", "--key", "k",
+                           "--version-id", put["VersionId"], "--bypass-governance-retention",
+                           check=False)
+        self.assertIn(b"AccessDenied", done.stderr)
+        self.aws("s3api", "put-object-legal-hold", "--bucket", "vault", "--key", "k",
+                 "--legal-hold", "Status=OFF")
+        gone, _ = self.aws("s3api", "delete-object", "--bucket", "vault", "--key", "k",
+                           "--version-id", put["VersionId"], "--bypass-governance-retention")
+        self.assertEqual(gone["VersionId"], put["VersionId"])
+
 
 if __name__ == "__main__":
     unittest.main()
