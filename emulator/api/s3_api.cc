@@ -774,6 +774,13 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
     }
   }
   AddObjectHeaders(r, *object, request);
+  if (r.status == 206) {
+    // The stored checksum is the whole object's: a range (or one part) of it
+    // answers without one, as S3 does, or clients that check it would fail.
+    std::erase_if(r.headers, [](const auto& h) {
+      return IStartsWith(h.first, "x-amz-checksum-");
+    });
+  }
   AddExpirationHeader(api, r, route.bucket, *object);
   AddVersionHeader(r, *object);
   AddObjectLockHeaders(r, *object);

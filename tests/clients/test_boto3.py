@@ -471,6 +471,11 @@ class ObjectTest(S3TestCase):
         # Without the mode, no checksum header.
         plain = self.s3.head_object(Bucket="objects", Key="sha")
         self.assertNotIn("ChecksumSHA256", plain)
+        # A range is not the object the checksum is of: none is returned.
+        ranged = self.s3.get_object(Bucket="objects", Key="crc", Range="bytes=0-9",
+                                    ChecksumMode="ENABLED")
+        self.assertNotIn("ChecksumCRC32", ranged)
+        self.assertEqual(ranged["Body"].read(), body[:10])
 
     def test_body_that_differs_from_signed_sha256_is_XAmzContentSHA256Mismatch(self):
         signed_body = b"A" * 100
