@@ -17,10 +17,22 @@ LifecycleSweeper::~LifecycleSweeper() {
 
 void LifecycleSweeper::Sweep() {
   std::lock_guard lock(sweep_mu_);
+  swept_generation_ = store_.lifecycle_generation();
+  swept_at_ = clock_.Now();
   auto swept = store_.ApplyLifecycle();
   if (!swept)
     std::fprintf(stderr, "lifecycle: sweep failed: %s\n",
                  std::string(swept.error().Message()).c_str());
+}
+
+void LifecycleSweeper::SweepIfDue() {
+  {
+    std::lock_guard lock(sweep_mu_);
+    const TimePoint next_midnight = MidnightAtOrAfter(swept_at_ + std::chrono::nanoseconds(1));
+    if (store_.lifecycle_generation() == swept_generation_ && clock_.Now() < next_midnight)
+      return;
+  }
+  Sweep();
 }
 
 void LifecycleSweeper::Start(std::chrono::milliseconds period) {
@@ -30,7 +42,7 @@ void LifecycleSweeper::Start(std::chrono::milliseconds period) {
       stop_cv_.wait_for(lock, period, [this] { return stopping_; });
       if (stopping_) break;
       lock.unlock();
-      Sweep();
+      SweepIfDue();
       lock.lock();
     }
   });

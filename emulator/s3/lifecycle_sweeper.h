@@ -1,9 +1,11 @@
-// Runs S3Store::ApplyLifecycle on the simulation clock: once at start-up, every
-// `period` of wall time (the clock also runs by itself, faster with
-// --time-scale), and through every forward move of the clock, stopping at
-// each midnight UTC on the way (lifecycle expiry times are midnights), so an
-// object is gone, and leaves the bill, at its expiry time even when the
-// clock jumps a year.
+// Runs S3Store::ApplyLifecycle on the simulation clock: once at start-up,
+// through every forward move of the clock, stopping at each midnight UTC on
+// the way (lifecycle expiry times are midnights), so an object is gone, and
+// leaves the bill, at its expiry time even when the clock jumps a year; and,
+// checked every `period` of wall time (the clock also runs by itself, faster
+// with --time-scale), whenever the clock has passed a midnight since the last
+// sweep or a lifecycle configuration has changed. Nothing can expire between
+// two midnights, so a big bucket with a rule is not scanned every second.
 //
 // Thread-safety: every method may be called from any thread; sweeps are
 // serialized.
@@ -11,6 +13,7 @@
 #define AWSLAB_EMULATOR_S3_LIFECYCLE_SWEEPER_H_
 
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -27,6 +30,9 @@ class LifecycleSweeper {
 
   // One sweep now; errors are logged (the next sweep tries again).
   void Sweep();
+  // A sweep when something may have expired since the last one: the clock
+  // passed a midnight, or a lifecycle configuration changed.
+  void SweepIfDue();
   // Starts the periodic sweeps.
   void Start(std::chrono::milliseconds period);
   // Moves the clock forward by exactly `by`, sweeping at each midnight UTC
@@ -37,6 +43,10 @@ class LifecycleSweeper {
   S3Store& store_;
   SimulationClock& clock_;
   std::mutex sweep_mu_;  // serializes sweeps
+  // The clock and the store's lifecycle generation at the last sweep
+  // (guarded by sweep_mu_).
+  TimePoint swept_at_{};
+  std::uint64_t swept_generation_ = ~std::uint64_t{0};
   std::mutex stop_mu_;
   std::condition_variable stop_cv_;
   bool stopping_ = false;  // guarded by stop_mu_

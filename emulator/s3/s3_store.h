@@ -11,6 +11,7 @@
 #define AWSLAB_EMULATOR_S3_S3_STORE_H_
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <cstdint>
@@ -305,6 +306,9 @@ class S3Store {
   Result<LifecycleSweep> ApplyLifecycle();
   // Whether any bucket has a lifecycle configuration.
   bool AnyLifecycle() const;
+  // Bumped by every change of a lifecycle configuration (the sweeper then
+  // sweeps again without waiting for the next midnight).
+  std::uint64_t lifecycle_generation() const { return lifecycle_generation_.load(); }
   // The x-amz-expiration of an object: when the bucket's rules expire it.
   std::optional<Expiry> ObjectExpiry(std::string_view bucket, const ObjectRecord& object) const;
   // A bucket's default encryption (s3_store_encryption.cc). Put replaces it
@@ -456,6 +460,7 @@ class S3Store {
 
   storage::Storage& storage_;
   const Clock& clock_;
+  std::atomic<std::uint64_t> lifecycle_generation_{0};
   // Shared by object writes, exclusive for bucket creation and deletion, so
   // no object is written into a bucket being deleted.
   std::shared_mutex buckets_mu_;

@@ -22,10 +22,13 @@ namespace keys = storage::keys;
 Status S3Store::PutBucketLifecycle(const Caller& who, std::string_view bucket,
                                    std::optional<LifecycleConfiguration> config) {
   // DeleteBucketLifecycle is s3:PutLifecycleConfiguration too.
-  return UpdateBucket(who, bucket, action::kPutLifecycleConfiguration, [&](BucketRecord& record) {
-    record.lifecycle = std::move(config);
-    return Ok();
-  });
+  Status st =
+      UpdateBucket(who, bucket, action::kPutLifecycleConfiguration, [&](BucketRecord& record) {
+        record.lifecycle = std::move(config);
+        return Ok();
+      });
+  if (st) ++lifecycle_generation_;
+  return st;
 }
 
 Result<LifecycleConfiguration> S3Store::GetBucketLifecycle(const Caller& who,

@@ -307,6 +307,20 @@ class LifecycleExpiryTest(LifecycleTestCase):
         self.assertEqual(self.keys(), ["a"])
 
 
+class LateRuleTest(LifecycleTestCase):
+    def test_a_rule_put_after_the_expiry_date_applies_within_a_second(self):
+        # The periodic sweep runs when the clock passes a midnight or when a
+        # configuration changes: an object already past a new rule's expiry
+        # goes at once, without waiting for the next midnight.
+        self.s3.put_object(Bucket="logs", Key="old/a", Body=b"a")
+        harness.advance_clock(self.endpoint, "P5D")
+        self.assertEqual(self.keys(), ["old/a"])
+        self.s3.put_bucket_lifecycle_configuration(Bucket="logs", LifecycleConfiguration={
+            "Rules": [{"ID": "r", "Filter": {"Prefix": "old/"}, "Status": "Enabled",
+                       "Expiration": {"Days": 1}}]})
+        self.assertTrue(harness.poll(lambda: self.keys() == [], timeout=10, interval=0.1))
+
+
 class VersionedExpiryTest(LifecycleTestCase):
     """Lifecycle in a versioned bucket: Expiration adds a delete marker and
     keeps the data as a noncurrent version, NoncurrentVersionExpiration
