@@ -294,18 +294,11 @@ std::unique_ptr<Exchange> PutBucketEncryption(S3Api& api, const Request& request
                                      s3::action::kListBucket);
       !b && b.error().code == ErrorCode::kNoSuchBucket)
     return Fixed(S3Api::ErrorResponse(b.error(), request));
-  auto exchange = std::make_unique<BufferedExchange>(
-      request, [&api, &request, auth, route](const std::string& body) {
-        if (Status st = CheckRequiredBodyDigest(request, body); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        auto config = protocol::ParseServerSideEncryptionConfiguration(body);
-        if (!config) return S3Api::ErrorResponse(config.error(), request);
-        if (Status st = api.store().PutBucketEncryption(CallerOf(request, auth), route.bucket,
-                                                        std::move(*config));
-            !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
-      });
+  auto exchange = PutXmlBody(request, protocol::ParseServerSideEncryptionConfiguration,
+                             [&api, &request, auth, route](s3::BucketEncryption config) {
+                               return api.store().PutBucketEncryption(
+                                   CallerOf(request, auth), route.bucket, std::move(config));
+                             });
   exchange->body_limit = 64 * 1024;
   return exchange;
 }
