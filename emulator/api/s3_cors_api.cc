@@ -111,9 +111,8 @@ Response GetBucketCors(S3Api& api, const Request& request, const auth::AuthResul
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketCors.html
 Response DeleteBucketCors(S3Api& api, const Request& request, const auth::AuthResult& auth,
                           const router::S3Route& route) {
-  if (Status st = api.store().DeleteBucketCors(CallerOf(request, auth), route.bucket); !st)
-    return S3Api::ErrorResponse(st.error(), request);
-  return Empty(204);
+  return EmptyOrError(api.store().DeleteBucketCors(CallerOf(request, auth), route.bucket), 204,
+                      request);
 }
 
 // OPTIONS /{bucket}[/{key}] — a CORS preflight.

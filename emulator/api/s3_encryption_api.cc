@@ -325,11 +325,9 @@ Response GetBucketEncryption(S3Api& api, const Request& request, const auth::Aut
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html
 Response DeleteBucketEncryption(S3Api& api, const Request& request, const auth::AuthResult& auth,
                                 const router::S3Route& route) {
-  if (Status st = api.store().PutBucketEncryption(CallerOf(request, auth), route.bucket,
-                                                  std::nullopt);
-      !st)
-    return S3Api::ErrorResponse(st.error(), request);
-  return Empty(204);
+  return EmptyOrError(
+      api.store().PutBucketEncryption(CallerOf(request, auth), route.bucket, std::nullopt), 204,
+      request);
 }
 
 }  // namespace awslab::api::internal

@@ -96,6 +96,12 @@ protocol::Response ListMultipartUploads(S3Api& api, const protocol::Request& req
 // InvalidDigest, BadDigest. (DeleteObjects applies the same rule inline.)
 Status CheckRequiredBodyDigest(const protocol::Request& request, std::string_view body);
 
+// `status` with an empty body when `st` is Ok, else its error.
+inline protocol::Response EmptyOrError(const Status& st, int status,
+                                       const protocol::Request& request) {
+  return st ? Empty(status) : S3Api::ErrorResponse(st.error(), request);
+}
+
 // A PUT whose body is a small XML document (a bucket's CORS, lifecycle,
 // website, encryption, versioning or Object Lock configuration; an object's
 // retention or legal hold): buffers the body, checks its required digest
@@ -113,9 +119,7 @@ std::unique_ptr<BufferedExchange> PutXmlBody(const protocol::Request& request, P
           return S3Api::ErrorResponse(st.error(), request);
         auto value = parse(body);
         if (!value) return S3Api::ErrorResponse(value.error(), request);
-        if (Status st = apply(std::move(*value)); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
+        return EmptyOrError(apply(std::move(*value)), 200, request);
       });
 }
 

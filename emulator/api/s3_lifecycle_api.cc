@@ -38,11 +38,9 @@ Response GetBucketLifecycle(S3Api& api, const Request& request, const auth::Auth
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html
 Response DeleteBucketLifecycle(S3Api& api, const Request& request, const auth::AuthResult& auth,
                                const router::S3Route& route) {
-  if (Status st = api.store().PutBucketLifecycle(CallerOf(request, auth), route.bucket,
-                                                 std::nullopt);
-      !st)
-    return S3Api::ErrorResponse(st.error(), request);
-  return Empty(204);
+  return EmptyOrError(
+      api.store().PutBucketLifecycle(CallerOf(request, auth), route.bucket, std::nullopt), 204,
+      request);
 }
 
 }  // namespace awslab::api::internal

@@ -42,11 +42,9 @@ Response GetBucketWebsite(S3Api& api, const Request& request, const auth::AuthRe
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketWebsite.html
 Response DeleteBucketWebsite(S3Api& api, const Request& request, const auth::AuthResult& auth,
                              const router::S3Route& route) {
-  if (Status st = api.store().PutBucketWebsite(CallerOf(request, auth), route.bucket,
-                                               std::nullopt);
-      !st)
-    return S3Api::ErrorResponse(st.error(), request);
-  return Empty(204);
+  return EmptyOrError(
+      api.store().PutBucketWebsite(CallerOf(request, auth), route.bucket, std::nullopt), 204,
+      request);
 }
 
 namespace {
