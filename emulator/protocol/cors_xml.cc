@@ -57,11 +57,8 @@ Result<s3::CorsRule> ParseRule(const pugi::xml_node& node) {
 
 Result<s3::CorsConfiguration> ParseCorsConfiguration(std::string_view body) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions)) return Malformed();
-  pugi::xml_node root = doc.document_element();
-  if (LocalName(root) != "CORSConfiguration") return Malformed();
-  auto elements = ElementsOf(root);
-  if (!elements) return Malformed();
+  auto elements = xml::RootElements(doc, body, "CORSConfiguration");
+  if (!elements) return elements.error();
   s3::CorsConfiguration config;
   for (const pugi::xml_node& e : *elements) {
     if (LocalName(e) != "CORSRule") return Malformed();

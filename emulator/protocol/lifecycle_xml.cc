@@ -245,11 +245,8 @@ Result<s3::LifecycleRule> ParseRule(const pugi::xml_node& node) {
 
 Result<s3::LifecycleConfiguration> ParseLifecycleConfiguration(std::string_view body) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions)) return Malformed();
-  pugi::xml_node root = doc.document_element();
-  if (LocalName(root) != "LifecycleConfiguration") return Malformed();
-  auto elements = ElementsOf(root);
-  if (!elements) return Malformed();
+  auto elements = xml::RootElements(doc, body, "LifecycleConfiguration");
+  if (!elements) return elements.error();
   s3::LifecycleConfiguration config;
   for (const pugi::xml_node& e : *elements) {
     if (LocalName(e) != "Rule") return Malformed();

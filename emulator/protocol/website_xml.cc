@@ -87,11 +87,8 @@ void ListItems(std::string& out, const Error& error) {
 
 Result<s3::WebsiteConfiguration> ParseWebsiteConfiguration(std::string_view body) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions)) return Malformed();
-  pugi::xml_node root = doc.document_element();
-  if (LocalName(root) != "WebsiteConfiguration") return Malformed();
-  auto elements = ElementsOf(root);
-  if (!elements) return Malformed();
+  auto elements = xml::RootElements(doc, body, "WebsiteConfiguration");
+  if (!elements) return elements.error();
   s3::WebsiteConfiguration config;
   bool has_error_document = false;
   for (const pugi::xml_node& e : *elements) {

@@ -65,4 +65,14 @@ Status ReadValues(const pugi::xml_node& parent,
   return Ok();
 }
 
+Result<std::vector<pugi::xml_node>> RootElements(pugi::xml_document& doc, std::string_view body,
+                                                 std::string_view root_name) {
+  if (!doc.load_buffer(body.data(), body.size(), kParseOptions)) return Malformed();
+  pugi::xml_node root = doc.document_element();
+  if (LocalName(root) != root_name) return Malformed();
+  auto elements = ElementsOf(root);
+  if (!elements) return Malformed();
+  return std::move(*elements);
+}
+
 }  // namespace awslab::protocol::xml

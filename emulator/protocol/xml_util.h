@@ -99,6 +99,12 @@ Status ReadValues(const pugi::xml_node& parent,
                   std::initializer_list<std::pair<std::string_view, std::optional<std::string>*>>
                       slots);
 
+// Parses `body` with kParseOptions and returns the element children of its
+// root (nodes of `doc`); MalformedXML unless it parses, the root's local name
+// is `root_name`, and the root holds no text other than white space.
+Result<std::vector<pugi::xml_node>> RootElements(pugi::xml_document& doc, std::string_view body,
+                                                 std::string_view root_name);
+
 // Text for an error document. An error may echo what the request sent (a
 // header's or a query's value, a copy source, an access key id), which need
 // not be UTF-8 and may hold control characters XML 1.0 has no place for, not
