@@ -88,18 +88,11 @@ class HeadersExchange final : public Exchange {
 std::unique_ptr<Exchange> PutBucketCors(S3Api& api, const Request& request,
                                         const auth::AuthResult& auth,
                                         const router::S3Route& route) {
-  // `request` outlives the exchange (S3Api::Begin keeps it).
-  auto exchange = std::make_unique<BufferedExchange>(
-      request, [&api, &request, auth, route](const std::string& body) {
-        if (Status st = CheckRequiredBodyDigest(request, body); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        auto cors = protocol::ParseCorsConfiguration(body);
-        if (!cors) return S3Api::ErrorResponse(cors.error(), request);
-        if (Status st = api.store().PutBucketCors(CallerOf(request, auth), route.bucket, std::move(*cors));
-            !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
-      });
+  auto exchange = PutXmlBody(request, protocol::ParseCorsConfiguration,
+                             [&api, &request, auth, route](s3::CorsConfiguration cors) {
+                               return api.store().PutBucketCors(CallerOf(request, auth),
+                                                                route.bucket, std::move(cors));
+                             });
   // "The document is limited to 64 KB in size."
   exchange->body_limit = s3::kMaxCorsDocumentBytes;
   return exchange;
@@ -118,9 +111,8 @@ Response GetBucketCors(S3Api& api, const Request& request, const auth::AuthResul
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketCors.html
 Response DeleteBucketCors(S3Api& api, const Request& request, const auth::AuthResult& auth,
                           const router::S3Route& route) {
-  if (Status st = api.store().DeleteBucketCors(CallerOf(request, auth), route.bucket); !st)
-    return S3Api::ErrorResponse(st.error(), request);
-  return Empty(204);
+  return EmptyOrError(api.store().DeleteBucketCors(CallerOf(request, auth), route.bucket), 204,
+                      request);
 }
 
 // OPTIONS /{bucket}[/{key}] — a CORS preflight.

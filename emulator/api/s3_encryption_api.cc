@@ -294,18 +294,11 @@ std::unique_ptr<Exchange> PutBucketEncryption(S3Api& api, const Request& request
                                      s3::action::kListBucket);
       !b && b.error().code == ErrorCode::kNoSuchBucket)
     return Fixed(S3Api::ErrorResponse(b.error(), request));
-  auto exchange = std::make_unique<BufferedExchange>(
-      request, [&api, &request, auth, route](const std::string& body) {
-        if (Status st = CheckRequiredBodyDigest(request, body); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        auto config = protocol::ParseServerSideEncryptionConfiguration(body);
-        if (!config) return S3Api::ErrorResponse(config.error(), request);
-        if (Status st = api.store().PutBucketEncryption(CallerOf(request, auth), route.bucket,
-                                                        std::move(*config));
-            !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
-      });
+  auto exchange = PutXmlBody(request, protocol::ParseServerSideEncryptionConfiguration,
+                             [&api, &request, auth, route](s3::BucketEncryption config) {
+                               return api.store().PutBucketEncryption(
+                                   CallerOf(request, auth), route.bucket, std::move(config));
+                             });
   exchange->body_limit = 64 * 1024;
   return exchange;
 }
@@ -332,11 +325,9 @@ Response GetBucketEncryption(S3Api& api, const Request& request, const auth::Aut
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketEncryption.html
 Response DeleteBucketEncryption(S3Api& api, const Request& request, const auth::AuthResult& auth,
                                 const router::S3Route& route) {
-  if (Status st = api.store().PutBucketEncryption(CallerOf(request, auth), route.bucket,
-                                                  std::nullopt);
-      !st)
-    return S3Api::ErrorResponse(st.error(), request);
-  return Empty(204);
+  return EmptyOrError(
+      api.store().PutBucketEncryption(CallerOf(request, auth), route.bucket, std::nullopt), 204,
+      request);
 }
 
 }  // namespace awslab::api::internal

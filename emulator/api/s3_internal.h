@@ -96,6 +96,33 @@ protocol::Response ListMultipartUploads(S3Api& api, const protocol::Request& req
 // InvalidDigest, BadDigest. (DeleteObjects applies the same rule inline.)
 Status CheckRequiredBodyDigest(const protocol::Request& request, std::string_view body);
 
+// `status` with an empty body when `st` is Ok, else its error.
+inline protocol::Response EmptyOrError(const Status& st, int status,
+                                       const protocol::Request& request) {
+  return st ? Empty(status) : S3Api::ErrorResponse(st.error(), request);
+}
+
+// A PUT whose body is a small XML document (a bucket's CORS, lifecycle,
+// website, encryption, versioning or Object Lock configuration; an object's
+// retention or legal hold): buffers the body, checks its required digest
+// (CheckRequiredBodyDigest), reads it with `parse` (a Result<T> of the body)
+// and hands the value to `apply` (a Status); 200 with an empty body, or the
+// first error. `request` must outlive the exchange (S3Api::Dispatch keeps
+// it); the caller sets body_limit.
+template <typename Parse, typename Apply>
+std::unique_ptr<BufferedExchange> PutXmlBody(const protocol::Request& request, Parse parse,
+                                             Apply apply) {
+  return std::make_unique<BufferedExchange>(
+      request, [&request, parse = std::move(parse), apply = std::move(apply)](
+                   const std::string& body) -> protocol::Response {
+        if (Status st = CheckRequiredBodyDigest(request, body); !st)
+          return S3Api::ErrorResponse(st.error(), request);
+        auto value = parse(body);
+        if (!value) return S3Api::ErrorResponse(value.error(), request);
+        return EmptyOrError(apply(std::move(*value)), 200, request);
+      });
+}
+
 // CORS (s3_cors_api.cc).
 std::unique_ptr<Exchange> PutBucketCors(S3Api& api, const protocol::Request& request,
                                         const auth::AuthResult& auth,

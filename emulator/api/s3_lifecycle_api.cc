@@ -17,18 +17,11 @@ using protocol::Response;
 std::unique_ptr<Exchange> PutBucketLifecycle(S3Api& api, const Request& request,
                                              const auth::AuthResult& auth,
                                              const router::S3Route& route) {
-  return std::make_unique<BufferedExchange>(
-      request, [&api, &request, auth, route](const std::string& body) {
-        if (Status st = CheckRequiredBodyDigest(request, body); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        auto config = protocol::ParseLifecycleConfiguration(body);
-        if (!config) return S3Api::ErrorResponse(config.error(), request);
-        if (Status st = api.store().PutBucketLifecycle(CallerOf(request, auth), route.bucket,
-                                                       std::move(*config));
-            !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
-      });
+  return PutXmlBody(request, protocol::ParseLifecycleConfiguration,
+                    [&api, &request, auth, route](s3::LifecycleConfiguration config) {
+                      return api.store().PutBucketLifecycle(CallerOf(request, auth),
+                                                            route.bucket, std::move(config));
+                    });
 }
 
 // GET /{bucket}?lifecycle — GetBucketLifecycleConfiguration;
@@ -45,11 +38,9 @@ Response GetBucketLifecycle(S3Api& api, const Request& request, const auth::Auth
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketLifecycle.html
 Response DeleteBucketLifecycle(S3Api& api, const Request& request, const auth::AuthResult& auth,
                                const router::S3Route& route) {
-  if (Status st = api.store().PutBucketLifecycle(CallerOf(request, auth), route.bucket,
-                                                 std::nullopt);
-      !st)
-    return S3Api::ErrorResponse(st.error(), request);
-  return Empty(204);
+  return EmptyOrError(
+      api.store().PutBucketLifecycle(CallerOf(request, auth), route.bucket, std::nullopt), 204,
+      request);
 }
 
 }  // namespace awslab::api::internal

@@ -90,17 +90,10 @@ bool BypassGovernance(const Request& request) {
 std::unique_ptr<Exchange> PutObjectLockConfiguration(S3Api& api, const Request& request,
                                                      const auth::AuthResult& auth,
                                                      const router::S3Route& route) {
-  auto exchange = std::make_unique<BufferedExchange>(
-      request, [&api, &request, auth, route](const std::string& body) {
-        if (Status st = CheckRequiredBodyDigest(request, body); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        auto rule = protocol::ParseObjectLockConfiguration(body);
-        if (!rule) return S3Api::ErrorResponse(rule.error(), request);
-        if (Status st = api.store().PutObjectLockConfiguration(CallerOf(request, auth),
-                                                               route.bucket, *rule);
-            !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
+  auto exchange = PutXmlBody(
+      request, protocol::ParseObjectLockConfiguration,
+      [&api, &request, auth, route](std::optional<s3::DefaultRetention> rule) {
+        return api.store().PutObjectLockConfiguration(CallerOf(request, auth), route.bucket, rule);
       });
   exchange->body_limit = 64 * 1024;
   return exchange;
@@ -127,18 +120,12 @@ std::unique_ptr<Exchange> PutObjectRetention(S3Api& api, const Request& request,
                                              const router::S3Route& route) {
   auto version_id = VersionIdOf(request);
   if (!version_id) return Fixed(S3Api::ErrorResponse(version_id.error(), request));
-  auto exchange = std::make_unique<BufferedExchange>(
-      request, [&api, &request, auth, route, version_id = *version_id](const std::string& body) {
-        if (Status st = CheckRequiredBodyDigest(request, body); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        auto retention = protocol::ParseRetention(body);
-        if (!retention) return S3Api::ErrorResponse(retention.error(), request);
-        if (Status st = api.store().PutObjectRetention(CallerOf(request, auth), route.bucket,
-                                                       route.key, version_id, retention->mode,
-                                                       retention->until, BypassGovernance(request));
-            !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
+  auto exchange = PutXmlBody(
+      request, protocol::ParseRetention,
+      [&api, &request, auth, route, version_id = *version_id](protocol::Retention retention) {
+        return api.store().PutObjectRetention(CallerOf(request, auth), route.bucket, route.key,
+                                              version_id, retention.mode, retention.until,
+                                              BypassGovernance(request));
       });
   exchange->body_limit = 64 * 1024;
   return exchange;
@@ -161,17 +148,11 @@ std::unique_ptr<Exchange> PutObjectLegalHold(S3Api& api, const Request& request,
                                              const router::S3Route& route) {
   auto version_id = VersionIdOf(request);
   if (!version_id) return Fixed(S3Api::ErrorResponse(version_id.error(), request));
-  auto exchange = std::make_unique<BufferedExchange>(
-      request, [&api, &request, auth, route, version_id = *version_id](const std::string& body) {
-        if (Status st = CheckRequiredBodyDigest(request, body); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        auto on = protocol::ParseLegalHold(body);
-        if (!on) return S3Api::ErrorResponse(on.error(), request);
-        if (Status st = api.store().PutObjectLegalHold(CallerOf(request, auth), route.bucket,
-                                                       route.key, version_id, *on);
-            !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
+  auto exchange = PutXmlBody(
+      request, protocol::ParseLegalHold,
+      [&api, &request, auth, route, version_id = *version_id](bool on) {
+        return api.store().PutObjectLegalHold(CallerOf(request, auth), route.bucket, route.key,
+                                              version_id, on);
       });
   exchange->body_limit = 64 * 1024;
   return exchange;

@@ -42,19 +42,12 @@ Response DeleteMarkerError(const Error& error, const Request& request,
 std::unique_ptr<Exchange> PutBucketVersioning(S3Api& api, const Request& request,
                                               const auth::AuthResult& auth,
                                               const router::S3Route& route) {
-  // `request` outlives the exchange (S3Api::Dispatch keeps it).
-  auto exchange = std::make_unique<BufferedExchange>(
-      request, [&api, &request, auth, route](const std::string& body) {
-        // botocore: "requestChecksumRequired": true.
-        if (Status st = CheckRequiredBodyDigest(request, body); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        auto state = protocol::ParseVersioningConfiguration(body);
-        if (!state) return S3Api::ErrorResponse(state.error(), request);
-        if (Status st = api.store().PutBucketVersioning(CallerOf(request, auth), route.bucket, *state);
-            !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
-      });
+  // botocore: "requestChecksumRequired": true.
+  auto exchange = PutXmlBody(request, protocol::ParseVersioningConfiguration,
+                             [&api, &request, auth, route](s3::VersioningState state) {
+                               return api.store().PutBucketVersioning(CallerOf(request, auth),
+                                                                      route.bucket, state);
+                             });
   exchange->body_limit = 64 * 1024;
   return exchange;
 }

@@ -22,19 +22,11 @@ using protocol::Response;
 std::unique_ptr<Exchange> PutBucketWebsite(S3Api& api, const Request& request,
                                            const auth::AuthResult& auth,
                                            const router::S3Route& route) {
-  // `request` outlives the exchange (S3Api::Dispatch keeps it).
-  return std::make_unique<BufferedExchange>(
-      request, [&api, &request, auth, route](const std::string& body) {
-        if (Status st = CheckRequiredBodyDigest(request, body); !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        auto config = protocol::ParseWebsiteConfiguration(body);
-        if (!config) return S3Api::ErrorResponse(config.error(), request);
-        if (Status st = api.store().PutBucketWebsite(CallerOf(request, auth), route.bucket,
-                                                     std::move(*config));
-            !st)
-          return S3Api::ErrorResponse(st.error(), request);
-        return Empty(200);
-      });
+  return PutXmlBody(request, protocol::ParseWebsiteConfiguration,
+                    [&api, &request, auth, route](s3::WebsiteConfiguration config) {
+                      return api.store().PutBucketWebsite(CallerOf(request, auth), route.bucket,
+                                                          std::move(config));
+                    });
 }
 
 // GET /{bucket}?website — GetBucketWebsite; NoSuchWebsiteConfiguration when none.
@@ -50,11 +42,9 @@ Response GetBucketWebsite(S3Api& api, const Request& request, const auth::AuthRe
 // https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteBucketWebsite.html
 Response DeleteBucketWebsite(S3Api& api, const Request& request, const auth::AuthResult& auth,
                              const router::S3Route& route) {
-  if (Status st = api.store().PutBucketWebsite(CallerOf(request, auth), route.bucket,
-                                               std::nullopt);
-      !st)
-    return S3Api::ErrorResponse(st.error(), request);
-  return Empty(204);
+  return EmptyOrError(
+      api.store().PutBucketWebsite(CallerOf(request, auth), route.bucket, std::nullopt), 204,
+      request);
 }
 
 namespace {

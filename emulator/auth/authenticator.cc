@@ -31,19 +31,6 @@ Error Malformed(std::string message) {
   return MakeError(ErrorCode::kAuthorizationHeaderMalformed, std::move(message));
 }
 
-std::string Bytes(std::string_view s) {
-  // AWS's StringToSignBytes: space-separated lowercase hex of each byte.
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (!out.empty()) out.push_back(' ');
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
 // 0001-01-01T00:00:00Z in seconds since the epoch.
 constexpr std::int64_t kFirstDayOfYearOne = -62135596800;
 
@@ -90,6 +77,18 @@ std::optional<std::int64_t> ParseExpires(std::string_view s) {
 }
 
 }  // namespace
+
+std::string SpacedHex(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size() * 3);
+  for (unsigned char c : s) {
+    if (!out.empty()) out.push_back(' ');
+    out.push_back(kHex[c >> 4]);
+    out.push_back(kHex[c & 15]);
+  }
+  return out;
+}
 
 const std::string* FindHeader(const sigv4::HttpRequest& request, std::string_view name) {
   for (const auto& h : request.headers)
@@ -241,7 +240,7 @@ Result<AuthResult> Authenticator::VerifyV2(const SigningKey& signer,
     e.details.emplace_back("AWSAccessKeyId", key.id);
     e.details.emplace_back("StringToSign", string_to_sign);
     e.details.emplace_back("SignatureProvided", std::string(signature));
-    e.details.emplace_back("StringToSignBytes", Bytes(string_to_sign));
+    e.details.emplace_back("StringToSignBytes", SpacedHex(string_to_sign));
     return e;
   }
   AuthResult result;
@@ -426,9 +425,9 @@ Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request,
     e.details.emplace_back("AWSAccessKeyId", key.id);
     e.details.emplace_back("StringToSign", string_to_sign);
     e.details.emplace_back("SignatureProvided", auth.signature);
-    e.details.emplace_back("StringToSignBytes", Bytes(string_to_sign));
+    e.details.emplace_back("StringToSignBytes", SpacedHex(string_to_sign));
     e.details.emplace_back("CanonicalRequest", canonical);
-    e.details.emplace_back("CanonicalRequestBytes", Bytes(canonical));
+    e.details.emplace_back("CanonicalRequestBytes", SpacedHex(canonical));
     return e;
   }
 

@@ -123,6 +123,10 @@ class Authenticator {
   const iam::IamStore* iam_;
 };
 
+// How an error shows what was signed (StringToSignBytes,
+// CanonicalRequestBytes): space-separated lowercase hex of each byte.
+std::string SpacedHex(std::string_view s);
+
 // Case-insensitive header lookup on a raw request; first match.
 const std::string* FindHeader(const sigv4::HttpRequest& request, std::string_view name);
 

@@ -20,26 +20,13 @@ Error MissingField(std::string_view name) {
   return e;
 }
 
-// AWS's StringToSignBytes: space-separated lowercase hex of each byte.
-std::string Bytes(std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size() * 3);
-  for (unsigned char c : s) {
-    if (!out.empty()) out.push_back(' ');
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
-
 Error Mismatch(std::string_view access_key_id, std::string_view policy,
                std::string_view signature) {
   Error e = MakeError(ErrorCode::kSignatureDoesNotMatch);
   e.details.emplace_back("AWSAccessKeyId", std::string(access_key_id));
   e.details.emplace_back("StringToSign", std::string(policy));
   e.details.emplace_back("SignatureProvided", std::string(signature));
-  e.details.emplace_back("StringToSignBytes", Bytes(policy));
+  e.details.emplace_back("StringToSignBytes", SpacedHex(policy));
   return e;
 }
 

@@ -11,56 +11,22 @@
 namespace awslab::protocol {
 namespace {
 
-// An element's name without its namespace prefix ("s3:CORSRule" is CORSRule).
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  std::size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-bool IsBlank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-// The text of a value element; nullopt when it holds an element.
-std::optional<std::string> ValueOf(const pugi::xml_node& element) {
-  std::string out;
-  for (const pugi::xml_node& child : element.children()) {
-    switch (child.type()) {
-      case pugi::node_pcdata:
-      case pugi::node_cdata: out += child.value(); break;
-      case pugi::node_comment:
-      case pugi::node_pi: break;
-      default: return std::nullopt;
-    }
-  }
-  return out;
-}
-
-// The children of `parent` that are elements, or nullopt when it holds text
-// that is not whitespace.
-std::optional<std::vector<pugi::xml_node>> ElementsOf(const pugi::xml_node& parent) {
-  std::vector<pugi::xml_node> out;
-  for (const pugi::xml_node& child : parent.children()) {
-    if (child.type() == pugi::node_element) out.push_back(child);
-    else if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) &&
-             !IsBlank(child.value()))
-      return std::nullopt;
-  }
-  return out;
-}
+using xml::ElementsOf;
+using xml::LocalName;
+using xml::Malformed;
+using xml::Trim;
+using xml::ValueOf;
 
 Result<s3::CorsRule> ParseRule(const pugi::xml_node& node) {
-  auto malformed = [] { return MakeError(ErrorCode::kMalformedXML); };
   auto elements = ElementsOf(node);
-  if (!elements) return malformed();
+  if (!elements) return Malformed();
   s3::CorsRule rule;
   for (const pugi::xml_node& e : *elements) {
     std::string_view name = LocalName(e);
     auto value = ValueOf(e);
-    if (!value) return malformed();
+    if (!value) return Malformed();
     if (name == "ID") {
-      if (rule.id) return malformed();
+      if (rule.id) return Malformed();
       rule.id = std::move(*value);
     } else if (name == "AllowedOrigin") {
       rule.allowed_origins.push_back(std::move(*value));
@@ -71,19 +37,17 @@ Result<s3::CorsRule> ParseRule(const pugi::xml_node& node) {
     } else if (name == "ExposeHeader") {
       rule.expose_headers.push_back(std::move(*value));
     } else if (name == "MaxAgeSeconds") {
-      if (rule.max_age_seconds) return malformed();
+      if (rule.max_age_seconds) return Malformed();
       // An xsd:int: whitespace around it is allowed.
-      std::string_view v = *value;
-      while (!v.empty() && IsBlank(v.substr(0, 1))) v.remove_prefix(1);
-      while (!v.empty() && IsBlank(v.substr(v.size() - 1))) v.remove_suffix(1);
+      std::string_view v = Trim(*value);
       std::int64_t n = 0;
       auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
       // Digits only: no sign, fraction, exponent or unit.
       if (v.empty() || v[0] == '-' || ec != std::errc() || end != v.data() + v.size())
-        return malformed();
+        return Malformed();
       rule.max_age_seconds = n;
     } else {
-      return malformed();
+      return Malformed();
     }
   }
   return rule;
@@ -92,16 +56,12 @@ Result<s3::CorsRule> ParseRule(const pugi::xml_node& node) {
 }  // namespace
 
 Result<s3::CorsConfiguration> ParseCorsConfiguration(std::string_view body) {
-  auto malformed = [] { return MakeError(ErrorCode::kMalformedXML); };
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions)) return malformed();
-  pugi::xml_node root = doc.document_element();
-  if (LocalName(root) != "CORSConfiguration") return malformed();
-  auto elements = ElementsOf(root);
-  if (!elements) return malformed();
+  auto elements = xml::RootElements(doc, body, "CORSConfiguration");
+  if (!elements) return elements.error();
   s3::CorsConfiguration config;
   for (const pugi::xml_node& e : *elements) {
-    if (LocalName(e) != "CORSRule") return malformed();
+    if (LocalName(e) != "CORSRule") return Malformed();
     auto rule = ParseRule(e);
     if (!rule) return rule.error();
     config.rules.push_back(std::move(*rule));

@@ -7,29 +7,25 @@
 namespace awslab::protocol {
 namespace {
 
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  std::size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
+using xml::LocalName;
+using xml::Malformed;
 
 }  // namespace
 
 Result<s3::BucketEncryption> ParseServerSideEncryptionConfiguration(std::string_view body) {
-  auto malformed = [] { return MakeError(ErrorCode::kMalformedXML); };
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions)) return malformed();
+  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions)) return Malformed();
   pugi::xml_node root = doc.document_element();
-  if (LocalName(root) != "ServerSideEncryptionConfiguration") return malformed();
+  if (LocalName(root) != "ServerSideEncryptionConfiguration") return Malformed();
   s3::BucketEncryption out;
   int rules = 0;
   bool has_algorithm = false, has_key = false;
   for (pugi::xml_node rule : root.children()) {
     if (rule.type() != pugi::node_element) continue;
-    if (LocalName(rule) != "Rule") return malformed();
+    if (LocalName(rule) != "Rule") return Malformed();
     // "Rules: ... Container for information about a particular server-side
     // encryption configuration rule": S3 takes one.
-    if (++rules > 1) return malformed();
+    if (++rules > 1) return Malformed();
     for (pugi::xml_node field : rule.children()) {
       if (field.type() != pugi::node_element) continue;
       std::string_view name = LocalName(field);
@@ -44,20 +40,20 @@ Result<s3::BucketEncryption> ParseServerSideEncryptionConfiguration(std::string_
             out.kms_key_id = e.text().get();
             has_key = true;
           } else {
-            return malformed();
+            return Malformed();
           }
         }
-        if (!has_algorithm) return malformed();
+        if (!has_algorithm) return Malformed();
       } else if (name == "BucketKeyEnabled") {
         std::string_view v = field.text().get();
-        if (v != "true" && v != "false") return malformed();
+        if (v != "true" && v != "false") return Malformed();
         out.bucket_key = v == "true";
       } else {
-        return malformed();
+        return Malformed();
       }
     }
   }
-  if (rules == 0 || !has_algorithm || !s3::IsSseAlgorithm(out.algorithm)) return malformed();
+  if (rules == 0 || !has_algorithm || !s3::IsSseAlgorithm(out.algorithm)) return Malformed();
   if (has_key && !s3::IsKmsAlgorithm(out.algorithm)) {
     Error e = MakeError(ErrorCode::kInvalidArgument,
                         "a KMSMasterKeyID is not applicable if the default sse algorithm is not "

@@ -13,48 +13,12 @@
 namespace awslab::protocol {
 namespace {
 
-Error Malformed() { return MakeError(ErrorCode::kMalformedXML); }
-
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  std::size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-bool IsBlank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-std::optional<std::string> ValueOf(const pugi::xml_node& element) {
-  std::string out;
-  for (const pugi::xml_node& child : element.children()) {
-    switch (child.type()) {
-      case pugi::node_pcdata:
-      case pugi::node_cdata: out += child.value(); break;
-      case pugi::node_comment:
-      case pugi::node_pi: break;
-      default: return std::nullopt;
-    }
-  }
-  return out;
-}
-
-std::optional<std::vector<pugi::xml_node>> ElementsOf(const pugi::xml_node& parent) {
-  std::vector<pugi::xml_node> out;
-  for (const pugi::xml_node& child : parent.children()) {
-    if (child.type() == pugi::node_element) out.push_back(child);
-    else if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) &&
-             !IsBlank(child.value()))
-      return std::nullopt;
-  }
-  return out;
-}
-
-std::string_view Trim(std::string_view v) {
-  while (!v.empty() && IsBlank(v.substr(0, 1))) v.remove_prefix(1);
-  while (!v.empty() && IsBlank(v.substr(v.size() - 1))) v.remove_suffix(1);
-  return v;
-}
+using xml::ElementsOf;
+using xml::LocalName;
+using xml::Malformed;
+using xml::ReadValues;
+using xml::Trim;
+using xml::ValueOf;
 
 // An xsd:int or xsd:long, signed (a negative count parses, and is refused
 // later with AWS's InvalidArgument).
@@ -120,28 +84,6 @@ std::optional<TimePoint> ParseDate(std::string_view v) {
   if (tm.tm_mday != D) return std::nullopt;  // 31 February
   return TimePoint(std::chrono::seconds(t - offset)) +
          std::chrono::duration_cast<TimePoint::duration>(std::chrono::nanoseconds(fraction_ns));
-}
-
-// Reads the value elements of `parent` by name; MalformedXML for an unknown,
-// repeated or non-value element.
-Status ReadValues(const pugi::xml_node& parent,
-                  std::initializer_list<std::pair<std::string_view, std::optional<std::string>*>>
-                      slots) {
-  auto elements = ElementsOf(parent);
-  if (!elements) return Malformed();
-  for (const pugi::xml_node& e : *elements) {
-    bool known = false;
-    for (const auto& [name, slot] : slots) {
-      if (LocalName(e) != name) continue;
-      known = true;
-      if (slot->has_value()) return Malformed();
-      auto v = ValueOf(e);
-      if (!v) return Malformed();
-      *slot = std::move(*v);
-    }
-    if (!known) return Malformed();
-  }
-  return Ok();
 }
 
 template <typename T>
@@ -303,11 +245,8 @@ Result<s3::LifecycleRule> ParseRule(const pugi::xml_node& node) {
 
 Result<s3::LifecycleConfiguration> ParseLifecycleConfiguration(std::string_view body) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions)) return Malformed();
-  pugi::xml_node root = doc.document_element();
-  if (LocalName(root) != "LifecycleConfiguration") return Malformed();
-  auto elements = ElementsOf(root);
-  if (!elements) return Malformed();
+  auto elements = xml::RootElements(doc, body, "LifecycleConfiguration");
+  if (!elements) return elements.error();
   s3::LifecycleConfiguration config;
   for (const pugi::xml_node& e : *elements) {
     if (LocalName(e) != "Rule") return Malformed();

@@ -9,66 +9,11 @@
 namespace awslab::protocol {
 namespace {
 
-Error Malformed() { return MakeError(ErrorCode::kMalformedXML); }
-
-std::string_view LocalName(const pugi::xml_node& node) {
-  std::string_view name = node.name();
-  std::size_t colon = name.find(':');
-  return colon == std::string_view::npos ? name : name.substr(colon + 1);
-}
-
-bool IsBlank(std::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
-}
-
-// The text of a value element; nullopt when it holds an element.
-std::optional<std::string> ValueOf(const pugi::xml_node& element) {
-  std::string out;
-  for (const pugi::xml_node& child : element.children()) {
-    switch (child.type()) {
-      case pugi::node_pcdata:
-      case pugi::node_cdata: out += child.value(); break;
-      case pugi::node_comment:
-      case pugi::node_pi: break;
-      default: return std::nullopt;
-    }
-  }
-  return out;
-}
-
-// The element children, or nullopt when `parent` holds non-blank text.
-std::optional<std::vector<pugi::xml_node>> ElementsOf(const pugi::xml_node& parent) {
-  std::vector<pugi::xml_node> out;
-  for (const pugi::xml_node& child : parent.children()) {
-    if (child.type() == pugi::node_element) out.push_back(child);
-    else if ((child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) &&
-             !IsBlank(child.value()))
-      return std::nullopt;
-  }
-  return out;
-}
-
-// Reads value elements of `parent` into the slots named; MalformedXML for an
-// unknown element, a repeated one, or one that holds elements.
-Status ReadValues(const pugi::xml_node& parent,
-                  std::initializer_list<std::pair<std::string_view, std::optional<std::string>*>>
-                      slots) {
-  auto elements = ElementsOf(parent);
-  if (!elements) return Malformed();
-  for (const pugi::xml_node& e : *elements) {
-    bool known = false;
-    for (const auto& [name, slot] : slots) {
-      if (LocalName(e) != name) continue;
-      known = true;
-      if (slot->has_value()) return Malformed();
-      auto v = ValueOf(e);
-      if (!v) return Malformed();
-      *slot = std::move(*v);
-    }
-    if (!known) return Malformed();
-  }
-  return Ok();
-}
+using xml::ElementsOf;
+using xml::LocalName;
+using xml::Malformed;
+using xml::ReadValues;
+using xml::ValueOf;
 
 Result<s3::RoutingRule> ParseRule(const pugi::xml_node& node) {
   auto elements = ElementsOf(node);
@@ -142,11 +87,8 @@ void ListItems(std::string& out, const Error& error) {
 
 Result<s3::WebsiteConfiguration> ParseWebsiteConfiguration(std::string_view body) {
   pugi::xml_document doc;
-  if (!doc.load_buffer(body.data(), body.size(), xml::kParseOptions)) return Malformed();
-  pugi::xml_node root = doc.document_element();
-  if (LocalName(root) != "WebsiteConfiguration") return Malformed();
-  auto elements = ElementsOf(root);
-  if (!elements) return Malformed();
+  auto elements = xml::RootElements(doc, body, "WebsiteConfiguration");
+  if (!elements) return elements.error();
   s3::WebsiteConfiguration config;
   bool has_error_document = false;
   for (const pugi::xml_node& e : *elements) {

@@ -4,9 +4,13 @@
 
 #include <pugixml.hpp>
 
+#include <initializer_list>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "emulator/base/error.h"
 
@@ -65,6 +69,41 @@ inline Result<pugi::xml_node> LoadRoot(pugi::xml_document& doc, std::string_view
   if (std::string_view(root.name()) != root_name) return MakeError(malformed);
   return root;
 }
+
+// Strict readers for request bodies (bucket configurations), defined in
+// xml_util.cc. Each refusal is S3's MalformedXML.
+
+// The MalformedXML error, without a message.
+Error Malformed();
+
+// An element's name without its namespace prefix ("s3:CORSRule" is CORSRule).
+std::string_view LocalName(const pugi::xml_node& node);
+
+// Whether `s` is empty or only spaces, tabs, carriage returns and line feeds.
+bool IsBlank(std::string_view s);
+
+// `v` without the white space IsBlank knows at either end.
+std::string_view Trim(std::string_view v);
+
+// The text of a value element (comments and processing instructions
+// skipped); nullopt when it holds an element.
+std::optional<std::string> ValueOf(const pugi::xml_node& element);
+
+// The element children of `parent`, or nullopt when it holds text that is not
+// white space.
+std::optional<std::vector<pugi::xml_node>> ElementsOf(const pugi::xml_node& parent);
+
+// Reads the value elements of `parent` into the slots named; MalformedXML for
+// an unknown element, a repeated one, or one that holds elements.
+Status ReadValues(const pugi::xml_node& parent,
+                  std::initializer_list<std::pair<std::string_view, std::optional<std::string>*>>
+                      slots);
+
+// Parses `body` with kParseOptions and returns the element children of its
+// root (nodes of `doc`); MalformedXML unless it parses, the root's local name
+// is `root_name`, and the root holds no text other than white space.
+Result<std::vector<pugi::xml_node>> RootElements(pugi::xml_document& doc, std::string_view body,
+                                                 std::string_view root_name);
 
 // Text for an error document. An error may echo what the request sent (a
 // header's or a query's value, a copy source, an access key id), which need

@@ -60,6 +60,25 @@ std::vector<std::pair<std::string, LifecycleConfiguration>> LifecycleBuckets(
   return out;
 }
 
+// The current object records of `bucket` (delete markers too), without their
+// bodies, that `keep` accepts. All are read before the caller writes, so that
+// no iterator is held across writes.
+template <typename Keep>
+std::vector<ObjectRecord> CurrentObjects(storage::Storage& storage, std::string_view bucket,
+                                         Keep keep) {
+  std::vector<ObjectRecord> out;
+  const std::string prefix = keys::ObjectsOf(bucket);
+  auto it = storage.NewIterator();
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    std::string_view k(it->key().data(), it->key().size());
+    auto o = DecodeObject(k.substr(prefix.size()),
+                          std::string_view(it->value().data(), it->value().size()),
+                          /*with_body=*/false);
+    if (o && keep(*o)) out.push_back(std::move(*o));
+  }
+  return out;
+}
+
 }  // namespace
 
 bool S3Store::AnyLifecycle() const { return !LifecycleBuckets(storage_).empty(); }
@@ -77,22 +96,13 @@ Result<S3Store::LifecycleSweep> S3Store::ApplyLifecycle() {
   const TimePoint now = clock_.Now();
   for (const auto& [bucket, config] : LifecycleBuckets(storage_)) {
     // Objects: read first, deleted one by one after (each its own batch, as
-    // a DeleteObject), so no iterator is held across writes.
-    std::vector<ObjectRecord> due;
-    {
-      const std::string prefix = keys::ObjectsOf(bucket);
-      auto it = storage_.NewIterator();
-      for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-        std::string_view k(it->key().data(), it->key().size());
-        auto o = DecodeObject(k.substr(prefix.size()),
-                              std::string_view(it->value().data(), it->value().size()),
-                              /*with_body=*/false);
-        if (!o) continue;
-        if (o->delete_marker) continue;  // already deleted; see the markers below
-        auto expiry = CurrentObjectExpiry(config, {o->key, o->size, o->last_modified, &o->tags});
-        if (expiry && expiry->at <= now) due.push_back(std::move(*o));
-      }
-    }
+    // a DeleteObject).
+    const std::vector<ObjectRecord> due =
+        CurrentObjects(storage_, bucket, [&](const ObjectRecord& o) {
+          if (o.delete_marker) return false;  // already deleted; see the markers below
+          auto expiry = CurrentObjectExpiry(config, {o.key, o.size, o.last_modified, &o.tags});
+          return expiry && expiry->at <= now;
+        });
     for (const ObjectRecord& o : due) {
       if (Status st = ExpireCurrentObject(bucket, o); !st) return st.error();
       ++sweep.objects_expired;
@@ -222,25 +232,15 @@ Status S3Store::ExpireVersions(std::string_view bucket, const LifecycleConfigura
   std::set<std::string, std::less<>> with_versions;
   for (const KeyVersions& kv : keyed)
     if (!kv.versions.empty()) with_versions.insert(kv.key);
-  std::vector<ObjectRecord> markers;
-  {
-    const std::string prefix = keys::ObjectsOf(bucket);
-    auto it = storage_.NewIterator();
-    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      std::string_view k(it->key().data(), it->key().size());
-      auto o = DecodeObject(k.substr(prefix.size()),
-                            std::string_view(it->value().data(), it->value().size()),
-                            /*with_body=*/false);
-      if (!o || !o->delete_marker || with_versions.count(o->key)) continue;
-      for (const LifecycleRule& rule : config.rules) {
-        if (!rule.expired_object_delete_marker.value_or(false)) continue;
-        if (RuleApplies(rule, {o->key, 0, o->last_modified, &o->tags})) {
-          markers.push_back(std::move(*o));
-          break;
-        }
-      }
-    }
-  }
+  const std::vector<ObjectRecord> markers =
+      CurrentObjects(storage_, bucket, [&](const ObjectRecord& o) {
+        if (!o.delete_marker || with_versions.count(o.key)) return false;
+        for (const LifecycleRule& rule : config.rules)
+          if (rule.expired_object_delete_marker.value_or(false) &&
+              RuleApplies(rule, {o.key, 0, o.last_modified, &o.tags}))
+            return true;
+        return false;
+      });
   for (const ObjectRecord& m : markers) {
     bool removed = false;
     if (auto st = RemoveExpiredMarker(bucket, m.key, m, removed); !st) return st.error();
