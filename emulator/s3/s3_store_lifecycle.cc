@@ -94,7 +94,10 @@ std::optional<Expiry> S3Store::ObjectExpiry(std::string_view bucket,
 Result<S3Store::LifecycleSweep> S3Store::ApplyLifecycle() {
   LifecycleSweep sweep;
   const TimePoint now = clock_.Now();
-  for (const auto& [bucket, config] : LifecycleBuckets(storage_)) {
+  for (const auto& [bucket, bucket_config] : LifecycleBuckets(storage_)) {
+    // A structured binding cannot be captured by a lambda in clang 14 (the
+    // fuzz build's compiler): a plain reference can.
+    const LifecycleConfiguration& config = bucket_config;
     // Objects: read first, deleted one by one after (each its own batch, as
     // a DeleteObject).
     const std::vector<ObjectRecord> due =
