@@ -312,6 +312,23 @@ class Server:
             return ""
 
 
+class S3ErrorAssertions:
+    """assertS3Error for boto3 suites: fn(**kwargs) must fail with this S3
+    error code and HTTP status (and message, when given); returns the error
+    ({"Code", "Message", ...})."""
+
+    def assertS3Error(self, code, status, fn, message=None, **kwargs):
+        from botocore.exceptions import ClientError
+        with self.assertRaises(ClientError) as ctx:
+            fn(**kwargs)
+        err = ctx.exception.response["Error"]
+        self.assertEqual(err["Code"], code, err)
+        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
+        if message is not None:
+            self.assertEqual(err["Message"], message)
+        return err
+
+
 class ServerTestCase(unittest.TestCase):
     """A fresh server for every test; it is always stopped and its data removed."""
 

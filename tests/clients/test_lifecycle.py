@@ -16,7 +16,6 @@ import os
 import tempfile
 import unittest
 
-from botocore.exceptions import ClientError
 
 import harness
 
@@ -37,7 +36,7 @@ def seconds(delta):
     return "PT%dS" % int(delta.total_seconds())
 
 
-class LifecycleTestCase(harness.ServerTestCase):
+class LifecycleTestCase(harness.S3ErrorAssertions, harness.ServerTestCase):
     def setUp(self):
         super().setUp()
         self.s3 = harness.boto3_client(self.endpoint)
@@ -57,16 +56,6 @@ class LifecycleTestCase(harness.ServerTestCase):
 
     def keys(self, bucket="logs"):
         return [o["Key"] for o in self.s3.list_objects_v2(Bucket=bucket).get("Contents", [])]
-
-    def assertS3Error(self, code, status, fn, message=None, **kwargs):
-        with self.assertRaises(ClientError) as ctx:
-            fn(**kwargs)
-        err = ctx.exception.response["Error"]
-        self.assertEqual(err["Code"], code, err)
-        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
-        if message is not None:
-            self.assertEqual(err["Message"], message)
-        return err
 
 
 class Boto3LifecycleConfigTest(LifecycleTestCase):

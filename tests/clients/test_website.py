@@ -18,7 +18,6 @@ import unittest
 import urllib.error
 import urllib.request
 
-from botocore.exceptions import ClientError
 
 import harness
 from harness import CURL
@@ -26,22 +25,12 @@ from harness import CURL
 SITE = {"IndexDocument": {"Suffix": "index.html"}, "ErrorDocument": {"Key": "error.html"}}
 
 
-class Boto3WebsiteConfigTest(harness.ServerTestCase):
+class Boto3WebsiteConfigTest(harness.S3ErrorAssertions, harness.ServerTestCase):
     def setUp(self):
         super().setUp()
         self.s3 = harness.boto3_client(self.endpoint)
         self.addCleanup(self.s3.close)
         self.s3.create_bucket(Bucket="site")
-
-    def assertS3Error(self, code, status, fn, message=None, **kwargs):
-        with self.assertRaises(ClientError) as ctx:
-            fn(**kwargs)
-        err = ctx.exception.response["Error"]
-        self.assertEqual(err["Code"], code, err)
-        self.assertEqual(ctx.exception.response["ResponseMetadata"]["HTTPStatusCode"], status)
-        if message is not None:
-            self.assertEqual(err["Message"], message)
-        return err
 
     def test_round_trip_and_delete(self):
         config = dict(SITE, RoutingRules=[
