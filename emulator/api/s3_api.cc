@@ -809,6 +809,21 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
     else r.body = object->inline_body.substr(begin, length);
     return r;
   }
+  if (!*customer_key && object->parts.empty() && storage::IsPackedId(object->blob_id)) {
+    // A small body in a pack: one pread, no descriptor of its own.
+    std::string body(static_cast<std::size_t>(length), '\0');
+    if (Status st = api.store().storage().ReadBlob(object->blob_id, begin, length, body.data());
+        !st) {
+      if (superseded && api.store().Superseded(route.bucket, *object)) {
+        *superseded = true;
+        return r;
+      }
+      return S3Api::ErrorResponse(st.error(), request);
+    }
+    api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
+    r.body = std::move(body);
+    return r;
+  }
   auto segments = api.store().OpenSegments(*object, {begin, length});
   if (!segments) {
     // An overwrite or a delete committed between reading the record and

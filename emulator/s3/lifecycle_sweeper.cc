@@ -43,6 +43,10 @@ void LifecycleSweeper::Start(std::chrono::milliseconds period) {
       if (stopping_) break;
       lock.unlock();
       SweepIfDue();
+      // The same thread moves bodies out of sparse packs (storage.h).
+      if (auto moved = store_.CompactPacks(); !moved)
+        std::fprintf(stderr, "packs: compaction failed, will retry: %s\n",
+                     std::string(moved.error().Message()).c_str());
       lock.lock();
     }
   });

@@ -7,6 +7,9 @@
 // sweep or a lifecycle configuration has changed. Nothing can expire between
 // two midnights, so a big bucket with a rule is not scanned every second.
 //
+// Its thread also runs S3Store::CompactPacks every period (storage.h,
+// "Packs"), which costs a map lookup while no pack is worth compacting.
+//
 // Thread-safety: every method may be called from any thread; sweeps are
 // serialized.
 #ifndef AWSLAB_EMULATOR_S3_LIFECYCLE_SWEEPER_H_

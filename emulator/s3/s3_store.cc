@@ -540,13 +540,13 @@ Result<std::vector<S3Store::Segment>> S3Store::OpenSegments(const ObjectRecord& 
   for (const auto& piece : pieces) {
     std::uint64_t piece_end = pos + piece.size;
     if (piece_end > begin && pos < end && piece.size > 0) {
-      auto fd = storage_.OpenBlob(piece.blob_id);
-      if (!fd) {
+      auto blob = storage_.OpenBlob(piece.blob_id);
+      if (!blob) {
         close_all();
-        return fd.error();
+        return blob.error();
       }
       std::uint64_t from = std::max(begin, pos), to = std::min(end, piece_end);
-      out.push_back({*fd, from - pos, to - from});
+      out.push_back({blob->fd, blob->base + from - pos, to - from});
     }
     pos = piece_end;
     if (pos >= end) break;

@@ -304,6 +304,11 @@ class S3Store {
     std::size_t markers_removed = 0;     // expired object delete markers
   };
   Result<LifecycleSweep> ApplyLifecycle();
+  // Moves the bodies still linked in sparse packs (Storage::SparsePacks) to
+  // the current pack, once the sparse packs hold `min_reclaim` bytes that
+  // nothing links; returns how many it moved. Readers of a moved body find
+  // its new place as they find an overwrite (Superseded).
+  Result<std::uint64_t> CompactPacks(std::uint64_t min_reclaim = storage::kPackBytes);
   // Whether any bucket has a lifecycle configuration.
   bool AnyLifecycle() const;
   // Bumped by every change of a lifecycle configuration (the sweeper then

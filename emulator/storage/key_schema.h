@@ -34,6 +34,9 @@
 //   p/<blob id>             a blob file not referenced by any record: being
 //                           written, or dropped and not yet unlinked. Swept on
 //                           start.
+//   _pack/live/<pack>       the bytes of pack file <pack> (16 hex digits) that
+//                           records link (storage.h, "Packs")
+//   _meta/pack-next         the number the next pack file gets
 #ifndef AWSLAB_EMULATOR_STORAGE_KEY_SCHEMA_H_
 #define AWSLAB_EMULATOR_STORAGE_KEY_SCHEMA_H_
 
@@ -54,6 +57,8 @@ inline constexpr std::string_view kPartPrefix = "m/";
 inline constexpr std::string_view kEc2Prefix = "e/";
 inline constexpr std::string_view kIamPrefix = "i/";
 inline constexpr std::string_view kClock = "_meta/clock";
+inline constexpr std::string_view kPackLivePrefix = "_pack/live/";
+inline constexpr std::string_view kPackNext = "_meta/pack-next";
 
 std::string Account(std::string_view account_id);
 std::string AccessKey(std::string_view access_key_id);

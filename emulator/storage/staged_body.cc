@@ -8,12 +8,15 @@ StagedBody::StagedBody(StagedBody&& other) noexcept
       size_(other.size_),
       inline_(std::move(other.inline_)),
       blob_(std::move(other.blob_)),
+      packed_(std::move(other.packed_)),
       released_(other.released_) {
   other.blob_.reset();
+  other.packed_.clear();
   other.released_ = true;
 }
 
 StagedBody::~StagedBody() {
+  if (!packed_.empty() && !released_) storage_->ForgetPacked(packed_);
   if (blob_ && !released_) {
     std::string id = blob_->id();
     blob_.reset();  // closes the descriptor
@@ -45,6 +48,12 @@ Status StagedBody::Append(std::string_view data) {
 
 Status StagedBody::Finish() {
   if (blob_) return blob_->Close(storage_->fsync());
+  if (packed_.empty() && inline_.size() >= kPackMinBytes) {
+    auto id = storage_->AppendPacked(inline_);
+    if (!id) return id.error();
+    packed_ = std::move(*id);
+    std::string().swap(inline_);
+  }
   return Ok();
 }
 

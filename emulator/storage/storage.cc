@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <thread>
@@ -132,6 +134,39 @@ class LatchedFile final : public leveldb::WritableFile {
   leveldb::Status error_;
 };
 
+std::string Hex16(std::uint64_t n) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(n));
+  return buf;
+}
+
+std::string PackFileName(std::uint64_t pack) { return Hex16(pack) + ".pack"; }
+
+std::string PackLiveKey(std::uint64_t pack) {
+  return std::string(keys::kPackLivePrefix) + Hex16(pack);
+}
+
+std::optional<std::uint64_t> ParseHex(std::string_view text) {
+  if (text.empty() || text.size() > 16) return std::nullopt;
+  std::uint64_t v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v, 16);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+// Reads exactly `n` bytes at `offset`; a short file is an error.
+Status PreadAll(int fd, char* out, std::uint64_t n, std::uint64_t offset) {
+  std::uint64_t got = 0;
+  while (got < n) {
+    ssize_t r = ::pread(fd, out + got, n - got, static_cast<off_t>(offset + got));
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return FromErrno("read blob");
+    if (r == 0) return MakeError(ErrorCode::kInternalError, "storage: a blob is shorter than its record");
+    got += static_cast<std::uint64_t>(r);
+  }
+  return Ok();
+}
+
 std::int64_t SteadyNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -161,6 +196,40 @@ class Storage::LatchEnv final : public leveldb::EnvWrapper {
     return s;
   }
   std::atomic<bool>* failed_;
+};
+
+std::string PackedId(const PackedRef& ref) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "@%llx.%llx.%llx", static_cast<unsigned long long>(ref.pack),
+                static_cast<unsigned long long>(ref.offset),
+                static_cast<unsigned long long>(ref.length));
+  return buf;
+}
+
+std::optional<PackedRef> ParsePackedId(std::string_view id) {
+  if (!IsPackedId(id)) return std::nullopt;
+  id.remove_prefix(1);
+  std::size_t a = id.find('.');
+  if (a == std::string_view::npos) return std::nullopt;
+  std::size_t b = id.find('.', a + 1);
+  if (b == std::string_view::npos) return std::nullopt;
+  auto pack = ParseHex(id.substr(0, a));
+  auto offset = ParseHex(id.substr(a + 1, b - a - 1));
+  auto length = ParseHex(id.substr(b + 1));
+  if (!pack || !offset || !length) return std::nullopt;
+  return PackedRef{*pack, *offset, *length};
+}
+
+// A pack file and its counts (guarded by Storage::pack_mu_).
+struct Storage::Pack {
+  int fd = -1;
+  std::uint64_t size = 0;     // bytes reserved by appends
+  std::int64_t live = 0;      // bytes that records link: its _pack/live record
+  std::uint64_t pending = 0;  // appends neither linked nor forgotten yet
+  bool full = false;          // takes no more appends
+  ~Pack() {
+    if (fd >= 0) ::close(fd);
+  }
 };
 
 BlobWriter::BlobWriter(BlobWriter&& other) noexcept
@@ -218,12 +287,14 @@ Result<std::unique_ptr<Storage>> Storage::Open(const StorageOptions& options) {
                          std::string(kCurrentSchema));
   }
   storage->SweepPendingBlobs();
+  if (auto st = storage->LoadPacks(); !st) return st.error();
   return storage;
 }
 
 Storage::Storage(const StorageOptions& options, std::filesystem::path blob_dir)
     : db_path_(options.data_dir / "metadata"),
       blob_dir_(std::move(blob_dir)),
+      pack_dir_(options.data_dir / "packs"),
       fsync_(options.fsync),
       min_free_(options.min_free_bytes),
       free_space_(options.free_space),
@@ -411,11 +482,244 @@ Status Storage::WriteChecked(leveldb::WriteBatch& batch) {
 
 Status Storage::Commit(leveldb::WriteBatch& batch, const std::vector<std::string>& linked,
                        const std::vector<std::string>& dropped) {
-  for (const auto& id : linked) batch.Delete(keys::PendingBlob(id));
-  for (const auto& id : dropped) batch.Put(keys::PendingBlob(id), "");
-  if (auto st = Write(batch); !st) return st;
-  for (const auto& id : dropped) AbortBlob(id);
+  bool packed = false;
+  for (const auto& id : linked) {
+    if (IsPackedId(id)) packed = true;
+    else batch.Delete(keys::PendingBlob(id));
+  }
+  for (const auto& id : dropped) {
+    if (IsPackedId(id)) packed = true;
+    else batch.Put(keys::PendingBlob(id), "");
+  }
+  if (auto st = packed ? CommitPacked(batch, linked, dropped) : Write(batch); !st) return st;
+  for (const auto& id : dropped)
+    if (!IsPackedId(id)) AbortBlob(id);
   return Ok();
+}
+
+Status Storage::CommitPacked(leveldb::WriteBatch& batch, const std::vector<std::string>& linked,
+                             const std::vector<std::string>& dropped) {
+  // The _pack/live records hold absolute counts: one such commit at a time.
+  std::lock_guard commit(commit_mu_);
+  std::map<std::uint64_t, std::int64_t> delta;
+  std::vector<std::uint64_t> linked_packs;
+  for (const auto& id : linked) {
+    if (auto ref = ParsePackedId(id)) {
+      delta[ref->pack] += static_cast<std::int64_t>(ref->length);
+      linked_packs.push_back(ref->pack);
+    }
+  }
+  for (const auto& id : dropped)
+    if (auto ref = ParsePackedId(id)) delta[ref->pack] -= static_cast<std::int64_t>(ref->length);
+  {
+    std::shared_lock lock(pack_mu_);
+    for (const auto& [pack, change] : delta) {
+      auto it = packs_.find(pack);
+      const std::int64_t now = it == packs_.end() ? 0 : it->second->live;
+      batch.Put(PackLiveKey(pack), std::to_string(std::max<std::int64_t>(0, now + change)));
+    }
+  }
+  if (auto st = Write(batch); !st) return st;
+  std::lock_guard lock(pack_mu_);
+  for (const auto& [pack, change] : delta) {
+    auto it = packs_.find(pack);
+    if (it != packs_.end()) it->second->live = std::max<std::int64_t>(0, it->second->live + change);
+  }
+  for (std::uint64_t pack : linked_packs) {
+    auto it = packs_.find(pack);
+    if (it != packs_.end() && it->second->pending > 0) --it->second->pending;
+  }
+  for (const auto& [pack, change] : delta) MaybeRemovePack(pack);
+  return Ok();
+}
+
+bool Storage::MaybeRemovePack(std::uint64_t number) {
+  auto it = packs_.find(number);
+  if (it == packs_.end()) return false;
+  const Pack& pack = *it->second;
+  // The current pack too, once emptied: the next append starts a new one.
+  if (pack.live > 0 || pack.pending > 0) return false;
+  if (!pack.full && number != active_pack_) return false;
+  if (number == active_pack_) active_pack_ = 0;
+  packs_.erase(it);  // closes the descriptor; open readers hold their own
+  const auto path = pack_dir_ / PackFileName(number);
+  if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+    LogLine("warning: cannot unlink pack " + path.string() + ": " + std::strerror(errno));
+  // Unchecked, as AbortBlob: a record left behind says 0 of a pack that is
+  // gone, which the next Open() clears.
+  if (!write_failed()) {
+    if (auto db = Db(); db && !db->Delete(WriteOpts(), PackLiveKey(number)).ok())
+      write_failed_.store(true, std::memory_order_release);
+  }
+  return true;
+}
+
+Result<std::string> Storage::AppendPacked(std::string_view body, bool reclaim) {
+  if (auto st = CheckSpace(body.size(), !reclaim); !st) return st.error();
+  PackedRef ref;
+  int fd = -1;
+  {
+    std::lock_guard lock(pack_mu_);
+    Pack* pack = active_pack_ ? packs_.at(active_pack_).get() : nullptr;
+    if (!pack || (pack->size > 0 && pack->size + body.size() > kPackBytes)) {
+      if (pack) {
+        pack->full = true;
+        MaybeRemovePack(active_pack_);
+        active_pack_ = 0;
+      }
+      const std::uint64_t number = next_pack_;
+      // The number is taken before the file exists: none is ever reused.
+      if (auto st = Put(keys::kPackNext, std::to_string(number + 1)); !st) return st.error();
+      next_pack_ = number + 1;
+      std::error_code ec;
+      std::filesystem::create_directories(pack_dir_, ec);
+      const auto path = pack_dir_ / PackFileName(number);
+      int created = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+      if (created < 0) return FromErrno("create pack");
+      if (fsync_) {
+        // The new name must survive a crash of the machine too.
+        int dir = ::open(pack_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir >= 0) {
+          ::fsync(dir);
+          ::close(dir);
+        }
+      }
+      auto fresh = std::make_unique<Pack>();
+      fresh->fd = created;
+      pack = fresh.get();
+      packs_.emplace(number, std::move(fresh));
+      active_pack_ = number;
+    }
+    ref = {active_pack_, pack->size, body.size()};
+    pack->size += body.size();
+    ++pack->pending;
+    fd = pack->fd;
+  }
+  // Outside the lock: a pack with an append pending stays open.
+  std::string id = PackedId(ref);
+  const char* p = body.data();
+  std::uint64_t left = body.size(), offset = ref.offset;
+  while (left > 0) {
+    ssize_t n = ::pwrite(fd, p, left, static_cast<off_t>(offset));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      Error e = n < 0 ? FromErrno("write pack") : StorageFull();
+      ForgetPacked(id);
+      return e;
+    }
+    p += n;
+    offset += static_cast<std::uint64_t>(n);
+    left -= static_cast<std::uint64_t>(n);
+  }
+  if (fsync_ && ::fdatasync(fd) != 0) {
+    Error e = FromErrno("fsync pack");
+    ForgetPacked(id);
+    return e;
+  }
+  return id;
+}
+
+void Storage::ForgetPacked(const std::string& id) {
+  auto ref = ParsePackedId(id);
+  if (!ref) return;
+  std::lock_guard lock(pack_mu_);
+  auto it = packs_.find(ref->pack);
+  if (it == packs_.end()) return;
+  if (it->second->pending > 0) --it->second->pending;
+  MaybeRemovePack(ref->pack);
+}
+
+Status Storage::LoadPacks() {
+  std::map<std::uint64_t, std::int64_t> live;
+  {
+    auto it = NewIterator();
+    const std::string prefix(keys::kPackLivePrefix);
+    for (it->Seek(prefix); it->Valid(); it->Next()) {
+      std::string_view k(it->key().data(), it->key().size());
+      if (!k.starts_with(prefix)) break;
+      auto number = ParseHex(k.substr(prefix.size()));
+      std::int64_t bytes = 0;
+      std::string_view v(it->value().data(), it->value().size());
+      std::from_chars(v.data(), v.data() + v.size(), bytes);
+      if (number) live[*number] = bytes;
+    }
+    if (!it->status().ok()) return FromLevelDb(it->status());
+  }
+  std::uint64_t next = 1;
+  auto saved = Get(keys::kPackNext);
+  if (!saved) return saved.error();
+  if (*saved) std::from_chars((*saved)->data(), (*saved)->data() + (*saved)->size(), next);
+  std::error_code ec;
+  std::vector<std::uint64_t> unlinked;
+  for (auto it = std::filesystem::directory_iterator(pack_dir_, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.ends_with(".pack")) continue;
+    auto number = ParseHex(std::string_view(name).substr(0, name.size() - 5));
+    if (!number) continue;
+    next = std::max(next, *number + 1);
+    auto found = live.find(*number);
+    if (found == live.end() || found->second <= 0) {
+      // Nothing links it: appends a crash kept from their commits, or a
+      // pack whose unlink a crash interrupted.
+      if (::unlink(it->path().c_str()) != 0)
+        LogLine("warning: cannot unlink pack " + it->path().string() + ": " + std::strerror(errno));
+      continue;
+    }
+    int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return FromErrno("open pack");
+    struct stat st {};
+    ::fstat(fd, &st);
+    auto pack = std::make_unique<Pack>();
+    pack->fd = fd;
+    pack->size = static_cast<std::uint64_t>(st.st_size);
+    pack->live = found->second;
+    pack->full = true;  // never appended to again: its end may be torn
+    packs_.emplace(*number, std::move(pack));
+  }
+  for (const auto& [number, bytes] : live) {
+    if (packs_.contains(number)) continue;
+    if (bytes > 0)
+      LogLine("warning: pack " + PackFileName(number) + " is missing; " + std::to_string(bytes) +
+              " bytes of bodies that records link are lost");
+    else
+      if (auto db = Db()) (void)db->Delete(WriteOpts(), PackLiveKey(number));
+  }
+  next_pack_ = next;
+  return Ok();
+}
+
+std::vector<std::uint64_t> Storage::SparsePacks(std::uint64_t min_reclaim) {
+  std::lock_guard lock(pack_mu_);
+  // Short of space, any pack that compaction would shrink is worth it, the
+  // current one as well: it takes no more appends.
+  if (min_free_ > 0 && FreeBytes() < 2 * min_free_) {
+    min_reclaim = 0;
+    if (active_pack_ != 0) {
+      const Pack& current = *packs_.at(active_pack_);
+      if (static_cast<std::uint64_t>(current.live) * 2 < current.size) {
+        packs_.at(active_pack_)->full = true;
+        active_pack_ = 0;
+      }
+    }
+  }
+  std::vector<std::uint64_t> out;
+  std::uint64_t reclaim = 0;
+  for (const auto& [number, pack] : packs_) {
+    const auto live = static_cast<std::uint64_t>(pack->live);
+    if (!pack->full || live * 2 >= pack->size) continue;
+    out.push_back(number);
+    reclaim += pack->size - live;
+  }
+  if (reclaim < min_reclaim) out.clear();
+  return out;
+}
+
+std::vector<Storage::PackInfo> Storage::ListPacks() const {
+  std::shared_lock lock(pack_mu_);
+  std::vector<PackInfo> out;
+  for (const auto& [number, pack] : packs_) out.push_back({number, pack->size, pack->live});
+  return out;
 }
 
 std::unique_ptr<leveldb::Iterator> Storage::NewIterator() const {
@@ -473,10 +777,42 @@ void Storage::AbortBlob(const std::string& id) {
   }
 }
 
-Result<int> Storage::OpenBlob(const std::string& id) const {
+Result<OpenedBlob> Storage::OpenBlob(const std::string& id) const {
+  if (IsPackedId(id)) {
+    auto ref = ParsePackedId(id);
+    if (!ref) return MakeError(ErrorCode::kInternalError, "storage: a bad packed blob id");
+    std::shared_lock lock(pack_mu_);
+    auto it = packs_.find(ref->pack);
+    errno = ENOENT;
+    int fd = it == packs_.end() ? -1 : ::fcntl(it->second->fd, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) return FromErrno("open pack");
+    return OpenedBlob{fd, ref->offset};
+  }
   int fd = ::open(BlobPath(id).c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return FromErrno("open blob");
-  return fd;
+  return OpenedBlob{fd, 0};
+}
+
+Status Storage::ReadBlob(const std::string& id, std::uint64_t offset, std::uint64_t n,
+                         char* out) const {
+  if (IsPackedId(id)) {
+    auto ref = ParsePackedId(id);
+    if (!ref || offset > ref->length || n > ref->length - offset)
+      return MakeError(ErrorCode::kInternalError, "storage: a read past a packed body");
+    // Shared: the pack's descriptor is closed only under the exclusive lock.
+    std::shared_lock lock(pack_mu_);
+    auto it = packs_.find(ref->pack);
+    if (it == packs_.end()) {
+      errno = ENOENT;
+      return FromErrno("open pack");
+    }
+    return PreadAll(it->second->fd, out, n, ref->offset + offset);
+  }
+  auto opened = OpenBlob(id);
+  if (!opened) return opened.error();
+  Status st = PreadAll(opened->fd, out, n, offset);
+  ::close(opened->fd);
+  return st;
 }
 
 void Storage::SweepPendingBlobs() {

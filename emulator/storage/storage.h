@@ -27,6 +27,26 @@
 // acknowledged), the storage refuses writes, and a later write reopens the
 // database once the space is back. Reads go on from the old one meanwhile.
 //
+// Packs. Bodies of at least kPackMinBytes that would otherwise live inline in
+// their LevelDB record (StagedBody's inline threshold) are appended to a pack
+// file instead, packs/<pack>.pack, and named by a blob id "@<pack>.<offset>.
+// <length>" (hex), which records link and drop as they do a blob file's. A
+// pack is written once, front to back, by concurrent appends at reserved
+// offsets; it is never rewritten. What records link of each pack is counted
+// in _pack/live/<pack>, written in the same batch as the records that link
+// or drop its bodies (Commit). A pack that is full (kPackBytes), or the
+// current one, is unlinked once nothing links it and no append is pending;
+// at Open(), every pack with nothing linked is, so the bytes of an append
+// that a crash kept from its commit go with their pack. A new process never
+// appends to an old pack (its end may be torn): it starts a new one, numbered
+// from _meta/pack-next. A full pack less than half linked has its bodies
+// moved to the current pack by S3Store::CompactPacks (short of space, the
+// current pack too, which then takes no more appends), so the space packs
+// take stays within about twice what they hold. Why: a 4 KiB body inline in
+// LevelDB is written to its log, its memtable, a level-0 table and then again
+// by every compaction; in a pack it is written once (issue 3, and
+// docs/server.md "Storage and durability").
+//
 // Thread-safety: every method may be called from any thread; LevelDB orders
 // concurrent writes. Callers serialize their own read-modify-write sequences.
 #ifndef AWSLAB_EMULATOR_STORAGE_STORAGE_H_
@@ -41,7 +61,9 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <map>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -70,6 +92,27 @@ struct StorageOptions {
 
 // Batches up to this size are records, not bodies (see the header comment).
 inline constexpr std::uint64_t kSmallWrite = 4096;
+// Bodies this big or bigger that would be inline go to a pack instead.
+inline constexpr std::uint64_t kPackMinBytes = 1024;
+// A pack takes no more appends once it holds this much.
+inline constexpr std::uint64_t kPackBytes = 64 << 20;
+
+// Where a packed body is: "@<pack>.<offset>.<length>" (hex).
+struct PackedRef {
+  std::uint64_t pack = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t length = 0;
+};
+std::string PackedId(const PackedRef& ref);
+std::optional<PackedRef> ParsePackedId(std::string_view id);
+inline bool IsPackedId(std::string_view id) { return !id.empty() && id[0] == '@'; }
+
+// A blob opened for reading: its bytes start at `base` in `fd`, which the
+// caller closes.
+struct OpenedBlob {
+  int fd = -1;
+  std::uint64_t base = 0;
+};
 
 // A blob file being written. Move-only; owns the file descriptor.
 class BlobWriter {
@@ -113,9 +156,31 @@ class Storage {
   Result<BlobWriter> BeginBlob();
   // Forgets a blob that will not be committed: unlinks it and clears p/.
   void AbortBlob(const std::string& id);
-  // Opens a committed blob for reading; the descriptor stays valid after the
-  // blob is dropped (POSIX keeps unlinked files readable while open).
-  Result<int> OpenBlob(const std::string& id) const;
+  // Opens a committed blob (a file or a packed body) for reading; the
+  // descriptor stays valid after the blob is dropped (POSIX keeps unlinked
+  // files readable while open).
+  Result<OpenedBlob> OpenBlob(const std::string& id) const;
+  // Reads `n` bytes at `offset` of a committed blob into `out`.
+  Status ReadBlob(const std::string& id, std::uint64_t offset, std::uint64_t n, char* out) const;
+
+  // Appends a body to the current pack; the id is pending until a Commit
+  // links it, or ForgetPacked (an append that will not be committed).
+  // `reclaim`: a move that frees space (compaction), which may use the
+  // reserve as small records do.
+  Result<std::string> AppendPacked(std::string_view body, bool reclaim = false);
+  void ForgetPacked(const std::string& id);
+  struct PackInfo {
+    std::uint64_t pack;
+    std::uint64_t size;  // bytes appended
+    std::int64_t live;   // bytes linked
+  };
+  // Every pack file and what is linked of it (for tests and checks).
+  std::vector<PackInfo> ListPacks() const;
+  // The full packs less than half of which is linked, once they hold at
+  // least `min_reclaim` bytes that nothing links in all (0: any such pack,
+  // as when less than twice min_free_bytes is free): their bodies are worth
+  // moving to the current pack (S3Store::CompactPacks).
+  std::vector<std::uint64_t> SparsePacks(std::uint64_t min_reclaim = kPackBytes);
   std::filesystem::path BlobPath(std::string_view id) const;
   // Every blob file on disk (for tests and checks).
   std::vector<std::string> ListBlobFiles() const;
@@ -143,6 +208,13 @@ class Storage {
   // After a failed write: reopens the database when there is room again.
   Status Recover() const;
   void SweepPendingBlobs();
+  struct Pack;
+  Status LoadPacks();
+  // Unlinks `pack` when it is full, unlinked and has no append pending
+  // (pack_mu_ held); returns whether it did.
+  bool MaybeRemovePack(std::uint64_t number);
+  Status CommitPacked(leveldb::WriteBatch& batch, const std::vector<std::string>& linked,
+                      const std::vector<std::string>& dropped);
   void UnlinkBlob(std::string_view id);
   leveldb::WriteOptions WriteOpts() const;
   std::uint64_t FreeBytes() const;
@@ -150,6 +222,7 @@ class Storage {
 
   const std::filesystem::path db_path_;
   const std::filesystem::path blob_dir_;
+  const std::filesystem::path pack_dir_;
   const bool fsync_;
   const std::uint64_t min_free_;
   const std::function<std::uint64_t()> free_space_;
@@ -166,6 +239,15 @@ class Storage {
   // The last statvfs reading, reused for a few milliseconds (CheckSpace).
   mutable std::atomic<std::uint64_t> free_cache_{0};
   mutable std::atomic<std::int64_t> free_cache_at_ns_{0};
+  // Packs (see the header comment). pack_mu_ guards the table and each
+  // pack's counts; a reader holds it shared while it uses a pack's
+  // descriptor, which is closed only with it exclusive. commit_mu_ orders
+  // the commits that change _pack/live records.
+  mutable std::shared_mutex pack_mu_;
+  std::map<std::uint64_t, std::unique_ptr<Pack>> packs_;
+  std::uint64_t active_pack_ = 0;  // 0: none yet
+  std::uint64_t next_pack_ = 1;
+  std::mutex commit_mu_;
 };
 
 }  // namespace awslab::storage

@@ -28,6 +28,9 @@ all. What is checked, per worker, after every restart:
 - blobs: the sizes of the files in DATA_DIR/blobs are exactly the sizes of the
   blobs the objects and parts above need (a body over 64 KiB, each part): no
   orphan file, none missing;
+- packs: bodies of 1 KiB to 64 KiB are appended to DATA_DIR/packs/*.pack,
+  which hold nothing else and at least the bytes of those bodies (GET checks
+  each body);
 - EC2: DescribeInstances (state and tags), DescribeAddresses (association and
   tags), DescribeKeyPairs (fingerprint), DescribeSecurityGroups (ingress
   rules) match the log, nothing more; every live instance has exactly its
@@ -70,7 +73,8 @@ from harness import md5_etag, multipart_etag
 
 KiB = 1024
 MiB = 1024 * KiB
-INLINE_LIMIT = 64 * KiB  # bodies up to this are kept in the object's record, larger in a blob
+INLINE_LIMIT = 64 * KiB  # bodies up to this are in the object's record or a pack, larger in a blob
+PACK_MIN = 1 * KiB  # bodies of at least this (and at most INLINE_LIMIT) are in a pack
 PART = 5 * MiB           # the smallest multipart part but the last
 
 ROUNDS = 100
@@ -983,12 +987,23 @@ class CrashTest(unittest.TestCase):
             for value in w.known.values():
                 want.update(blob_sizes(value))
         have = collections.Counter(os.path.getsize(f) for f in server.blob_files())
-        if want == have:
-            return []
-        return ["blob files: %d on disk, %d needed; sizes on disk and not needed %s, needed "
+        problems = []
+        if want != have:
+            problems.append(
+                "blob files: %d on disk, %d needed; sizes on disk and not needed %s, needed "
                 "and missing %s" % (sum(have.values()), sum(want.values()),
                                     sorted((have - want).elements()),
-                                    sorted((want - have).elements()))]
+                                    sorted((want - have).elements())))
+        packed = sum(v.size for w in workers for v in w.known.values()
+                     if isinstance(v, Obj) and not v.parts and PACK_MIN <= v.size <= INLINE_LIMIT)
+        pack_dir = os.path.join(server.data_dir, "packs")
+        files = os.listdir(pack_dir) if os.path.isdir(pack_dir) else []
+        if any(not f.endswith(".pack") for f in files):
+            problems.append("packs: stray files %s" % sorted(files))
+        on_disk = sum(os.path.getsize(os.path.join(pack_dir, f)) for f in files)
+        if on_disk < packed:
+            problems.append("packs: %d bytes on disk, the objects need %d" % (on_disk, packed))
+        return problems
 
 
 if __name__ == "__main__":

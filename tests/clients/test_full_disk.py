@@ -237,6 +237,29 @@ class FullDiskTest(TmpfsServerCase):
                          ["room"])
 
 
+    def test_deleting_small_objects_makes_room(self):
+        # Bodies of 1 to 64 KiB share pack files (docs/server.md): fill the
+        # disk with them.
+        status, code, refused = self.fill_with_puts(size=48 * KiB)
+        self.assertEqual((status, code), (503, "SlowDown"))
+        self.assertEqual(error_of(lambda: self.put("refused/big", 4 * MiB)), (503, "SlowDown"))
+        # Delete nine in ten: the packs are then mostly bytes that nothing
+        # links, which the server moves out of the way in the background.
+        for i, key in enumerate(sorted(self.acked)):
+            if i % 10:
+                self.s3.delete_object(Bucket=BUCKET, Key=key)
+                del self.acked[key]
+        self.assertTrue(harness.poll(lambda: self.try_put("after/big", 4 * MiB), timeout=20,
+                                     interval=0.2))
+        self.check_objects()
+        # Deleting the rest unlinks their pack at once.
+        for key in [k for k in self.acked if k.startswith("fill/")]:
+            self.s3.delete_object(Bucket=BUCKET, Key=key)
+            del self.acked[key]
+        self.assertEqual(os.listdir(self.disk.outside("packs")), [])
+        self.check_objects()
+
+
 class UncheckedFullDiskTest(TmpfsServerCase):
     """The check off (--min-free-space 0): LevelDB's own writes meet ENOSPC."""
 
@@ -246,16 +269,22 @@ class UncheckedFullDiskTest(TmpfsServerCase):
         for i in range(5):
             self.put("before/%d" % i, 30 * KiB)
         self.disk.fill()
-        # Inline objects go to LevelDB's log: one of them meets ENOSPC.
-        refused = None
-        for i in range(200):
-            try:
-                self.put("inline/%03d" % i, 60 * KiB)
-            except ClientError as e:
-                refused = (e.response["ResponseMetadata"]["HTTPStatusCode"],
-                           e.response["Error"]["Code"])
-                break
-        self.assertEqual(refused, (503, "SlowDown"))
+
+        def refusal(prefix, size):
+            for i in range(2000):
+                try:
+                    self.put("%s/%04d" % (prefix, i), size)
+                except ClientError as e:
+                    return (e.response["ResponseMetadata"]["HTTPStatusCode"],
+                            e.response["Error"]["Code"])
+            return None
+
+        # Bodies of 1 to 64 KiB go to a pack: one of them meets ENOSPC there
+        # (or its record in LevelDB's log does).
+        self.assertEqual(refusal("packed", 60 * KiB), (503, "SlowDown"))
+        # Bodies under 1 KiB go to LevelDB's log with their record: one of
+        # them meets ENOSPC, unless a record already did.
+        self.assertEqual(refusal("inline", 500), (503, "SlowDown"))
         self.assertIn("writes stop until the database reopens", self.server.log_text())
         self.check_objects()
 

@@ -384,3 +384,55 @@ TEST_F(S3StoreTest, LifecycleExpiresDueObjectsAndFreesTheirBlobs) {
 
 }  // namespace
 }  // namespace awslab::s3
+
+namespace awslab::s3 {
+namespace {
+
+// Packs (storage.h): a full pack that is mostly dropped has what it still
+// links, current objects and noncurrent versions alike, moved to the current
+// pack, and is then unlinked.
+TEST_F(S3StoreTest, CompactingASparsePackMovesWhatItLinksAndUnlinksIt) {
+  ASSERT_TRUE(store_->CreateBucket(alice_, {"packed", "", "us-east-1", {}, std::nullopt}));
+  ASSERT_TRUE(store_->PutBucketVersioning(alice_, "packed", VersioningState::kEnabled));
+  const std::uint64_t inline_max = storage::kDefaultInlineThreshold;
+  const std::string a(4096, 'a'), b(5000, 'b'), old_v(3000, 'o'), new_v(2000, 'n');
+  ASSERT_TRUE(Put(alice_, "packed", "a", a, inline_max));
+  ASSERT_TRUE(Put(alice_, "packed", "b", b, inline_max));
+  auto first = Put(alice_, "packed", "v", old_v, inline_max);
+  ASSERT_TRUE(first);
+  ASSERT_TRUE(Put(alice_, "packed", "v", new_v, inline_max));  // first is noncurrent
+  auto packs = storage_->ListPacks();
+  ASSERT_EQ(packs.size(), 1u);
+  const std::uint64_t sparse = packs[0].pack;
+  // Fill the pack with an append nothing commits, so the next one starts.
+  auto filler = storage_->AppendPacked(std::string(storage::kPackBytes - packs[0].size, 'f'));
+  ASSERT_TRUE(filler);
+  storage_->ForgetPacked(*filler);
+  ASSERT_TRUE(Put(alice_, "packed", "c", std::string(1500, 'c'), inline_max));
+  ASSERT_EQ(storage_->ListPacks().size(), 2u);
+  // Under the threshold, nothing moves.
+  auto none = store_->CompactPacks();
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, 0u);
+  auto moved = store_->CompactPacks(0);
+  ASSERT_TRUE(moved) << moved.error().Message();
+  EXPECT_EQ(*moved, 4u);  // a, b, and both versions of v
+  for (const auto& p : storage_->ListPacks()) EXPECT_NE(p.pack, sparse);
+  auto read = [&](const ObjectRecord& r) {
+    std::string out(r.size, '\0');
+    EXPECT_TRUE(storage::IsPackedId(r.blob_id));
+    EXPECT_NE(storage::ParsePackedId(r.blob_id)->pack, sparse);
+    EXPECT_TRUE(storage_->ReadBlob(r.blob_id, 0, r.size, out.data()));
+    return out;
+  };
+  EXPECT_EQ(read(*store_->GetObject(alice_, "packed", "a")), a);
+  EXPECT_EQ(read(*store_->GetObject(alice_, "packed", "b")), b);
+  EXPECT_EQ(read(*store_->GetObject(alice_, "packed", "v")), new_v);
+  auto noncurrent = store_->GetObjectVersion(alice_, "packed", "v", first->version_id,
+                                            action::kGetObjectVersion);
+  ASSERT_TRUE(noncurrent) << noncurrent.error().Message();
+  EXPECT_EQ(read(*noncurrent), old_v);
+}
+
+}  // namespace
+}  // namespace awslab::s3
