@@ -430,6 +430,10 @@ std::string Signature(const crypto::Sha256Digest& signing_key, std::string_view 
       string_to_sign));
 }
 
+std::string Signature(const crypto::HmacSha256Key& signing_key, std::string_view string_to_sign) {
+  return crypto::Hex(signing_key.Sign(string_to_sign));
+}
+
 std::string ChunkStringToSign(std::string_view amz_date, const Scope& scope,
                               std::string_view previous_signature,
                               std::string_view chunk_data_sha256_hex) {
