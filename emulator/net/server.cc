@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
+#include <optional>
+#include <stdexcept>
 #include <type_traits>
 #include <sys/types.h>
 #include <unistd.h>
@@ -98,41 +101,73 @@ asio::awaitable<void> LingeringClose(beast::tcp_stream& stream) {
   }
 }
 
-// The status line and fields of `head` exactly as Beast's serializer writes
-// them ("HTTP/1.1 200 OK\r\n", each field as "Name: value\r\n" in order, then
-// "\r\n"), appended to `out` in one piece. The serializer hands the socket a
-// buffers_cat_view over every field, whose iteration cost more than the rest
-// of writing a small response.
-void AppendHead(const http::response_header<>& head, std::string& out) {
-  const unsigned version = head.version();
-  const unsigned code = head.result_int();
-  const char line[] = {'H', 'T', 'T', 'P', '/',
-                       static_cast<char>('0' + version / 10), '.',
-                       static_cast<char>('0' + version % 10), ' ',
-                       static_cast<char>('0' + code / 100),
-                       static_cast<char>('0' + (code / 10) % 10),
-                       static_cast<char>('0' + code % 10), ' '};
-  out.append(line, sizeof line);
-  const auto reason = head.reason();
-  out.append(reason.data(), reason.size());
-  out.append("\r\n");
-  for (const auto& field : head) {
-    const auto name = field.name_string();
-    const auto value = field.value();
-    out.append(name.data(), name.size());
-    out.append(": ");
-    out.append(value.data(), value.size());
-    out.append("\r\n");
-  }
-  out.append("\r\n");
-}
-
 // What writing a response needs to know of its request.
 struct ReplyInfo {
   std::string method;
   std::string request_id;
   std::string host_id;
 };
+
+// A header value as Beast's fields store it: without leading or trailing
+// spaces and tabs.
+std::string_view TrimOws(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+void AppendField(std::string& out, std::string_view name, std::string_view value) {
+  value = TrimOws(value);
+  // Beast's limit for one field, kept so that such a response fails as before.
+  if (name.size() + 2 > 0xffff || value.size() + 2 > 0xffff)
+    throw std::length_error("field too large");
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+// The status line and header fields of a response, byte for byte what
+// Beast's response<empty_body> and serializer made of them: the status
+// line, S3's Server and request ids (unless the service named its own
+// server), Date, the service's headers in order, then Connection: close and
+// Content-Length, each of which, like Beast's set(), first drops any header
+// of the same name the service gave. Written into one string: Beast
+// allocated a node per field and handed the socket a buffers_cat_view over
+// them, whose iteration cost more than the rest of writing a small response.
+void AppendResponseHead(std::string& out, const protocol::Response& response,
+                        const ReplyInfo& request, bool close,
+                        std::optional<std::uint64_t> content_length) {
+  const unsigned code = static_cast<unsigned>(response.status);
+  if (code > 999) throw std::invalid_argument{"invalid status-code"};  // as Beast's result()
+  const char line[] = {'H', 'T', 'T', 'P', '/', '1', '.', '1', ' ',
+                       static_cast<char>('0' + code / 100),
+                       static_cast<char>('0' + (code / 10) % 10),
+                       static_cast<char>('0' + code % 10), ' '};
+  out.append(line, sizeof line);
+  out.append(http::obsolete_reason(static_cast<http::status>(code)));
+  out.append("\r\n");
+  const bool own_server = std::any_of(response.headers.begin(), response.headers.end(),
+                                      [](const auto& h) { return h.first == "Server"; });
+  if (!own_server) {
+    AppendField(out, "Server", "AmazonS3");
+    AppendField(out, "x-amz-request-id", request.request_id);
+    AppendField(out, "x-amz-id-2", request.host_id);
+  }
+  AppendField(out, "Date", DateHeader());
+  for (const auto& [name, value] : response.headers) {
+    if (close && beast::iequals(name, "Connection")) continue;
+    if (content_length && beast::iequals(name, "Content-Length")) continue;
+    AppendField(out, name, value);
+  }
+  if (close) AppendField(out, "Connection", "close");
+  if (content_length) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *content_length);
+    AppendField(out, "Content-Length", std::string_view(digits, end - digits));
+  }
+  out.append("\r\n");
+}
 
 }  // namespace
 
@@ -335,31 +370,16 @@ asio::awaitable<bool> Server::Impl::WriteResponse(Stream& stream, protocol::Resp
                                                   const ReplyInfo& request, bool close,
                                                   std::vector<char>& io_buffer,
                                                   std::uint64_t& bytes_out) {
-  http::response<http::empty_body> head;
-  head.version(11);
-  head.result(static_cast<unsigned>(response.status));
-  // S3's headers unless the service named its own server (EC2: AmazonEC2,
-  // with its request id in x-amzn-RequestId).
-  const bool own_server = std::any_of(response.headers.begin(), response.headers.end(),
-                                      [](const auto& h) { return h.first == "Server"; });
-  if (!own_server) {
-    head.set(http::field::server, "AmazonS3");
-    head.set("x-amz-request-id", request.request_id);
-    head.set("x-amz-id-2", request.host_id);
-  }
-  head.set(http::field::date, DateHeader());
-  for (const auto& [name, value] : response.headers) head.insert(name, value);
-  if (close) head.set(http::field::connection, "close");
-
   std::uint64_t length = response.file ? response.file->size
                          : response.head_content_length ? *response.head_content_length
                                                         : response.body.size();
-  if (!StatusHasNoBody(response.status)) head.content_length(length);
   const bool send_body = request.method != "HEAD" && !StatusHasNoBody(response.status);
 
   std::string head_bytes;
   head_bytes.reserve(512);
-  AppendHead(head, head_bytes);
+  AppendResponseHead(head_bytes, response, request, close,
+                     StatusHasNoBody(response.status) ? std::nullopt
+                                                      : std::optional<std::uint64_t>(length));
   if (!response.file) {
     Tcp(stream).expires_after(options.io_timeout);
     if (!send_body) {
