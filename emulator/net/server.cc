@@ -21,6 +21,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_cat.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -30,6 +31,7 @@
 #include <cerrno>
 #include <cstring>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "emulator/base/clock.h"
@@ -386,10 +388,22 @@ asio::awaitable<bool> Server::Impl::WriteResponse(Stream& stream, protocol::Resp
       auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head_bytes), kTok);
       co_return !ec;
     }
-    // Head and body in one gathered write, as Beast's serializer sends them.
-    const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_bytes),
-                                                       asio::buffer(response.body)};
-    auto [ec, n] = co_await asio::async_write(stream, buffers, kTok);
+    // Head and body in one gathered write (one sendmsg), as Beast's
+    // serializer sent them.
+    boost::system::error_code ec;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_bytes),
+                                                         asio::buffer(response.body)};
+      std::tie(ec, std::ignore) = co_await asio::async_write(stream, buffers, kTok);
+    } else {
+      // Not a two-buffer std::array over TLS: once the head is out, asio
+      // passes that array on with an empty first buffer, of which Beast's
+      // flat_stream (inside ssl_stream) then writes nothing when the body is
+      // over 16 KiB, and the response stalls. A buffers_cat_view, as Beast's
+      // serializer used, is passed on from the body.
+      std::tie(ec, std::ignore) = co_await asio::async_write(
+          stream, beast::buffers_cat(asio::buffer(head_bytes), asio::buffer(response.body)), kTok);
+    }
     bytes_out += response.body.size();
     co_return !ec;
   }
