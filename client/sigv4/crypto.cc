@@ -5,11 +5,9 @@
 // than the hashing itself on SigV4's short messages; the SHA256_CTX ones
 // work on the stack and reach the same block function (SHA-NI, AVX2).
 #define OPENSSL_SUPPRESS_DEPRECATED
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/params.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
