@@ -1,14 +1,19 @@
 #include "client/include/awslab/crypto.h"
 
-#include <openssl/core_names.h>
+// SHA256_Init/_Update/_Final, deprecated in OpenSSL 3 in favour of EVP: the
+// EVP calls allocate and free a provider context per digest and cost more
+// than the hashing itself on SigV4's short messages; the SHA256_CTX ones
+// work on the stack and reach the same block function (SHA-NI, AVX2).
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <openssl/params.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <climits>
+#include <cstring>
 #include <cstdlib>
 
 namespace awslab::crypto {
@@ -38,31 +43,6 @@ const EVP_MD* Sha1Md() {
   return md;
 }
 
-// A context with the digest already chosen; duplicating it is much cheaper
-// than fetching "HMAC" and "SHA256" again for every signature, and SigV4
-// computes five HMACs per request.
-EVP_MAC_CTX* NewHmacSha256Template() {
-  EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
-  if (mac == nullptr) return nullptr;
-  EVP_MAC_CTX* ctx = EVP_MAC_CTX_new(mac);
-  EVP_MAC_free(mac);  // the context holds its own reference
-  if (ctx == nullptr) return nullptr;
-  char digest[] = "SHA256";
-  OSSL_PARAM params[] = {
-      OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0),
-      OSSL_PARAM_construct_end()};
-  if (EVP_MAC_CTX_set_params(ctx, params) != 1) {
-    EVP_MAC_CTX_free(ctx);
-    return nullptr;
-  }
-  return ctx;
-}
-
-const EVP_MAC_CTX* HmacSha256Template() {
-  static const EVP_MAC_CTX* const ctx = NewHmacSha256Template();
-  return ctx;
-}
-
 template <std::size_t N>
 std::array<std::uint8_t, N> OneShot(const EVP_MD* md, std::string_view data) {
   std::array<std::uint8_t, N> out{};
@@ -90,36 +70,82 @@ constexpr std::array<std::int8_t, 256> kBase64Decode = MakeBase64DecodeTable();
 
 }  // namespace
 
-Sha256Digest Sha256(std::string_view data) { return OneShot<32>(Sha256Md(), data); }
+namespace {
+
+// HMAC's key block (RFC 2104): the key itself when it fits in SHA-256's
+// 64-byte block, its digest when longer, zero-padded either way.
+std::array<std::uint8_t, 64> KeyBlock(std::string_view key) {
+  std::array<std::uint8_t, 64> block{};
+  if (key.size() > block.size()) {
+    const Sha256Digest d = Sha256(key);
+    std::memcpy(block.data(), d.data(), d.size());
+  } else if (!key.empty()) {
+    std::memcpy(block.data(), key.data(), key.size());
+  }
+  return block;
+}
+
+// The state after hashing one block of key ^ pad: a SHA256_CTX with exactly
+// 64 bytes absorbed is its eight chaining values and nothing else.
+std::array<std::uint32_t, 8> PaddedKeyState(const std::array<std::uint8_t, 64>& key_block,
+                                            std::uint8_t pad) {
+  std::array<std::uint8_t, 64> block;
+  for (std::size_t i = 0; i < block.size(); ++i) block[i] = key_block[i] ^ pad;
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, block.data(), block.size());
+  std::array<std::uint32_t, 8> state;
+  std::memcpy(state.data(), ctx.h, sizeof ctx.h);
+  OPENSSL_cleanse(&ctx, sizeof ctx);
+  OPENSSL_cleanse(block.data(), block.size());
+  return state;
+}
+
+// A SHA256_CTX resumed after one 64-byte block whose chaining values are `state`.
+void Resume(SHA256_CTX& ctx, const std::array<std::uint32_t, 8>& state) {
+  SHA256_Init(&ctx);
+  std::memcpy(ctx.h, state.data(), sizeof ctx.h);
+  ctx.Nl = 64 * 8;  // bits absorbed so far
+}
+
+static_assert(sizeof(SHA256_CTX::h) == sizeof(std::array<std::uint32_t, 8>));
+
+}  // namespace
+
+Sha256Digest Sha256(std::string_view data) {
+  Sha256Digest out{};
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(out.data(), &ctx);
+  return out;
+}
 
 std::string Sha256Hex(std::string_view data) { return Hex(Sha256(data)); }
 
 Md5Digest Md5(std::string_view data) { return OneShot<16>(Md5Md(), data); }
 
-Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
-  Sha256Digest out{};
-  const EVP_MAC_CTX* tmpl = HmacSha256Template();
-  EVP_MAC_CTX* ctx = tmpl != nullptr ? EVP_MAC_CTX_dup(tmpl) : nullptr;
-  if (ctx == nullptr) {
-    // Only reached if the default provider lacks HMAC; the one-shot API
-    // fetches by itself.
-    unsigned int len = 0;
-    HMAC(Sha256Md(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(), &len);
-    return out;
-  }
-  std::size_t len = 0;
-  // HMAC accepts an empty key, but OpenSSL rejects a null pointer for it.
-  static const unsigned char kEmpty = 0;
-  const unsigned char* k =
-      key.empty() ? &kEmpty : reinterpret_cast<const unsigned char*>(key.data());
-  if (EVP_MAC_init(ctx, k, key.size(), nullptr) == 1 &&
-      EVP_MAC_update(ctx, reinterpret_cast<const unsigned char*>(data.data()), data.size()) ==
-          1) {
-    EVP_MAC_final(ctx, out.data(), &len, out.size());
-  }
-  EVP_MAC_CTX_free(ctx);
+HmacSha256Key::HmacSha256Key(std::string_view key) {
+  std::array<std::uint8_t, 64> block = KeyBlock(key);
+  inner_ = PaddedKeyState(block, 0x36);
+  outer_ = PaddedKeyState(block, 0x5c);
+  OPENSSL_cleanse(block.data(), block.size());
+}
+
+Sha256Digest HmacSha256Key::Sign(std::string_view data) const {
+  Sha256Digest inner{}, out{};
+  SHA256_CTX ctx;
+  Resume(ctx, inner_);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(inner.data(), &ctx);
+  Resume(ctx, outer_);
+  SHA256_Update(&ctx, inner.data(), inner.size());
+  SHA256_Final(out.data(), &ctx);
   return out;
+}
+
+Sha256Digest HmacSha256(std::string_view key, std::string_view data) {
+  return HmacSha256Key(key).Sign(data);
 }
 
 Sha1Digest HmacSha1(std::string_view key, std::string_view data) {

@@ -167,16 +167,16 @@ std::string JoinSignedHeaders(const std::vector<std::string>& names) {
   return out;
 }
 
-std::vector<std::string_view> Split(std::string_view s, char sep) {
-  std::vector<std::string_view> parts;
+// Calls fn with each `sep`-separated part of s, empty ones included, until
+// fn returns false; false then. Parsing the Authorization header this way
+// builds no vector of parts.
+template <class Fn>
+bool EachPart(std::string_view s, char sep, Fn&& fn) {
   std::size_t start = 0;
   while (true) {
     std::size_t pos = s.find(sep, start);
-    if (pos == std::string_view::npos) {
-      parts.push_back(s.substr(start));
-      return parts;
-    }
-    parts.push_back(s.substr(start, pos - start));
+    if (pos == std::string_view::npos) return fn(s.substr(start));
+    if (!fn(s.substr(start, pos - start))) return false;
     start = pos + 1;
   }
 }
@@ -260,9 +260,11 @@ std::string UriDecode(std::string_view s) {
   return out;
 }
 
-std::string CanonicalUri(std::string_view raw_path, bool normalize) {
-  std::string out;
-  out.reserve(raw_path.size() + raw_path.size() / 2 + 1);
+namespace {
+
+// CanonicalUri, CanonicalHeaders and the signed header list appended to the
+// canonical request being built, rather than each in a string of its own.
+void AppendCanonicalUri(std::string& out, std::string_view raw_path, bool normalize) {
   if (!normalize) {
     // Segment by segment so that an encoded slash ("%2F") inside a key
     // stays encoded instead of becoming a path separator.
@@ -276,7 +278,7 @@ std::string CanonicalUri(std::string_view raw_path, bool normalize) {
       out.push_back('/');
       start = slash + 1;
     }
-    return out;
+    return;
   }
 
   // Normalized form: the raw path is the once-encoded wire form, so
@@ -303,11 +305,37 @@ std::string CanonicalUri(std::string_view raw_path, bool normalize) {
     AppendUriEncoded(&out, seg, /*encode_slash=*/true);
   }
   if (segments.empty() || (!raw_path.empty() && raw_path.back() == '/')) out.push_back('/');
+}
+
+void AppendCanonicalHeaders(std::string& out, const std::vector<Header>& headers,
+                            const std::vector<std::string>& signed_headers) {
+  for (const std::string& name : signed_headers) {
+    out += name;
+    out.push_back(':');
+    bool first = true;
+    for (const Header& h : headers) {
+      if (!EqualsIgnoreCase(h.name, name)) continue;
+      if (!first) out.push_back(',');
+      first = false;
+      AppendCanonicalHeaderValue(&out, h.value);
+    }
+    out.push_back('\n');
+  }
+}
+
+}  // namespace
+
+std::string CanonicalUri(std::string_view raw_path, bool normalize) {
+  std::string out;
+  out.reserve(raw_path.size() + raw_path.size() / 2 + 1);
+  AppendCanonicalUri(out, raw_path, normalize);
   return out;
 }
 
+
 std::string CanonicalQuery(std::string_view raw_query,
                            const std::vector<std::string_view>& exclude) {
+  if (raw_query.empty()) return {};
   // All encoded names and values live in one buffer; entries refer to it by
   // offset, so the whole function allocates a handful of times however many
   // parameters there are.
@@ -365,18 +393,7 @@ std::string CanonicalQuery(std::string_view raw_query,
 std::string CanonicalHeaders(const std::vector<Header>& headers,
                              const std::vector<std::string>& signed_headers) {
   std::string out;
-  for (const std::string& name : signed_headers) {
-    out += name;
-    out.push_back(':');
-    bool first = true;
-    for (const Header& h : headers) {
-      if (!EqualsIgnoreCase(h.name, name)) continue;
-      if (!first) out.push_back(',');
-      first = false;
-      AppendCanonicalHeaderValue(&out, h.value);
-    }
-    out.push_back('\n');
-  }
+  AppendCanonicalHeaders(out, headers, signed_headers);
   return out;
 }
 
@@ -385,16 +402,22 @@ std::string CanonicalRequest(const HttpRequest& request,
                              std::string_view payload_hash, bool normalize_path,
                              const std::vector<std::string_view>& exclude_query) {
   std::string out;
-  out.reserve(256 + request.path.size() + request.query.size());
+  std::size_t header_bytes = 0;
+  for (const Header& h : request.headers) header_bytes += h.name.size() + h.value.size() + 2;
+  out.reserve(256 + request.method.size() + 2 * request.path.size() + 2 * request.query.size() +
+              2 * header_bytes);
   out += request.method;
   out.push_back('\n');
-  out += CanonicalUri(request.path, normalize_path);
+  AppendCanonicalUri(out, request.path, normalize_path);
   out.push_back('\n');
-  out += CanonicalQuery(request.query, exclude_query);
+  if (!request.query.empty()) out += CanonicalQuery(request.query, exclude_query);
   out.push_back('\n');
-  out += CanonicalHeaders(request.headers, signed_headers);
+  AppendCanonicalHeaders(out, request.headers, signed_headers);
   out.push_back('\n');
-  out += JoinSignedHeaders(signed_headers);
+  for (std::size_t i = 0; i < signed_headers.size(); ++i) {
+    if (i > 0) out.push_back(';');
+    out += signed_headers[i];
+  }
   out.push_back('\n');
   out += payload_hash;
   return out;
@@ -428,6 +451,10 @@ std::string Signature(const crypto::Sha256Digest& signing_key, std::string_view 
   return crypto::Hex(crypto::HmacSha256(
       std::string_view(reinterpret_cast<const char*>(signing_key.data()), signing_key.size()),
       string_to_sign));
+}
+
+std::string Signature(const crypto::HmacSha256Key& signing_key, std::string_view string_to_sign) {
+  return crypto::Hex(signing_key.Sign(string_to_sign));
 }
 
 std::string ChunkStringToSign(std::string_view amz_date, const Scope& scope,
@@ -535,8 +562,14 @@ std::string PresignRequest(HttpRequest& request, const Credentials& credentials,
 }
 
 std::optional<std::pair<std::string, Scope>> ParseCredential(std::string_view credential) {
-  const std::vector<std::string_view> parts = Split(credential, '/');
-  if (parts.size() != 5 || parts[4] != "aws4_request") return std::nullopt;
+  std::array<std::string_view, 5> parts;
+  std::size_t count = 0;
+  const bool fits = EachPart(credential, '/', [&](std::string_view p) {
+    if (count == parts.size()) return false;
+    parts[count++] = p;
+    return true;
+  });
+  if (!fits || count != parts.size() || parts[4] != "aws4_request") return std::nullopt;
   for (std::string_view p : parts) {
     if (p.empty()) return std::nullopt;
   }
@@ -554,10 +587,10 @@ std::optional<ParsedAuthorization> ParseAuthorization(std::string_view header_va
   s.remove_prefix(kAlgorithm.size());
 
   std::optional<std::string_view> credential, signed_headers, signature;
-  for (std::string_view part : Split(s, ',')) {
+  const bool well_formed = EachPart(s, ',', [&](std::string_view part) {
     part = Trim(part);
     std::size_t eq = part.find('=');
-    if (eq == std::string_view::npos) return std::nullopt;
+    if (eq == std::string_view::npos) return false;
     std::string_view key = part.substr(0, eq);
     std::string_view value = part.substr(eq + 1);
     std::optional<std::string_view>* slot = nullptr;
@@ -568,22 +601,28 @@ std::optional<ParsedAuthorization> ParseAuthorization(std::string_view header_va
     } else if (key == "Signature") {
       slot = &signature;
     } else {
-      return std::nullopt;
+      return false;
     }
-    if (slot->has_value() || value.empty()) return std::nullopt;
+    if (slot->has_value() || value.empty()) return false;
     *slot = value;
-  }
-  if (!credential || !signed_headers || !signature) return std::nullopt;
+    return true;
+  });
+  if (!well_formed || !credential || !signed_headers || !signature) return std::nullopt;
 
   auto cred = ParseCredential(*credential);
   if (!cred || !IsLowerHex(*signature)) return std::nullopt;
   ParsedAuthorization out;
   out.access_key_id = std::move(cred->first);
   out.scope = std::move(cred->second);
-  for (std::string_view name : Split(*signed_headers, ';')) {
-    if (name.empty()) return std::nullopt;
+  out.signed_headers.reserve(
+      static_cast<std::size_t>(std::count(signed_headers->begin(), signed_headers->end(), ';')) +
+      1);
+  const bool names_ok = EachPart(*signed_headers, ';', [&](std::string_view name) {
+    if (name.empty()) return false;
     out.signed_headers.emplace_back(name);
-  }
+    return true;
+  });
+  if (!names_ok) return std::nullopt;
   out.signature = std::string(*signature);
   return out;
 }

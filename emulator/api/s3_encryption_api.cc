@@ -24,9 +24,20 @@ constexpr std::string_view kKmsKeyHeader = "x-amz-server-side-encryption-aws-kms
 constexpr std::string_view kContextHeader = "x-amz-server-side-encryption-context";
 constexpr std::string_view kBucketKeyHeader = "x-amz-server-side-encryption-bucket-key-enabled";
 
-constexpr std::string_view kCustomerPrefix = "x-amz-server-side-encryption-customer-";
-constexpr std::string_view kCopySourceCustomerPrefix =
-    "x-amz-copy-source-server-side-encryption-customer-";
+// The SSE-C headers of a request and of its copy source. Spelled out rather
+// than built from a prefix: every GET looks them up, and building the names
+// cost three allocations a request.
+struct CustomerKeyHeaders {
+  std::string_view algorithm, key, md5;
+};
+constexpr CustomerKeyHeaders kCustomerHeaders = {
+    "x-amz-server-side-encryption-customer-algorithm",
+    "x-amz-server-side-encryption-customer-key",
+    "x-amz-server-side-encryption-customer-key-MD5"};
+constexpr CustomerKeyHeaders kCopySourceCustomerHeaders = {
+    "x-amz-copy-source-server-side-encryption-customer-algorithm",
+    "x-amz-copy-source-server-side-encryption-customer-key",
+    "x-amz-copy-source-server-side-encryption-customer-key-MD5"};
 
 std::string Or(const std::string* s, std::string_view fallback) {
   return s ? *s : std::string(fallback);
@@ -48,10 +59,10 @@ std::optional<s3::BucketEncryption> EffectiveDefault(S3Api& api,
 
 Result<std::optional<s3::CustomerKey>> CustomerKeyFromHeaders(const Request& request,
                                                               bool copy_source) {
-  const std::string prefix(copy_source ? kCopySourceCustomerPrefix : kCustomerPrefix);
-  const std::string algorithm_name = prefix + "algorithm";
-  const std::string key_name = prefix + "key";
-  const std::string md5_name = prefix + "key-MD5";
+  const CustomerKeyHeaders& names = copy_source ? kCopySourceCustomerHeaders : kCustomerHeaders;
+  const std::string_view algorithm_name = names.algorithm;
+  const std::string_view key_name = names.key;
+  const std::string_view md5_name = names.md5;
   const std::string* algorithm = request.Header(algorithm_name);
   const std::string* key = request.Header(key_name);
   const std::string* md5 = request.Header(md5_name);

@@ -408,18 +408,23 @@ Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request,
   std::string string_to_sign = sigv4::StringToSign(amz_date, auth.scope, canonical);
   // The signing key changes once a day per key and region: each thread
   // keeps the last one it derived (four HMACs saved per request).
+  // It is kept with its HMAC blocks hashed (two SHA-256 blocks fewer per
+  // request).
   struct CachedKey {
     std::string secret, date, region, service;
     crypto::Sha256Digest key;
+    crypto::HmacSha256Key hmac{std::string_view()};
   };
   thread_local CachedKey cached;
   if (cached.secret != key.secret || cached.date != auth.scope.date ||
       cached.region != auth.scope.region || cached.service != auth.scope.service) {
-    cached = {key.secret, auth.scope.date, auth.scope.region, auth.scope.service,
-              sigv4::SigningKey(key.secret, auth.scope)};
+    const crypto::Sha256Digest derived = sigv4::SigningKey(key.secret, auth.scope);
+    cached = {key.secret, auth.scope.date, auth.scope.region, auth.scope.service, derived,
+              crypto::HmacSha256Key(std::string_view(
+                  reinterpret_cast<const char*>(derived.data()), derived.size()))};
   }
   const crypto::Sha256Digest& signing_key = cached.key;
-  std::string expected = sigv4::Signature(signing_key, string_to_sign);
+  std::string expected = sigv4::Signature(cached.hmac, string_to_sign);
   if (!crypto::ConstantTimeEquals(expected, auth.signature)) {
     Error e = MakeError(ErrorCode::kSignatureDoesNotMatch);
     e.details.emplace_back("AWSAccessKeyId", key.id);

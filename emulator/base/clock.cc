@@ -87,6 +87,36 @@ std::string FormatIso8601Seconds(std::int64_t epoch_seconds) {
 }
 
 std::string FormatHttpDate(TimePoint t) {
+  // Every GET's Last-Modified comes through here: from 1970 to 9999 the date
+  // is computed with <chrono>'s calendar arithmetic and written digit by
+  // digit (gmtime_r takes glibc's time zone lock, snprintf parses its
+  // format); other dates, as before.
+  using namespace std::chrono;
+  const auto secs = floor<seconds>(t);
+  const auto day = floor<days>(secs);
+  const year_month_day ymd{day};
+  const int y = static_cast<int>(ymd.year());
+  if (t.time_since_epoch().count() >= 0 && y <= 9999) {
+    const hh_mm_ss<seconds> hms{secs - day};
+    const unsigned mday = static_cast<unsigned>(ymd.day());
+    const auto h = static_cast<unsigned>(hms.hours().count());
+    const auto m = static_cast<unsigned>(hms.minutes().count());
+    const auto sec = static_cast<unsigned>(hms.seconds().count());
+    std::string out = "Sun, 00 Jan 0000 00:00:00 GMT";
+    const auto two = [&out](std::size_t at, unsigned v) {
+      out[at] = static_cast<char>('0' + v / 10);
+      out[at + 1] = static_cast<char>('0' + v % 10);
+    };
+    std::memcpy(out.data(), kDays[weekday(day).c_encoding()], 3);
+    two(5, mday);
+    std::memcpy(out.data() + 8, kMonths[static_cast<unsigned>(ymd.month()) - 1], 3);
+    two(12, static_cast<unsigned>(y) / 100);
+    two(14, static_cast<unsigned>(y) % 100);
+    two(17, h);
+    two(20, m);
+    two(23, sec);
+    return out;
+  }
   std::tm tm = ToUtc(t);
   char buf[40];
   std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[tm.tm_wday],

@@ -32,11 +32,11 @@ std::string NewRequestId() {
 std::string NewExtendedRequestId() {
   static constexpr char kB64[] =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string id;
-  id.reserve(76);
-  while (id.size() < 76) {
+  // 76 characters, ten from each 64-bit draw (the last draw gives six).
+  std::string id(76, '\0');
+  for (std::size_t i = 0; i < id.size();) {
     std::uint64_t v = Generator()();
-    for (int i = 0; i < 10 && id.size() < 76; ++i, v >>= 6) id.push_back(kB64[v & 63]);
+    for (int k = 0; k < 10 && i < id.size(); ++k, ++i, v >>= 6) id[i] = kB64[v & 63];
   }
   return id;
 }

@@ -1,6 +1,10 @@
 #include "emulator/net/server.h"
 
 #include <algorithm>
+#include <array>
+#include <charconv>
+#include <optional>
+#include <stdexcept>
 #include <type_traits>
 #include <sys/types.h>
 #include <unistd.h>
@@ -17,6 +21,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_cat.hpp>
 #include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -26,6 +31,7 @@
 #include <cerrno>
 #include <cstring>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "emulator/base/clock.h"
@@ -103,6 +109,67 @@ struct ReplyInfo {
   std::string request_id;
   std::string host_id;
 };
+
+// A header value as Beast's fields store it: without leading or trailing
+// spaces and tabs.
+std::string_view TrimOws(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
+void AppendField(std::string& out, std::string_view name, std::string_view value) {
+  value = TrimOws(value);
+  // Beast's limit for one field, kept so that such a response fails as before.
+  if (name.size() + 2 > 0xffff || value.size() + 2 > 0xffff)
+    throw std::length_error("field too large");
+  out.append(name);
+  out.append(": ");
+  out.append(value);
+  out.append("\r\n");
+}
+
+// The status line and header fields of a response, byte for byte what
+// Beast's response<empty_body> and serializer made of them: the status
+// line, S3's Server and request ids (unless the service named its own
+// server), Date, the service's headers in order, then Connection: close and
+// Content-Length, each of which, like Beast's set(), first drops any header
+// of the same name the service gave. Written into one string: Beast
+// allocated a node per field and handed the socket a buffers_cat_view over
+// them, whose iteration cost more than the rest of writing a small response.
+void AppendResponseHead(std::string& out, const protocol::Response& response,
+                        const ReplyInfo& request, bool close,
+                        std::optional<std::uint64_t> content_length) {
+  const unsigned code = static_cast<unsigned>(response.status);
+  if (code > 999) throw std::invalid_argument{"invalid status-code"};  // as Beast's result()
+  const char line[] = {'H', 'T', 'T', 'P', '/', '1', '.', '1', ' ',
+                       static_cast<char>('0' + code / 100),
+                       static_cast<char>('0' + (code / 10) % 10),
+                       static_cast<char>('0' + code % 10), ' '};
+  out.append(line, sizeof line);
+  out.append(http::obsolete_reason(static_cast<http::status>(code)));
+  out.append("\r\n");
+  const bool own_server = std::any_of(response.headers.begin(), response.headers.end(),
+                                      [](const auto& h) { return h.first == "Server"; });
+  if (!own_server) {
+    AppendField(out, "Server", "AmazonS3");
+    AppendField(out, "x-amz-request-id", request.request_id);
+    AppendField(out, "x-amz-id-2", request.host_id);
+  }
+  AppendField(out, "Date", DateHeader());
+  for (const auto& [name, value] : response.headers) {
+    if (close && beast::iequals(name, "Connection")) continue;
+    if (content_length && beast::iequals(name, "Content-Length")) continue;
+    AppendField(out, name, value);
+  }
+  if (close) AppendField(out, "Connection", "close");
+  if (content_length) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, *content_length);
+    AppendField(out, "Content-Length", std::string_view(digits, end - digits));
+  }
+  out.append("\r\n");
+}
 
 }  // namespace
 
@@ -305,45 +372,44 @@ asio::awaitable<bool> Server::Impl::WriteResponse(Stream& stream, protocol::Resp
                                                   const ReplyInfo& request, bool close,
                                                   std::vector<char>& io_buffer,
                                                   std::uint64_t& bytes_out) {
-  http::response<http::empty_body> head;
-  head.version(11);
-  head.result(static_cast<unsigned>(response.status));
-  // S3's headers unless the service named its own server (EC2: AmazonEC2,
-  // with its request id in x-amzn-RequestId).
-  const bool own_server = std::any_of(response.headers.begin(), response.headers.end(),
-                                      [](const auto& h) { return h.first == "Server"; });
-  if (!own_server) {
-    head.set(http::field::server, "AmazonS3");
-    head.set("x-amz-request-id", request.request_id);
-    head.set("x-amz-id-2", request.host_id);
-  }
-  head.set(http::field::date, DateHeader());
-  for (const auto& [name, value] : response.headers) head.insert(name, value);
-  if (close) head.set(http::field::connection, "close");
-
   std::uint64_t length = response.file ? response.file->size
                          : response.head_content_length ? *response.head_content_length
                                                         : response.body.size();
-  if (!StatusHasNoBody(response.status)) head.content_length(length);
   const bool send_body = request.method != "HEAD" && !StatusHasNoBody(response.status);
 
+  std::string head_bytes;
+  head_bytes.reserve(512);
+  AppendResponseHead(head_bytes, response, request, close,
+                     StatusHasNoBody(response.status) ? std::nullopt
+                                                      : std::optional<std::uint64_t>(length));
   if (!response.file) {
-    http::response<http::string_body> res(std::move(head));
-    if (send_body) res.body() = std::move(response.body);
     Tcp(stream).expires_after(options.io_timeout);
-    http::response_serializer<http::string_body> sr(res);
     if (!send_body) {
-      auto [ec, n] = co_await http::async_write_header(stream, sr, kTok);
+      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head_bytes), kTok);
       co_return !ec;
     }
-    auto [ec, n] = co_await http::async_write(stream, sr, kTok);
-    bytes_out += res.body().size();
+    // Head and body in one gathered write (one sendmsg), as Beast's
+    // serializer sent them.
+    boost::system::error_code ec;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      const std::array<asio::const_buffer, 2> buffers = {asio::buffer(head_bytes),
+                                                         asio::buffer(response.body)};
+      std::tie(ec, std::ignore) = co_await asio::async_write(stream, buffers, kTok);
+    } else {
+      // Not a two-buffer std::array over TLS: once the head is out, asio
+      // passes that array on with an empty first buffer, of which Beast's
+      // flat_stream (inside ssl_stream) then writes nothing when the body is
+      // over 16 KiB, and the response stalls. A buffers_cat_view, as Beast's
+      // serializer used, is passed on from the body.
+      std::tie(ec, std::ignore) = co_await asio::async_write(
+          stream, beast::buffers_cat(asio::buffer(head_bytes), asio::buffer(response.body)), kTok);
+    }
+    bytes_out += response.body.size();
     co_return !ec;
   }
 
-  http::response_serializer<http::empty_body> sr(head);
   Tcp(stream).expires_after(options.io_timeout);
-  auto [ec, n] = co_await http::async_write_header(stream, sr, kTok);
+  auto [ec, n] = co_await asio::async_write(stream, asio::buffer(head_bytes), kTok);
   if (ec) co_return false;
   if (!send_body) co_return true;
   protocol::FileBody& file = *response.file;

@@ -22,6 +22,20 @@ using Sha1Digest = std::array<std::uint8_t, 20>;
 Sha256Digest Sha256(std::string_view data);
 std::string Sha256Hex(std::string_view data);  // lowercase hex
 Sha256Digest HmacSha256(std::string_view key, std::string_view data);
+
+// HMAC-SHA256 under one key for many messages: the key's two padded blocks
+// are hashed once, at construction, so each Sign costs only the message's
+// blocks and one outer block (SigV4's signing key signs every request of a
+// day). Sign(data) == HmacSha256(key, data).
+class HmacSha256Key {
+ public:
+  explicit HmacSha256Key(std::string_view key);
+  Sha256Digest Sign(std::string_view data) const;
+
+ private:
+  std::array<std::uint32_t, 8> inner_{};  // SHA-256 state after key ^ ipad
+  std::array<std::uint32_t, 8> outer_{};  // and after key ^ opad
+};
 // Signature Version 2 (S3's "AWS" Authorization scheme) signs with HMAC-SHA1.
 Sha1Digest HmacSha1(std::string_view key, std::string_view data);
 Md5Digest Md5(std::string_view data);

@@ -106,6 +106,9 @@ crypto::Sha256Digest SigningKey(std::string_view secret_access_key, const Scope&
 
 // Lowercase hex HMAC-SHA256 of string_to_sign under the signing key.
 std::string Signature(const crypto::Sha256Digest& signing_key, std::string_view string_to_sign);
+// The same with the key's HMAC blocks already hashed (a server verifying
+// many requests under one signing key).
+std::string Signature(const crypto::HmacSha256Key& signing_key, std::string_view string_to_sign);
 
 // The string to sign of one aws-chunked chunk:
 // "AWS4-HMAC-SHA256-PAYLOAD\n<amz_date>\n<scope>\n<previous_signature>\n"

@@ -1,10 +1,15 @@
 // The simulation clock's speed changes: time already passed stays, the new
-// speed applies from the change on.
+// speed applies from the change on. FormatHttpDate writes what gmtime and
+// strftime would.
 #include "emulator/base/clock.h"
 
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdint>
+#include <ctime>
+#include <random>
+#include <string>
 #include <thread>
 
 namespace awslab {
@@ -48,4 +53,34 @@ TEST(SimulationClock, ANewSpeedKeepsTheTimeSoFarAndAppliesFromNowOn) {
 }
 
 }  // namespace
+// What FormatHttpDate wrote before it computed dates itself: gmtime_r and
+// the C locale's names.
+std::string ReferenceHttpDate(TimePoint t) {
+  std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
+
+TEST(FormatHttpDate, MatchesGmtimeFrom1970To9999) {
+  using namespace std::chrono;
+  const TimePoint fixed[] = {
+      TimePoint{},
+      kStart,
+      sys_days{year{2024} / 2 / 29} + 23h + 59min + 59s + 999ms,
+      sys_days{year{2000} / 3 / 1},
+      sys_days{year{2026} / 11 / 24} + 10h + 5min + 7s,
+      sys_days{year{9999} / 12 / 31} + 23h + 59min + 59s,
+  };
+  for (TimePoint t : fixed) EXPECT_EQ(FormatHttpDate(t), ReferenceHttpDate(t));
+  std::mt19937_64 rng(42);
+  const std::int64_t last = duration_cast<seconds>(fixed[5].time_since_epoch()).count();
+  for (int i = 0; i < 20000; ++i) {
+    const TimePoint t{seconds(static_cast<std::int64_t>(rng() % static_cast<std::uint64_t>(last)))};
+    ASSERT_EQ(FormatHttpDate(t), ReferenceHttpDate(t));
+  }
+}
+
 }  // namespace awslab
