@@ -255,3 +255,38 @@ TEST_F(PackTest, ShortOfSpaceEverySparsePackIsWorthCompactingTheCurrentOneToo) {
 
 }  // namespace
 }  // namespace awslab::storage
+
+namespace awslab::storage {
+namespace {
+
+TEST(PackFsyncTest, WithFsyncPackedBodiesAreSyncedAndReadBackAfterReopening) {
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("awslab-pack-fsync-test-" + std::to_string(std::random_device()()));
+  const std::string data = Pattern(6000, 's');
+  std::string id;
+  {
+    StorageOptions options{dir, /*fsync=*/true, nullptr, 0, {}};
+    auto storage = Storage::Open(options);
+    ASSERT_TRUE(storage) << storage.error().Message();
+    StagedBody body(**storage);
+    ASSERT_TRUE(body.Append(data));
+    ASSERT_TRUE(body.Finish());
+    ASSERT_TRUE(IsPackedId(body.blob_id()));
+    id = body.blob_id();
+    leveldb::WriteBatch batch;
+    batch.Put("o/x/s", id);
+    ASSERT_TRUE((*storage)->Commit(batch, {id}, {}));
+    body.Release();
+  }
+  {
+    auto storage = Storage::Open({dir, true, nullptr, 0, {}});
+    ASSERT_TRUE(storage);
+    std::string out(data.size(), '\0');
+    ASSERT_TRUE((*storage)->ReadBlob(id, 0, out.size(), out.data()));
+    EXPECT_EQ(out, data);
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace awslab::storage
