@@ -11,9 +11,12 @@
 namespace awslab::s3 {
 
 Result<std::uint64_t> S3Store::CompactPacks(std::uint64_t min_reclaim) {
-  const auto sparse = storage_.SparsePacks(min_reclaim);
-  if (sparse.empty()) return std::uint64_t{0};
-  const std::set<std::uint64_t> packs(sparse.begin(), sparse.end());
+  // Only the packs whose linked bytes fit in the room there is: moving part
+  // of a pack takes space and frees none until the last body has moved.
+  std::set<std::uint64_t> packs;
+  for (const auto& sparse : storage_.SparsePacks(min_reclaim))
+    if (storage_.HasRoomToCompact(static_cast<std::uint64_t>(sparse.live))) packs.insert(sparse.pack);
+  if (packs.empty()) return std::uint64_t{0};
   // The records that link their bodies: current objects (o/) and noncurrent
   // versions (v/). Multipart parts are never packed.
   struct Linked {

@@ -364,16 +364,19 @@ std::uint64_t Storage::FreeBytes() const {
 }
 
 Status Storage::CheckSpace(std::uint64_t incoming, bool body) const {
-  return Space(incoming, body, true);
+  return Space(incoming, body ? min_free_ : min_free_ / 4, true);
 }
 
 Status Storage::HasSpace(std::uint64_t incoming, bool body) const {
-  return Space(incoming, body, false);
+  return Space(incoming, body ? min_free_ : min_free_ / 4, false);
 }
 
-Status Storage::Space(std::uint64_t incoming, bool body, bool take) const {
+Status Storage::HasRoomToCompact(std::uint64_t incoming) const {
+  return Space(incoming, min_free_ / 2, false);
+}
+
+Status Storage::Space(std::uint64_t incoming, std::uint64_t keep, bool take) const {
   if (min_free_ == 0) return Ok();
-  const std::uint64_t keep = body ? min_free_ : min_free_ / 4;
   std::uint64_t free = FreeBytes();
   if (free < keep || free - keep < incoming) {
     // Refused only on a fresh reading: a delete may have made room since.
@@ -555,7 +558,10 @@ bool Storage::MaybeRemovePack(std::uint64_t number) {
 }
 
 Result<std::string> Storage::AppendPacked(std::string_view body, bool reclaim) {
-  if (auto st = CheckSpace(body.size(), !reclaim); !st) return st.error();
+  // A move by compaction may use half the reserve: a delete, which needs
+  // three quarters of it left, still goes through meanwhile.
+  if (auto st = Space(body.size(), reclaim ? min_free_ / 2 : min_free_, true); !st)
+    return st.error();
   PackedRef ref;
   int fd = -1;
   {
@@ -689,7 +695,7 @@ Status Storage::LoadPacks() {
   return Ok();
 }
 
-std::vector<std::uint64_t> Storage::SparsePacks(std::uint64_t min_reclaim) {
+std::vector<Storage::PackInfo> Storage::SparsePacks(std::uint64_t min_reclaim) {
   std::lock_guard lock(pack_mu_);
   // Short of space, any pack that compaction would shrink is worth it, the
   // current one as well: it takes no more appends.
@@ -703,12 +709,12 @@ std::vector<std::uint64_t> Storage::SparsePacks(std::uint64_t min_reclaim) {
       }
     }
   }
-  std::vector<std::uint64_t> out;
+  std::vector<PackInfo> out;
   std::uint64_t reclaim = 0;
   for (const auto& [number, pack] : packs_) {
     const auto live = static_cast<std::uint64_t>(pack->live);
     if (!pack->full || live * 2 >= pack->size) continue;
-    out.push_back(number);
+    out.push_back({number, pack->size, pack->live});
     reclaim += pack->size - live;
   }
   if (reclaim < min_reclaim) out.clear();

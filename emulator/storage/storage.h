@@ -180,7 +180,10 @@ class Storage {
   // least `min_reclaim` bytes that nothing links in all (0: any such pack,
   // as when less than twice min_free_bytes is free): their bodies are worth
   // moving to the current pack (S3Store::CompactPacks).
-  std::vector<std::uint64_t> SparsePacks(std::uint64_t min_reclaim = kPackBytes);
+  std::vector<PackInfo> SparsePacks(std::uint64_t min_reclaim = kPackBytes);
+  // Whether compaction may move `incoming` bytes: moves may use half the
+  // reserve, so that deletes (a quarter) still go through meanwhile.
+  Status HasRoomToCompact(std::uint64_t incoming) const;
   std::filesystem::path BlobPath(std::string_view id) const;
   // Every blob file on disk (for tests and checks).
   std::vector<std::string> ListBlobFiles() const;
@@ -218,7 +221,8 @@ class Storage {
   void UnlinkBlob(std::string_view id);
   leveldb::WriteOptions WriteOpts() const;
   std::uint64_t FreeBytes() const;
-  Status Space(std::uint64_t incoming, bool body, bool take) const;
+  // `keep`: the free bytes that must be left after `incoming`.
+  Status Space(std::uint64_t incoming, std::uint64_t keep, bool take) const;
 
   const std::filesystem::path db_path_;
   const std::filesystem::path blob_dir_;

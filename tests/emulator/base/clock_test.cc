@@ -64,7 +64,8 @@ std::string ReferenceHttpDate(TimePoint t) {
   return buf;
 }
 
-TEST(FormatHttpDate, MatchesGmtimeFrom1970To9999) {
+// TimePoint counts nanoseconds in 64 bits: it ends in April 2262.
+TEST(FormatHttpDate, MatchesGmtimeFrom1970To2262) {
   using namespace std::chrono;
   const TimePoint fixed[] = {
       TimePoint{},
@@ -72,7 +73,7 @@ TEST(FormatHttpDate, MatchesGmtimeFrom1970To9999) {
       sys_days{year{2024} / 2 / 29} + 23h + 59min + 59s + 999ms,
       sys_days{year{2000} / 3 / 1},
       sys_days{year{2026} / 11 / 24} + 10h + 5min + 7s,
-      sys_days{year{9999} / 12 / 31} + 23h + 59min + 59s,
+      sys_days{year{2261} / 12 / 31} + 23h + 59min + 59s,
   };
   for (TimePoint t : fixed) EXPECT_EQ(FormatHttpDate(t), ReferenceHttpDate(t));
   std::mt19937_64 rng(42);

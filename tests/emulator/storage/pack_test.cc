@@ -246,7 +246,13 @@ TEST_F(PackTest, ShortOfSpaceEverySparsePackIsWorthCompactingTheCurrentOneToo) {
   free_ = (1 << 20) + 4096;  // under twice the 1 MiB reserve
   auto sparse = storage_->SparsePacks();
   ASSERT_EQ(sparse.size(), 1u);
-  EXPECT_EQ(sparse[0], ParsePackedId(c)->pack);
+  EXPECT_EQ(sparse[0].pack, ParsePackedId(c)->pack);
+  EXPECT_EQ(sparse[0].live, 3000);
+  // Moving 3,000 bytes may use half the reserve, not more: a delete needs
+  // the last quarter.
+  EXPECT_TRUE(storage_->HasRoomToCompact(3000));
+  free_ = (1 << 19) + 2999;  // half the reserve and 2,999 bytes
+  EXPECT_FALSE(storage_->HasRoomToCompact(3000));
   // The current pack took its last append: the next one starts a new pack.
   free_ = 1ull << 40;
   std::string d = PutPacked("o/x/d", Pattern(3000, 'd'));
