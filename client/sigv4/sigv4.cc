@@ -414,9 +414,12 @@ std::string CanonicalRequest(const HttpRequest& request,
   out.push_back('\n');
   AppendCanonicalHeaders(out, request.headers, signed_headers);
   out.push_back('\n');
-  for (std::size_t i = 0; i < signed_headers.size(); ++i) {
-    if (i > 0) out.push_back(';');
-    out += signed_headers[i];
+  // As JoinSignedHeaders: a separator only after something (an empty name
+  // first, which only a malformed request has, adds none; sigv4_fuzzer).
+  const std::size_t list_start = out.size();
+  for (const std::string& name : signed_headers) {
+    if (out.size() > list_start) out.push_back(';');
+    out += name;
   }
   out.push_back('\n');
   out += payload_hash;
