@@ -790,15 +790,19 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
     r.head_content_length = length;
     return r;
   }
+  // A read that failed because an overwrite or a delete committed between
+  // reading the record and opening its bytes, and unlinked them, reads the
+  // key again; any other failure is the answer.
+  auto read_failed = [&](const Error& e) -> Response {
+    if (superseded && api.store().Superseded(route.bucket, *object)) {
+      *superseded = true;
+      return std::move(r);
+    }
+    return S3Api::ErrorResponse(e, request);
+  };
   if (*customer_key && object->blob_id.empty() && object->parts.empty()) {
     auto plain = ReadDecrypted(api, *object, **customer_key, begin, length);
-    if (!plain) {
-      if (superseded && api.store().Superseded(route.bucket, *object)) {
-        *superseded = true;
-        return r;
-      }
-      return S3Api::ErrorResponse(plain.error(), request);
-    }
+    if (!plain) return read_failed(plain.error());
     api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
     r.body = std::move(*plain);
     return r;
@@ -813,27 +817,14 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
     // A small body in a pack: one pread, no descriptor of its own.
     std::string body(static_cast<std::size_t>(length), '\0');
     if (Status st = api.store().storage().ReadBlob(object->blob_id, begin, length, body.data());
-        !st) {
-      if (superseded && api.store().Superseded(route.bucket, *object)) {
-        *superseded = true;
-        return r;
-      }
-      return S3Api::ErrorResponse(st.error(), request);
-    }
+        !st)
+      return read_failed(st.error());
     api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
     r.body = std::move(body);
     return r;
   }
   auto segments = api.store().OpenSegments(*object, {begin, length});
-  if (!segments) {
-    // An overwrite or a delete committed between reading the record and
-    // opening its files, and unlinked them: read the key again.
-    if (superseded && api.store().Superseded(route.bucket, *object)) {
-      *superseded = true;
-      return r;
-    }
-    return S3Api::ErrorResponse(segments.error(), request);
-  }
+  if (!segments) return read_failed(segments.error());
   api.Meter(route.bucket, billing::RequestTier::kFree, length);  // data out
   r.file = std::make_unique<protocol::FileBody>();
   for (const auto& seg : *segments) r.file->Add(seg.fd, seg.offset, seg.length);
