@@ -525,8 +525,10 @@ asio::awaitable<void> Server::Impl::Session(Stream& stream, beast::flat_buffer& 
             io_buffer.resize(std::clamp<std::uint64_t>(hint, 4096, kMaxIoBuffer));
             // Beast sizes each socket read by the free space of `buffer`,
             // which so far only held the header: without room, a large body
-            // arrives 512 bytes a read and costs a syscall each.
-            buffer.reserve(io_buffer.size());
+            // arrives 512 bytes a read and costs a syscall each. Room for
+            // the header as well lets the connection's next small request,
+            // header and body, arrive in one read.
+            buffer.reserve(io_buffer.size() + n);
             while (!parser.is_done()) {
               msg.body().data = io_buffer.data();
               msg.body().size = io_buffer.size();
