@@ -112,24 +112,68 @@ std::optional<S3Meters::Level> S3Meters::DecodeLevel(std::string_view v) {
 
 std::shared_ptr<S3Meters::Entry> S3Meters::EntryOf(std::string_view bucket) {
   std::lock_guard lock(map_mu_);
-  auto& e = entries_[std::string(bucket)];
-  if (!e) e = std::make_shared<Entry>();
-  return e;
+  if (auto it = entries_.find(bucket); it != entries_.end()) return it->second;
+  return entries_.emplace(std::string(bucket), std::make_shared<Entry>()).first->second;
 }
 
 void S3Meters::Forget(std::string_view bucket) {
-  std::lock_guard lock(map_mu_);
-  entries_.erase(std::string(bucket));
+  std::shared_ptr<Entry> e;
+  {
+    std::lock_guard lock(map_mu_);
+    auto it = entries_.find(bucket);
+    if (it == entries_.end()) return;
+    e = std::move(it->second);
+    entries_.erase(it);
+  }
+  std::lock_guard lock(e->counts_mu);
+  MovePendingCounts(bucket, *e);
+  e->forgotten = true;
+}
+
+void S3Meters::AddCounts(const std::string& account_region, std::string_view bucket,
+                         Seconds hour, const Counts& c) {
+  std::lock_guard lock(counts_mu_);
+  Counts& x = counts_[{account_region, std::string(bucket), hour}];
+  x.tier1 += c.tier1;
+  x.tier2 += c.tier2;
+  x.bytes_out += c.bytes_out;
+}
+
+void S3Meters::MovePendingCounts(std::string_view bucket, Entry& e) {
+  if (e.counts.empty()) return;
+  AddCounts(e.account_region, bucket, e.counts_hour, e.counts);
+  e.counts = Counts{};
+}
+
+void S3Meters::GatherCounts() {
+  std::vector<std::pair<std::string, std::shared_ptr<Entry>>> entries;
+  {
+    std::lock_guard lock(map_mu_);
+    entries.reserve(entries_.size());
+    for (const auto& [bucket, e] : entries_) entries.emplace_back(bucket, e);
+  }
+  for (const auto& [bucket, e] : entries) {
+    std::lock_guard lock(e->counts_mu);
+    MovePendingCounts(bucket, *e);
+  }
 }
 
 void S3Meters::Load(std::string_view bucket, Entry& e, std::optional<Seconds> survey_at) {
   if (e.loaded) return;
   std::string key = std::string(kLevelPrefix) + std::string(bucket);
   auto v = storage_.Get(key);
+  auto identify = [&e] {
+    if (e.identified.load(std::memory_order_relaxed)) return;
+    e.account_region = e.level->account_id + " " + e.level->region;
+    e.identified.store(true, std::memory_order_release);
+  };
   if (v && *v) {
     e.level = DecodeLevel(**v);
     e.loaded = e.level.has_value();
-    if (e.loaded) return;
+    if (e.loaded) {
+      identify();
+      return;
+    }
   }
   // No level: a bucket from before billing (or none at all).
   if (!survey_at) return;  // counted requests need no first level
@@ -143,6 +187,7 @@ void S3Meters::Load(std::string_view bucket, Entry& e, std::optional<Seconds> su
   l.hour = FloorHour(*survey_at);
   e.level = l;
   e.loaded = true;
+  identify();
 }
 
 void S3Meters::PutClosedHour(std::string_view bucket, std::string_view account, Seconds hour,
@@ -224,9 +269,7 @@ void S3Meters::CountRequest(std::string_view bucket, RequestTier tier, std::uint
                             Seconds now) {
   if (tier == RequestTier::kFree && bytes_out == 0) return;
   auto e = EntryOf(bucket);
-  std::string account;
-  std::string region;
-  {
+  if (!e->identified.load(std::memory_order_acquire)) {
     std::lock_guard lock(e->mu);
     Load(bucket, *e, std::nullopt);
     if (!e->level) {
@@ -235,18 +278,26 @@ void S3Meters::CountRequest(std::string_view bucket, RequestTier tier, std::uint
       if (!e->loaded) Forget(bucket);
       return;
     }
-    account = e->level->account_id;
-    region = e->level->region;
   }
-  std::lock_guard lock(counts_mu_);
-  Counts& c = counts_[{account + " " + region, std::string(bucket), FloorHour(now)}];
-  if (tier == RequestTier::kTier1) ++c.tier1;
-  if (tier == RequestTier::kTier2) ++c.tier2;
-  c.bytes_out += bytes_out;
+  Counts one;
+  if (tier == RequestTier::kTier1) one.tier1 = 1;
+  if (tier == RequestTier::kTier2) one.tier2 = 1;
+  one.bytes_out = bytes_out;
+  const Seconds hour = FloorHour(now);
+  std::lock_guard lock(e->counts_mu);
+  if (e->forgotten) return AddCounts(e->account_region, bucket, hour, one);
+  if (hour != e->counts_hour) {
+    MovePendingCounts(bucket, *e);
+    e->counts_hour = hour;
+  }
+  e->counts.tier1 += one.tier1;
+  e->counts.tier2 += one.tier2;
+  e->counts.bytes_out += one.bytes_out;
 }
 
 Status S3Meters::Flush() {
   std::lock_guard flush(flush_mu_);
+  GatherCounts();
   std::map<CountKey, Counts> counts;
   {
     std::lock_guard lock(counts_mu_);
@@ -382,13 +433,28 @@ void S3Meters::Usage(std::string_view account_id, Seconds now, const S3Pricing& 
       return;
     add_counts(account, f[3], bucket, hour, c);
   });
-  std::lock_guard lock(counts_mu_);
-  for (const auto& [key, c] : counts_) {
-    const auto& [account_region, bucket, hour] = key;
+  auto add_unwritten = [&](const std::string& account_region, std::string_view bucket,
+                           Seconds hour, const Counts& c) {
     std::size_t sp = account_region.find(' ');
     std::string account = account_region.substr(0, sp);
-    if (!account_id.empty() && account != account_id) continue;
+    if (!account_id.empty() && account != account_id) return;
     add_counts(account, account_region.substr(sp + 1), bucket, hour, c);
+  };
+  {
+    std::lock_guard lock(counts_mu_);
+    for (const auto& [key, c] : counts_) {
+      const auto& [account_region, bucket, hour] = key;
+      add_unwritten(account_region, bucket, hour, c);
+    }
+  }
+  std::vector<std::pair<std::string, std::shared_ptr<Entry>>> entries;
+  {
+    std::lock_guard lock(map_mu_);
+    for (const auto& [bucket, e] : entries_) entries.emplace_back(bucket, e);
+  }
+  for (const auto& [bucket, e] : entries) {
+    std::lock_guard lock(e->counts_mu);
+    if (!e->counts.empty()) add_unwritten(e->account_region, bucket, e->counts_hour, e->counts);
   }
 }
 

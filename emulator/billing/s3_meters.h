@@ -10,8 +10,9 @@
 //   g/l/<bucket>                        account region bytes since hour acc
 //   g/s/<account>/<bucket>/<hour>       byte-seconds per hour, count of hours
 //   g/r/<account>/<bucket>/<hour>       tier-1 requests, tier-2, bytes out
-// Requests are counted in memory and written every second by a flusher
-// thread (and at shutdown): a kill -9 loses at most the last second's counts.
+// Requests are counted in memory, per bucket without the bucket's lock, and
+// written every second by a flusher thread (and at shutdown): a kill -9
+// loses at most the last second's counts.
 //
 // Thread-safety: every method may be called from any thread.
 #ifndef AWSLAB_EMULATOR_BILLING_S3_METERS_H_
@@ -19,6 +20,7 @@
 
 #include <leveldb/write_batch.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -111,17 +113,39 @@ class S3Meters {
     Seconds hour = 0;        // the clock hour `acc` belongs to
     __int128 acc = 0;        // byte-seconds in `hour` before `since`
   };
-  struct Entry {
-    std::mutex mu;
-    std::optional<Level> level;  // nullopt: the bucket does not exist
-    bool loaded = false;
-  };
   struct Counts {
     std::uint64_t tier1 = 0, tier2 = 0, bytes_out = 0;
+    bool empty() const { return tier1 == 0 && tier2 == 0 && bytes_out == 0; }
+  };
+  struct Entry {
+    std::mutex mu;               // held across a change of stored bytes
+    std::optional<Level> level;  // nullopt: the bucket does not exist
+    bool loaded = false;
+    // "account region", written once under `mu` before `identified` is set,
+    // so that counting a request needs neither `mu` (which a write to the
+    // bucket holds across its commit) nor a string built per request.
+    std::string account_region;
+    std::atomic<bool> identified{false};
+    // The requests of one clock hour not yet moved to counts_ (counts_mu).
+    std::mutex counts_mu;
+    Seconds counts_hour = 0;
+    Counts counts;
+    bool forgotten = false;  // out of entries_: count into counts_ directly
   };
   using CountKey = std::tuple<std::string, std::string, Seconds>;  // account, bucket, hour
+  struct StringHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
 
   std::shared_ptr<Entry> EntryOf(std::string_view bucket);
+  // Adds `c` to counts_ (under counts_mu_).
+  void AddCounts(const std::string& account_region, std::string_view bucket, Seconds hour,
+                 const Counts& c);
+  // Moves an entry's pending counts to counts_ (caller holds e.counts_mu).
+  void MovePendingCounts(std::string_view bucket, Entry& e);
+  // Moves every entry's pending counts to counts_.
+  void GatherCounts();
   // Loads the entry's level (under its lock). With `survey_at`, a bucket
   // with no level yet gets a first one (surveyed) starting then.
   void Load(std::string_view bucket, Entry& e, std::optional<Seconds> survey_at);
@@ -136,8 +160,9 @@ class S3Meters {
 
   storage::Storage& storage_;
   Survey survey_;
-  std::mutex map_mu_;
-  std::unordered_map<std::string, std::shared_ptr<Entry>> entries_;  // guarded by map_mu_
+  mutable std::mutex map_mu_;
+  std::unordered_map<std::string, std::shared_ptr<Entry>, StringHash, std::equal_to<>>
+      entries_;  // guarded by map_mu_
   mutable std::mutex flush_mu_;  // held while counts move from memory to storage
   mutable std::mutex counts_mu_;
   std::map<CountKey, Counts> counts_;  // guarded by counts_mu_

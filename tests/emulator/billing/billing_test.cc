@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <random>
+#include <thread>
 
 namespace awslab::billing {
 namespace {
@@ -271,6 +272,36 @@ TEST_F(BillingTest, RequestsAndDataOut) {
   bill = April();
   EXPECT_EQ(bill["Requests-Tier2"].cost, 4'000'000);
   EXPECT_EQ(bill["DataTransfer-Out-Bytes"].cost, 0);
+}
+
+// Requests are counted per bucket and clock hour without the bucket's lock:
+// counts of an hour the clock has left, of a bucket deleted before the
+// flush, and of two threads at once all reach the bill.
+TEST_F(BillingTest, RequestCountsKeepTheirHourAndOutliveTheBucket) {
+  leveldb::WriteBatch create;
+  meters_->BucketCreated("b", scope_.account_id, "us-east-1", Now(), create);
+  meters_->BucketCreated("gone", scope_.account_id, "us-east-1", Now(), create);
+  ASSERT_TRUE(storage_->Write(create));
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 5000; ++i) meters_->CountRequest("b", RequestTier::kTier1, 0, Now());
+    });
+  for (auto& t : threads) t.join();
+  meters_->CountRequest("gone", RequestTier::kTier1, 0, Now());
+  meters_->Forget("gone");  // as DeleteBucket does, before any flush
+  clock_.Advance(hours(1));
+  for (int i = 0; i < 1000; ++i) meters_->CountRequest("b", RequestTier::kTier1, 0, Now());
+  const Seconds first = ToSeconds(kApril1);
+  auto in_hour = [&](Seconds from) {
+    return ByUsageType(from, from + 3600, "Usage")["Requests-Tier1"].quantity;
+  };
+  EXPECT_EQ(in_hour(first), 10'001 * kNanoPerUnit);  // unflushed
+  EXPECT_EQ(in_hour(first + 3600), 1000 * kNanoPerUnit);
+  ASSERT_TRUE(meters_->Flush());
+  Open(Rules::kHourly);  // from storage alone
+  EXPECT_EQ(in_hour(first), 10'001 * kNanoPerUnit);
+  EXPECT_EQ(in_hour(first + 3600), 1000 * kNanoPerUnit);
 }
 
 TEST_F(BillingTest, FreeTierCoversAMicroMonth) {
