@@ -1,13 +1,15 @@
 #include "client/include/awslab/crypto.h"
 
-// SHA256_Init/_Update/_Final, deprecated in OpenSSL 3 in favour of EVP: the
-// EVP calls allocate and free a provider context per digest and cost more
-// than the hashing itself on SigV4's short messages; the SHA256_CTX ones
-// work on the stack and reach the same block function (SHA-NI, AVX2).
+// SHA256_Init/_Update/_Final (and MD5's and SHA-1's), deprecated in OpenSSL
+// 3 in favour of EVP: the EVP calls allocate and free a provider context per
+// digest and cost more than the hashing itself on SigV4's short messages;
+// the SHA256_CTX ones work on the stack and reach the same block function
+// (SHA-NI, AVX2).
 #define OPENSSL_SUPPRESS_DEPRECATED
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/md5.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 
@@ -220,47 +222,72 @@ std::optional<std::string> Base64Decode(std::string_view text) {
   return out;
 }
 
-struct Digest::Impl {
-  EVP_MD_CTX* ctx = nullptr;
-  bool finished = false;
-  ~Impl() { EVP_MD_CTX_free(ctx); }
-};
+static_assert(sizeof(MD5_CTX) <= 128 && sizeof(SHA_CTX) <= 128 && sizeof(SHA256_CTX) <= 128,
+              "Digest::state_ holds any of the three");
 
-Digest::Digest(Kind kind) : impl_(std::make_unique<Impl>()) {
-  const EVP_MD* md = nullptr;
-  switch (kind) {
+Digest::Digest(Kind kind) : kind_(kind) {
+  switch (kind_) {
     case Kind::kMd5:
-      md = Md5Md();
+      MD5_Init(reinterpret_cast<MD5_CTX*>(state_));
       break;
     case Kind::kSha1:
-      md = Sha1Md();
+      SHA1_Init(reinterpret_cast<SHA_CTX*>(state_));
       break;
     case Kind::kSha256:
-      md = Sha256Md();
+      SHA256_Init(reinterpret_cast<SHA256_CTX*>(state_));
       break;
-  }
-  impl_->ctx = EVP_MD_CTX_new();
-  if (impl_->ctx != nullptr && EVP_DigestInit_ex(impl_->ctx, md, nullptr) != 1) {
-    EVP_MD_CTX_free(impl_->ctx);
-    impl_->ctx = nullptr;
   }
 }
 
-Digest::~Digest() = default;
-Digest::Digest(Digest&&) noexcept = default;
-Digest& Digest::operator=(Digest&&) noexcept = default;
+Digest::Digest(Digest&& other) noexcept : kind_(other.kind_), finished_(other.finished_) {
+  std::memcpy(state_, other.state_, sizeof state_);
+  other.finished_ = true;
+}
+
+Digest& Digest::operator=(Digest&& other) noexcept {
+  if (this != &other) {
+    kind_ = other.kind_;
+    finished_ = other.finished_;
+    std::memcpy(state_, other.state_, sizeof state_);
+    other.finished_ = true;
+  }
+  return *this;
+}
 
 void Digest::Update(const void* data, std::size_t size) {
-  if (impl_ == nullptr || impl_->ctx == nullptr || impl_->finished || size == 0) return;
-  EVP_DigestUpdate(impl_->ctx, data, size);
+  if (finished_ || size == 0) return;
+  switch (kind_) {
+    case Kind::kMd5:
+      MD5_Update(reinterpret_cast<MD5_CTX*>(state_), data, size);
+      break;
+    case Kind::kSha1:
+      SHA1_Update(reinterpret_cast<SHA_CTX*>(state_), data, size);
+      break;
+    case Kind::kSha256:
+      SHA256_Update(reinterpret_cast<SHA256_CTX*>(state_), data, size);
+      break;
+  }
 }
 
 std::string Digest::Finish() {
-  if (impl_ == nullptr || impl_->ctx == nullptr || impl_->finished) return std::string();
-  impl_->finished = true;
-  unsigned char buf[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_DigestFinal_ex(impl_->ctx, buf, &len) != 1) return std::string();
+  if (finished_) return std::string();
+  finished_ = true;
+  unsigned char buf[SHA256_DIGEST_LENGTH];
+  std::size_t len = 0;
+  switch (kind_) {
+    case Kind::kMd5:
+      MD5_Final(buf, reinterpret_cast<MD5_CTX*>(state_));
+      len = MD5_DIGEST_LENGTH;
+      break;
+    case Kind::kSha1:
+      SHA1_Final(buf, reinterpret_cast<SHA_CTX*>(state_));
+      len = SHA_DIGEST_LENGTH;
+      break;
+    case Kind::kSha256:
+      SHA256_Final(buf, reinterpret_cast<SHA256_CTX*>(state_));
+      len = SHA256_DIGEST_LENGTH;
+      break;
+  }
   return std::string(reinterpret_cast<const char*>(buf), len);
 }
 

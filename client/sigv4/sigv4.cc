@@ -402,10 +402,19 @@ std::string CanonicalRequest(const HttpRequest& request,
                              std::string_view payload_hash, bool normalize_path,
                              const std::vector<std::string_view>& exclude_query) {
   std::string out;
+  AppendCanonicalRequest(out, request, signed_headers, payload_hash, normalize_path,
+                         exclude_query);
+  return out;
+}
+
+void AppendCanonicalRequest(std::string& out, const HttpRequest& request,
+                            const std::vector<std::string>& signed_headers,
+                            std::string_view payload_hash, bool normalize_path,
+                            const std::vector<std::string_view>& exclude_query) {
   std::size_t header_bytes = 0;
   for (const Header& h : request.headers) header_bytes += h.name.size() + h.value.size() + 2;
-  out.reserve(256 + request.method.size() + 2 * request.path.size() + 2 * request.query.size() +
-              2 * header_bytes);
+  out.reserve(out.size() + 256 + request.method.size() + 2 * request.path.size() +
+              2 * request.query.size() + 2 * header_bytes);
   out += request.method;
   out.push_back('\n');
   AppendCanonicalUri(out, request.path, normalize_path);
@@ -423,7 +432,6 @@ std::string CanonicalRequest(const HttpRequest& request,
   }
   out.push_back('\n');
   out += payload_hash;
-  return out;
 }
 
 std::string StringToSign(std::string_view amz_date, const Scope& scope,

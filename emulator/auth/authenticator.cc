@@ -403,8 +403,13 @@ Result<AuthResult> Authenticator::Verify(const sigv4::HttpRequest& request,
   const bool s3 = auth.scope.service == "s3";
   std::vector<std::string_view> exclude;
   if (presigned) exclude.push_back("X-Amz-Signature");
-  std::string canonical = sigv4::CanonicalRequest(request, auth.signed_headers, payload_hash,
-                                                  /*normalize_path=*/!s3, exclude);
+  // One buffer per thread: a canonical request is over a kilobyte, which
+  // malloc serves slowly.
+  thread_local std::string canonical;
+  if (canonical.capacity() > 64 * 1024) std::string().swap(canonical);  // after a huge one
+  canonical.clear();
+  sigv4::AppendCanonicalRequest(canonical, request, auth.signed_headers, payload_hash,
+                                /*normalize_path=*/!s3, exclude);
   std::string string_to_sign = sigv4::StringToSign(amz_date, auth.scope, canonical);
   // The signing key changes once a day per key and region: each thread
   // keeps the last one it derived (four HMACs saved per request).

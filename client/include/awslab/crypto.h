@@ -50,12 +50,14 @@ std::string Base64(std::string_view data);
 // Strict decoding (padding required); nullopt on any invalid character or length.
 std::optional<std::string> Base64Decode(std::string_view text);
 
-// Incremental digests for streamed bodies. Kind names an OpenSSL EVP digest.
+// Incremental digests for streamed bodies, with their state inline (no
+// allocation: every PUT makes two).
 class Digest {
  public:
   enum class Kind { kMd5, kSha1, kSha256 };
   explicit Digest(Kind kind);
-  ~Digest();
+  ~Digest() = default;
+  // A moved-from digest is finished: Update does nothing, Finish gives "".
   Digest(Digest&&) noexcept;
   Digest& operator=(Digest&&) noexcept;
   void Update(const void* data, std::size_t size);
@@ -65,8 +67,10 @@ class Digest {
   std::string Finish();
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  Kind kind_;
+  bool finished_ = false;
+  // OpenSSL's MD5_CTX, SHA_CTX or SHA256_CTX (sizes checked in crypto.cc).
+  alignas(8) unsigned char state_[128];
 };
 
 // Compares two strings in time that depends only on their lengths.

@@ -98,6 +98,11 @@ std::string CanonicalRequest(const HttpRequest& request,
                              const std::vector<std::string>& signed_headers,
                              std::string_view payload_hash, bool normalize_path,
                              const std::vector<std::string_view>& exclude_query = {});
+// The same, appended to `out` (a server reuses one buffer per thread).
+void AppendCanonicalRequest(std::string& out, const HttpRequest& request,
+                            const std::vector<std::string>& signed_headers,
+                            std::string_view payload_hash, bool normalize_path,
+                            const std::vector<std::string_view>& exclude_query = {});
 
 std::string StringToSign(std::string_view amz_date, const Scope& scope,
                          std::string_view canonical_request);
