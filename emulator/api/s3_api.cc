@@ -11,6 +11,7 @@
 #include "emulator/auth/aws_chunked.h"
 #include "emulator/auth/checksum.h"
 #include "emulator/base/clock.h"
+#include "emulator/base/spare_buffers.h"
 #include "emulator/protocol/acl_xml.h"
 #include "emulator/protocol/s3_xml.h"
 #include "emulator/s3/versioning.h"
@@ -815,7 +816,9 @@ Response GetObjectOnce(S3Api& api, const Request& request, const auth::AuthResul
   }
   if (!*customer_key && object->parts.empty() && storage::IsPackedId(object->blob_id)) {
     // A small body in a pack: one pread, no descriptor of its own.
-    std::string body(static_cast<std::size_t>(length), '\0');
+    std::string body;
+    if (length >= 1024) TakeSpareBuffer(body);  // given back once sent (server.cc)
+    body.resize(static_cast<std::size_t>(length));
     if (Status st = api.store().storage().ReadBlob(object->blob_id, begin, length, body.data());
         !st)
       return read_failed(st.error());

@@ -37,6 +37,7 @@
 #include "emulator/base/clock.h"
 #include "emulator/base/ids.h"
 #include "emulator/base/log.h"
+#include "emulator/base/spare_buffers.h"
 #include "emulator/net/request_header.h"
 #include "emulator/net/tls.h"
 
@@ -581,6 +582,7 @@ asio::awaitable<void> Server::Impl::Session(Stream& stream, beast::flat_buffer& 
     if (stopping) close = true;
     std::uint64_t bytes_out = 0;
     bool written = co_await WriteResponse(stream, response, reply, close, io_buffer, bytes_out);
+    GiveSpareBuffer(response.body);
     in_flight.fetch_sub(1);
     if (options.access_log) {
       auto micros = std::chrono::duration_cast<std::chrono::microseconds>(

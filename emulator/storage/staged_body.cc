@@ -1,32 +1,8 @@
 #include "emulator/storage/staged_body.h"
 
-#include <vector>
+#include "emulator/base/spare_buffers.h"
 
 namespace awslab::storage {
-namespace {
-
-// Buffers of small bodies, kept per thread for the next request: a body of a
-// few kilobytes is past what malloc serves from its per-thread cache, and
-// allocating and freeing it costs as much as a system call.
-constexpr std::size_t kSpareMaxCapacity = 16 * 1024;
-constexpr std::size_t kSpareCount = 8;
-thread_local std::vector<std::string> spare_buffers;
-
-void TakeSpare(std::string& s) {
-  if (spare_buffers.empty()) return;
-  s = std::move(spare_buffers.back());
-  spare_buffers.pop_back();
-  s.clear();
-}
-
-void GiveSpare(std::string& s) {
-  if (s.capacity() >= 1024 && s.capacity() <= kSpareMaxCapacity &&
-      spare_buffers.size() < kSpareCount)
-    spare_buffers.push_back(std::move(s));
-  std::string().swap(s);
-}
-
-}  // namespace
 
 StagedBody::StagedBody(StagedBody&& other) noexcept
     : storage_(other.storage_),
@@ -42,7 +18,7 @@ StagedBody::StagedBody(StagedBody&& other) noexcept
 }
 
 StagedBody::~StagedBody() {
-  GiveSpare(inline_);
+  GiveSpareBuffer(inline_);
   if (!packed_.empty() && !released_) storage_->ForgetPacked(packed_);
   if (blob_ && !released_) {
     std::string id = blob_->id();
@@ -55,7 +31,7 @@ Status StagedBody::Append(std::string_view data) {
   size_ += data.size();
   if (!blob_) {
     if (inline_.size() + data.size() <= threshold_) {
-      if (inline_.capacity() == 0 && data.size() >= 1024) TakeSpare(inline_);
+      if (inline_.capacity() == 0 && data.size() >= 1024) TakeSpareBuffer(inline_);
       inline_.append(data);
       return Ok();
     }
@@ -80,7 +56,7 @@ Status StagedBody::Finish() {
     auto id = storage_->AppendPacked(inline_);
     if (!id) return id.error();
     packed_ = std::move(*id);
-    GiveSpare(inline_);
+    GiveSpareBuffer(inline_);
   }
   return Ok();
 }

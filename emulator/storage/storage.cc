@@ -143,6 +143,11 @@ std::string Hex16(std::uint64_t n) {
 
 std::string PackFileName(std::uint64_t pack) { return Hex16(pack) + ".pack"; }
 
+// A pack is read a body at a time, anywhere in it: readahead would only
+// read what the next GET does not want, and its bookkeeping on every read
+// of a cached page was 3% of a small GET's server time.
+void NoReadahead(int fd) { (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_RANDOM); }
+
 std::string PackLiveKey(std::uint64_t pack) {
   return std::string(keys::kPackLivePrefix) + Hex16(pack);
 }
@@ -686,6 +691,7 @@ Result<std::string> Storage::AppendPacked(std::string_view body, bool reclaim) {
       const auto path = pack_dir_ / PackFileName(number);
       int created = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
       if (created < 0) return FromErrno("create pack");
+      NoReadahead(created);
       if (fsync_) {
         // The new name must survive a crash of the machine too.
         int dir = ::open(pack_dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -778,6 +784,7 @@ Status Storage::LoadPacks() {
     }
     int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return FromErrno("open pack");
+    NoReadahead(fd);
     struct stat st {};
     ::fstat(fd, &st);
     auto pack = std::make_unique<Pack>();
