@@ -202,8 +202,12 @@ class MappedLogFile final : public leveldb::WritableFile {
     const std::uint64_t end = pos_ + data.size();
     if (map_ != nullptr && end <= kMapBytes && end > allocated_) {
       const std::uint64_t grow = std::min(kMapBytes, std::max(end, allocated_ + kGrowBytes));
-      if (::fallocate(fd_, 0, static_cast<off_t>(allocated_),
-                      static_cast<off_t>(grow - allocated_)) != 0) {
+      int r;
+      do {
+        r = ::fallocate(fd_, 0, static_cast<off_t>(allocated_),
+                        static_cast<off_t>(grow - allocated_));
+      } while (r != 0 && errno == EINTR);
+      if (r != 0) {
         if (errno != EOPNOTSUPP) return leveldb::Status::IOError(name_, std::strerror(errno));
         Unmap();  // no fallocate here: pwrite from now on
       } else {
