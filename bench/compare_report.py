@@ -243,9 +243,22 @@ def main():
            "the deciding row when s3bench is client-bound: wrk spends less CPU per request")
     aput, nput = sm("awslab", "PUT"), sm("nginx", "PUT")
     r = ratio(aput and aput["req_per_s"], nput and nput["req_per_s"])
+    # nginx creates a file per PUT. Shortly after a few hundred thousand files
+    # were deleted on the same file system (an earlier run's work dir), ext4's
+    # inode allocator skips the recently deleted inodes (recently_deleted(),
+    # seen with perf) and nginx's PUT drops to a fraction of its GET, which it
+    # otherwise about equals at one connection: the ratio then flatters awslab.
+    nput1, nget1 = sm("nginx", "PUT", 1), sm("nginx", "GET", 1)
+    fs_slowed = bool(nput1 and nget1) and nput1["req_per_s"] < 0.7 * nget1["req_per_s"]
     target("put64", f"4 KiB PUT at {top} connections (signed): awslab / nginx WebDAV PUT",
            aput and f'{aput["req_per_s"]:,.0f} req/s', nput and f'{nput["req_per_s"]:,.0f} req/s',
-           r, ">= 2", cmp(r, 2.0, ">="))
+           r, ">= 2", cmp(r, 2.0, ">="),
+           f'inconclusive: nginx made {nput1["req_per_s"]:,.0f} PUTs/s at one connection against '
+           f'{nget1["req_per_s"]:,.0f} GETs/s, the sign of a file system still busy with recently '
+           "deleted files (see bench/README.md); run again a few minutes later" if fs_slowed else "")
+    if fs_slowed and targets[-1]["result"] == "pass":
+        targets[-1]["result"] = "inconclusive"
+
     abg, nbg = bg("awslab", "GET"), bg("nginx", "GET")
     r = ratio(abg and abg["mb_per_s"], nbg and nbg["mb_per_s"])
     size = (abg or nbg or {}).get("size", 0)
