@@ -116,6 +116,9 @@ Server started by s3bench (enables the start-up and idle phases):
   --server-file FILE      a template (a config file) that --server-cmd reads: copied
                           to {dir}/NAME with the same replacements (repeatable)
   --work-dir DIR          where temp data dirs go (default $TMPDIR or /tmp)
+  --keep-server-dir       leave the main server's temp dir in place (the caller
+                          removes it: deleting a few hundred thousand files slows
+                          the next server's file creation on ext4 for minutes)
 
 What to run:
   --phases LIST           comma-separated: startup,idle,small,big,list,wrk,seeded
@@ -237,6 +240,7 @@ struct Options : CommonOptions {
   std::string region = "us-east-1";
   std::string bucket;
   bool keep = false;
+  bool keep_server_dir = false;
   bool plain = false;  // a plain HTTP file server: no buckets, WebDAV PUT
   std::string server_cmd;  // a peer: {port}, {dir}, {data} replaced
   std::vector<std::string> server_files;  // templates copied into {dir}, same replacements
@@ -288,6 +292,8 @@ std::optional<int> ParseOptions(int argc, char** argv, Options& o) {
       o.bucket = value;
     } else if (name == "--keep") {
       o.keep = true;
+    } else if (name == "--keep-server-dir") {
+      o.keep_server_dir = true;
     } else if (name == "--plain") {
       o.plain = true;
     } else if (name == "--server-cmd") {
@@ -2533,7 +2539,7 @@ int main(int argc, char** argv) {
       if (rep.server_log.size() < (o.server_cmd.empty() ? 50u : 10u)) rep.server_log.push_back(line);
     }
     std::error_code ec;
-    std::filesystem::remove_all(dir, ec);
+    if (!o.keep_server_dir) std::filesystem::remove_all(dir, ec);
   }
 
   // The seeded data dir: after the main server stopped, so nothing competes.
