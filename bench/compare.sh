@@ -10,11 +10,11 @@
 # Order: dd; every server's start-up; awslab on a million objects; then the
 # load, nginx first (it also checks the load generator with wrk), awslab,
 # s3rver, moto. Every server is started by s3bench on 127.0.0.1 and stopped
-# by its PID. Servers' data dirs stay in the work dir until the end: deleting
-# nginx's few hundred thousand files right after its runs slowed every file
-# that awslab created next (ext4 skips recently deleted inodes), and its PUT at
-# 64 connections with it by a fifth. Leave a few minutes between two runs for
-# the same reason. Targets are only reported: a missed target
+# by its PID. The small runs' data dirs stay in the work dir until the end:
+# deleting nginx's few hundred thousand files right after its runs slowed
+# every file that awslab created next (ext4 skips recently deleted inodes),
+# and its PUT at 64 connections with it by a fifth. Leave a few minutes
+# between two runs for the same reason. Targets are only reported: a missed target
 # does not fail the script (it fails on a broken set-up or a failed run).
 #
 # Writes bench/results/compare.json and bench/results/compare.md (or --out
@@ -115,7 +115,7 @@ run_s3bench() {
   # background would slow every fsync, and so a start-up, of the next run.
   sync
   log "s3bench: $name"
-  "$S3BENCH" --work-dir "$WORK" --keep-server-dir --json "$WORK/$name.json" "$@" \
+  "$S3BENCH" --work-dir "$WORK" --json "$WORK/$name.json" "$@" \
     >"$WORK/$name.txt" 2>"$WORK/$name.err" &
   CHILD=$!
   local rc=0
@@ -252,9 +252,12 @@ fi
 #    every big object on a fresh server.
 for p in $(peers_here); do
   wait_quiet "$p"
+  # The small runs' data dirs (hundreds of thousands of files for nginx and
+  # s3rver) stay until the end: deleted here, they slowed the next peer's
+  # file creation. A big run's one file is deleted as before.
   case $p in
-    nginx) bench_peer "$p-main" "$p" --phases idle,small,wrk ;;
-    *) bench_peer "$p-main" "$p" --phases idle,small,wrk,list ;;
+    nginx) bench_peer "$p-main" "$p" --phases idle,small,wrk --keep-server-dir ;;
+    *) bench_peer "$p-main" "$p" --phases idle,small,wrk,list --keep-server-dir ;;
   esac
   bench_peer "$p-big" "$p" --phases big
 done
