@@ -10,11 +10,10 @@
 # Order: dd; every server's start-up; awslab on a million objects; then the
 # load, nginx first (it also checks the load generator with wrk), awslab,
 # s3rver, moto. Every server is started by s3bench on 127.0.0.1 and stopped
-# by its PID. The small runs' data dirs stay in the work dir until the end:
-# deleting nginx's few hundred thousand files right after its runs slowed
-# every file that awslab created next (ext4 skips recently deleted inodes),
-# and its PUT at 64 connections with it by a fifth. Leave a few minutes
-# between two runs for the same reason. Targets are only reported: a missed target
+# by its PID. Leave a few minutes between two runs: after a few hundred
+# thousand files are deleted (a run's work dir), ext4 allocates inodes slowly
+# for minutes (it skips recently deleted ones), which slows nginx's PUT and
+# awslab's compactions. Targets are only reported: a missed target
 # does not fail the script (it fails on a broken set-up or a failed run).
 #
 # Writes bench/results/compare.json and bench/results/compare.md (or --out
@@ -252,12 +251,13 @@ fi
 #    every big object on a fresh server.
 for p in $(peers_here); do
   wait_quiet "$p"
-  # The small runs' data dirs (hundreds of thousands of files for nginx and
-  # s3rver) stay until the end: deleted here, they slowed the next peer's
-  # file creation. A big run's one file is deleted as before.
+  # Each server's data dir is deleted after its runs. Keeping the small runs'
+  # dirs until the end (s3bench --keep-server-dir) was tried, since nginx's
+  # deleted files can slow the next peer's file creation, and was worse for
+  # awslab in both runs (bench/README.md, "Results of the comparison").
   case $p in
-    nginx) bench_peer "$p-main" "$p" --phases idle,small,wrk --keep-server-dir ;;
-    *) bench_peer "$p-main" "$p" --phases idle,small,wrk,list --keep-server-dir ;;
+    nginx) bench_peer "$p-main" "$p" --phases idle,small,wrk ;;
+    *) bench_peer "$p-main" "$p" --phases idle,small,wrk,list ;;
   esac
   bench_peer "$p-big" "$p" --phases big
 done
