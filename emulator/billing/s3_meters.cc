@@ -133,10 +133,7 @@ void S3Meters::Forget(std::string_view bucket) {
 void S3Meters::AddCounts(const std::string& account_region, std::string_view bucket,
                          Seconds hour, const Counts& c) {
   std::lock_guard lock(counts_mu_);
-  Counts& x = counts_[{account_region, std::string(bucket), hour}];
-  x.tier1 += c.tier1;
-  x.tier2 += c.tier2;
-  x.bytes_out += c.bytes_out;
+  counts_[{account_region, std::string(bucket), hour}] += c;
 }
 
 void S3Meters::MovePendingCounts(std::string_view bucket, Entry& e) {
@@ -145,14 +142,14 @@ void S3Meters::MovePendingCounts(std::string_view bucket, Entry& e) {
   e.counts = Counts{};
 }
 
+std::vector<std::pair<std::string, std::shared_ptr<S3Meters::Entry>>> S3Meters::Entries() const {
+  std::lock_guard lock(map_mu_);
+  std::vector<std::pair<std::string, std::shared_ptr<Entry>>> out(entries_.begin(), entries_.end());
+  return out;
+}
+
 void S3Meters::GatherCounts() {
-  std::vector<std::pair<std::string, std::shared_ptr<Entry>>> entries;
-  {
-    std::lock_guard lock(map_mu_);
-    entries.reserve(entries_.size());
-    for (const auto& [bucket, e] : entries_) entries.emplace_back(bucket, e);
-  }
-  for (const auto& [bucket, e] : entries) {
+  for (const auto& [bucket, e] : Entries()) {
     std::lock_guard lock(e->counts_mu);
     MovePendingCounts(bucket, *e);
   }
@@ -290,9 +287,7 @@ void S3Meters::CountRequest(std::string_view bucket, RequestTier tier, std::uint
     MovePendingCounts(bucket, *e);
     e->counts_hour = hour;
   }
-  e->counts.tier1 += one.tier1;
-  e->counts.tier2 += one.tier2;
-  e->counts.bytes_out += one.bytes_out;
+  e->counts += one;
 }
 
 Status S3Meters::Flush() {
@@ -315,11 +310,7 @@ Status S3Meters::Flush() {
     if (auto old = storage_.Get(k); old && *old) {
       auto f = Fields(**old);
       std::uint64_t t1 = 0, t2 = 0, b = 0;
-      if (f.size() == 4 && Num(f[0], t1) && Num(f[1], t2) && Num(f[2], b)) {
-        total.tier1 += t1;
-        total.tier2 += t2;
-        total.bytes_out += b;
-      }
+      if (f.size() == 4 && Num(f[0], t1) && Num(f[1], t2) && Num(f[2], b)) total += {t1, t2, b};
     }
     batch.Put(k, std::to_string(total.tier1) + " " + std::to_string(total.tier2) + " " +
                      std::to_string(total.bytes_out) + " " + region);
@@ -327,12 +318,7 @@ Status S3Meters::Flush() {
   Status st = storage_.Write(batch);
   if (!st) {  // keep the counts for the next try
     std::lock_guard lock(counts_mu_);
-    for (const auto& [key, c] : counts) {
-      Counts& x = counts_[key];
-      x.tier1 += c.tier1;
-      x.tier2 += c.tier2;
-      x.bytes_out += c.bytes_out;
-    }
+    for (const auto& [key, c] : counts) counts_[key] += c;
   }
   return st;
 }
@@ -447,12 +433,7 @@ void S3Meters::Usage(std::string_view account_id, Seconds now, const S3Pricing& 
       add_unwritten(account_region, bucket, hour, c);
     }
   }
-  std::vector<std::pair<std::string, std::shared_ptr<Entry>>> entries;
-  {
-    std::lock_guard lock(map_mu_);
-    for (const auto& [bucket, e] : entries_) entries.emplace_back(bucket, e);
-  }
-  for (const auto& [bucket, e] : entries) {
+  for (const auto& [bucket, e] : Entries()) {
     std::lock_guard lock(e->counts_mu);
     if (!e->counts.empty()) add_unwritten(e->account_region, bucket, e->counts_hour, e->counts);
   }

@@ -116,6 +116,12 @@ class S3Meters {
   struct Counts {
     std::uint64_t tier1 = 0, tier2 = 0, bytes_out = 0;
     bool empty() const { return tier1 == 0 && tier2 == 0 && bytes_out == 0; }
+    Counts& operator+=(const Counts& o) {
+      tier1 += o.tier1;
+      tier2 += o.tier2;
+      bytes_out += o.bytes_out;
+      return *this;
+    }
   };
   // A mutex that spins a while before it sleeps: it is held across a
   // LevelDB write (a few microseconds), and the other I/O thread, which
@@ -125,7 +131,11 @@ class S3Meters {
     void lock() {
       for (int i = 0; i < kSpins; ++i) {
         if (mu_.try_lock()) return;
+#if defined(__x86_64__) || defined(__i386__)
         __builtin_ia32_pause();
+#elif defined(__aarch64__)
+        asm volatile("yield");
+#endif
       }
       mu_.lock();
     }
@@ -165,6 +175,8 @@ class S3Meters {
   void MovePendingCounts(std::string_view bucket, Entry& e);
   // Moves every entry's pending counts to counts_.
   void GatherCounts();
+  // The entries with their buckets, copied under map_mu_.
+  std::vector<std::pair<std::string, std::shared_ptr<Entry>>> Entries() const;
   // Loads the entry's level (under its lock). With `survey_at`, a bucket
   // with no level yet gets a first one (surveyed) starting then.
   void Load(std::string_view bucket, Entry& e, std::optional<Seconds> survey_at);

@@ -173,6 +173,21 @@ Status PreadAll(int fd, char* out, std::uint64_t n, std::uint64_t offset) {
   return Ok();
 }
 
+// Writes all `n` bytes at `offset`; 0, or the errno of the failure (ENOSPC
+// when the file system takes nothing more).
+int PwriteAll(int fd, const char* p, std::uint64_t n, std::uint64_t offset) {
+  while (n > 0) {
+    ssize_t w = ::pwrite(fd, p, n, static_cast<off_t>(offset));
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) return errno;
+    if (w == 0) return ENOSPC;
+    p += w;
+    offset += static_cast<std::uint64_t>(w);
+    n -= static_cast<std::uint64_t>(w);
+  }
+  return 0;
+}
+
 std::int64_t SteadyNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -228,16 +243,9 @@ class MappedLogFile final : public leveldb::WritableFile {
       pos_ = end;
       return leveldb::Status::OK();
     }
-    const char* p = data.data();
-    std::size_t left = data.size();
-    while (left > 0) {
-      ssize_t n = ::pwrite(fd_, p, left, static_cast<off_t>(pos_));
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return leveldb::Status::IOError(name_, std::strerror(errno));
-      p += n;
-      left -= static_cast<std::size_t>(n);
-      pos_ += static_cast<std::uint64_t>(n);
-    }
+    if (int err = PwriteAll(fd_, data.data(), data.size(), pos_); err != 0)
+      return leveldb::Status::IOError(name_, std::strerror(err));
+    pos_ = end;
     return leveldb::Status::OK();
   }
   // The bytes are in the page cache from Append on.
@@ -717,19 +725,11 @@ Result<std::string> Storage::AppendPacked(std::string_view body, bool reclaim) {
   }
   // Outside the lock: a pack with an append pending stays open.
   std::string id = PackedId(ref);
-  const char* p = body.data();
-  std::uint64_t left = body.size(), offset = ref.offset;
-  while (left > 0) {
-    ssize_t n = ::pwrite(fd, p, left, static_cast<off_t>(offset));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      Error e = n < 0 ? FromErrno("write pack") : StorageFull();
-      ForgetPacked(id);
-      return e;
-    }
-    p += n;
-    offset += static_cast<std::uint64_t>(n);
-    left -= static_cast<std::uint64_t>(n);
+  if (int err = PwriteAll(fd, body.data(), body.size(), ref.offset); err != 0) {
+    errno = err;
+    Error e = FromErrno("write pack");  // ENOSPC: StorageFull
+    ForgetPacked(id);
+    return e;
   }
   if (fsync_ && ::fdatasync(fd) != 0) {
     Error e = FromErrno("fsync pack");
