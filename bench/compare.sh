@@ -3,24 +3,30 @@
 # the same machine and the same workload, with the figures and the ratios the
 # performance targets ask for. See bench/README.md ("Comparison with peers").
 #
-#   bench/compare.sh            full run (about 4.5 minutes on 2 cores)
+#   bench/compare.sh            full run (about 10 minutes on 2 cores)
 #   bench/compare.sh --quick    short run (about 2 minutes): 1 s runs, 64
 #                               connections only, 256 MiB big objects
 #
 # Order: dd; every server's start-up; awslab on a million objects; then the
 # load, nginx first (it also checks the load generator with wrk), awslab,
-# s3rver, moto. Every server is started by s3bench on 127.0.0.1 and stopped
-# by its PID. Leave a few minutes between two runs: after a few hundred
-# thousand files are deleted (a run's work dir), ext4 allocates inodes slowly
-# for minutes (it skips recently deleted ones), which slows nginx's PUT and
-# awslab's compactions. Targets are only reported: a missed target
-# does not fail the script (it fails on a broken set-up or a failed run).
+# s3rver, moto; then nginx and awslab again in rounds (4 KiB at 64
+# connections). Every server is started by s3bench on 127.0.0.1 and stopped
+# by its PID. Each run's data dirs are deleted by this script, which then
+# syncs and, after a deletion of more than 10,000 files, waits 65 s: ext4
+# without a journal (as on the machines this was written on) will not reuse
+# an inode in the 60 s after its deletion (300 s more while the inode table
+# block is dirty), and skipping hundreds of thousands of them makes every
+# file creation slow: nginx's PUT (a file each) fell to a sixth. For the same
+# reason, leave over a minute between two runs (the last one deletes its work
+# dir on exit). Targets are only reported: a missed target does not fail the
+# script (it fails on a broken set-up or a failed run).
 #
 # Writes bench/results/compare.json and bench/results/compare.md (or --out
 # FILE.json, with FILE.md beside it). Environment: BUILD_DIR (default
 # build-bench), WORK_DIR (default: a fresh dir under $TMPDIR or /tmp, removed
 # afterwards), QUIET_WAIT (seconds to wait in all for an idle machine before
-# the runs, default 120).
+# the runs, default 120), ROUNDS_OVERRIDE (the number of extra nginx/awslab
+# rounds of 4 KiB requests; default 2, 0 with --quick).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -38,7 +44,7 @@ while [ $# -gt 0 ]; do
     --no-install) INSTALL=0 ;;
     --peers) PEERS=$2; shift ;;
     --peers=*) PEERS=${1#--peers=} ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,/^set -euo/p' "$0" | grep '^#' | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -50,10 +56,12 @@ has_peer() { case ",$PEERS," in *",$1,"*) return 0 ;; *) return 1 ;; esac; }
 log() { echo "compare.sh: $*" >&2; }
 
 if [ "$QUICK" = 1 ]; then
-  DURATION=1; CONC=64; BIG=256M; STARTUP_RUNS=3; LIST_RUNS=3; DD_MIB=256
+  DURATION=1; CONC=64; BIG=256M; STARTUP_RUNS=3; LIST_RUNS=3; DD_MIB=256; ROUNDS=0
 else
-  DURATION=5; CONC=1,16,64; BIG=1G; STARTUP_RUNS=10; LIST_RUNS=5; DD_MIB=1024
+  DURATION=5; CONC=1,16,64; BIG=1G; STARTUP_RUNS=10; LIST_RUNS=5; DD_MIB=1024; ROUNDS=2
 fi
+ROUNDS=${ROUNDS_OVERRIDE:-$ROUNDS}
+TOP_CONC=${CONC##*,}
 SEED_KEYS=1000000
 
 # ------------------------------------------------------------------ install
@@ -98,7 +106,7 @@ cleanup() {
     kill -TERM "$CHILD" 2>/dev/null || true  # s3bench stops its server by PID
     wait "$CHILD" 2>/dev/null || true
   fi
-  if [ "$KEEP_WORK" = 0 ]; then rm -rf "$WORK"; fi
+  if [ "$KEEP_WORK" = 0 ]; then rm -rf "$WORK"; sync; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -108,18 +116,34 @@ log "work dir $WORK"
 # and waits. s3bench's exit code 3 (a problem it reported) is kept in the
 # JSON and is not fatal here; 1 and 2 are.
 RUNS_FAILED=0
+# Deletes DIR, syncs, and after a deletion of more than 10,000 files waits
+# out ext4's 60 s in which it will not reuse their inodes (see the top).
+remove_settled() {
+  local dir=$1 files
+  files=$(find "$dir" 2>/dev/null | wc -l)
+  rm -rf "$dir"
+  sync
+  if [ "$files" -gt 10000 ]; then
+    log "deleted $files files: waiting 65 s for ext4 to reuse their inodes"
+    sleep 65
+  fi
+}
 run_s3bench() {
   local name=$1; shift
   # Flush what earlier runs left dirty (a 1 GiB object, dd): writeback in the
   # background would slow every fsync, and so a start-up, of the next run.
   sync
   log "s3bench: $name"
-  "$S3BENCH" --work-dir "$WORK" --json "$WORK/$name.json" "$@" \
+  # Its own dir, which s3bench leaves in place (--keep-server-dir) for
+  # remove_settled.
+  mkdir -p "$WORK/$name.d"
+  "$S3BENCH" --work-dir "$WORK/$name.d" --keep-server-dir --json "$WORK/$name.json" "$@" \
     >"$WORK/$name.txt" 2>"$WORK/$name.err" &
   CHILD=$!
   local rc=0
   wait "$CHILD" || rc=$?
   CHILD=""
+  remove_settled "$WORK/$name.d"
   echo "$rc" >"$WORK/$name.rc"
   if [ "$rc" != 0 ]; then
     log "s3bench $name ended with $rc:"; tail -5 "$WORK/$name.err" >&2
@@ -244,23 +268,37 @@ if [ -n "${ARGS[awslab]+x}" ]; then
   sync
   bench_peer awslab-seeded awslab --phases seeded --seeded-dir "$WORK/seeded" \
     --seeded-keys "$SEED_KEYS"
-  rm -rf "$WORK/seeded"
+  remove_settled "$WORK/seeded"
 fi
 
 # 3. The load: nginx first (it checks the load generator with wrk too), and
 #    every big object on a fresh server.
 for p in $(peers_here); do
   wait_quiet "$p"
-  # Each server's data dir is deleted after its runs. Keeping the small runs'
-  # dirs until the end (s3bench --keep-server-dir) was tried, since nginx's
-  # deleted files can slow the next peer's file creation, and was worse for
-  # awslab in both runs (bench/README.md, "Results of the comparison").
+  # Each server's data dir is deleted after its runs, and the deletion waited
+  # out (remove_settled). Keeping every dir until the end was tried instead,
+  # and was worse for awslab in both runs (bench/README.md, "Results of the
+  # comparison").
   case $p in
     nginx) bench_peer "$p-main" "$p" --phases idle,small,wrk ;;
     *) bench_peer "$p-main" "$p" --phases idle,small,wrk,list ;;
   esac
   bench_peer "$p-big" "$p" --phases big
 done
+
+# 4. Rounds: nginx and awslab again, one after the other, each on a fresh
+#    server, 4 KiB PUTs and GETs at the top concurrency only. With the main
+#    runs they give ROUNDS + 1 pairs taken minutes apart, and the report
+#    decides the PUT and CPU targets on the median pair: this machine's rates
+#    drift 10-15% over minutes, and a single pair once missed by that much.
+if [ -n "${ARGS[nginx]+x}" ] && [ -n "${ARGS[awslab]+x}" ]; then
+  for r in $(seq 1 "$ROUNDS"); do
+    for p in nginx awslab; do
+      wait_quiet "$p-round$r"
+      bench_peer "$p-round$r" "$p" --phases small --concurrency "$TOP_CONC"
+    done
+  done
+fi
 
 # ----------------------------------------------------------------- versions
 {

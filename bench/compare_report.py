@@ -208,6 +208,34 @@ def main():
                 return r
         return None
 
+    # Rounds (compare.sh step 4): nginx and awslab again at the top
+    # concurrency, fresh servers, minutes after the main runs.
+    rounds = []
+    n_round = 1
+    while f"nginx-round{n_round}" in runs or f"awslab-round{n_round}" in runs:
+        rounds.append((f"round {n_round}", runs.get(f"awslab-round{n_round}"),
+                       runs.get(f"nginx-round{n_round}")))
+        n_round += 1
+
+    def paired(op, value, main_pair, main_usable=True):
+        """[(label, awslab value, nginx value, ratio)] for the main runs and
+        each round, and the median ratio of the usable pairs."""
+        pairs = [("main",) + main_pair + (main_usable,)]
+        for label, arun, nrun in rounds:
+            ar, nr = small_row(arun, op, top), small_row(nrun, op, top)
+            pairs.append((label, ar and value(ar), nr and value(nr), True))
+        out, usable = [], []
+        for label, av, nv, ok in pairs:
+            r = ratio(av, nv)
+            out.append({"run": label, "awslab": av, "nginx": nv, "ratio": r, "counted": ok})
+            if ok and r is not None:
+                usable.append(r)
+        return out, (statistics.median(usable) if usable else None)
+
+    def pairs_note(pairs, digits=2):
+        return ", ".join(f'{p["run"]} {fmt(p["ratio"], digits)}' +
+                         ("" if p["counted"] else " (not counted)") for p in pairs)
+
     # ------------------------------------------------------------ targets
     targets = []
 
@@ -250,14 +278,27 @@ def main():
     # otherwise about equals at one connection: the ratio then flatters awslab.
     nput1, nget1 = sm("nginx", "PUT", 1), sm("nginx", "GET", 1)
     fs_slowed = bool(nput1 and nget1) and nput1["req_per_s"] < 0.7 * nget1["req_per_s"]
-    target("put64", f"4 KiB PUT at {top} connections (signed): awslab / nginx WebDAV PUT",
-           aput and f'{aput["req_per_s"]:,.0f} req/s', nput and f'{nput["req_per_s"]:,.0f} req/s',
-           r, ">= 2", cmp(r, 2.0, ">="),
-           f'inconclusive: nginx made {nput1["req_per_s"]:,.0f} PUTs/s at one connection against '
-           f'{nget1["req_per_s"]:,.0f} GETs/s, the sign of a file system still busy with recently '
-           "deleted files (see bench/README.md); run again a few minutes later" if fs_slowed else "")
-    if fs_slowed and targets[-1]["result"] == "pass":
-        targets[-1]["result"] = "inconclusive"
+    slowed_note = (
+        f'nginx made {nput1["req_per_s"]:,.0f} PUTs/s at one connection against '
+        f'{nget1["req_per_s"]:,.0f} GETs/s, the sign of a file system still busy with recently '
+        "deleted files (see bench/README.md)" if fs_slowed else "")
+    put_pairs, put_median = paired(
+        "PUT", lambda x: x["req_per_s"],
+        (aput and aput["req_per_s"], nput and nput["req_per_s"]), not fs_slowed)
+    if rounds:
+        target("put64", f"4 KiB PUT at {top} connections (signed): awslab / nginx WebDAV PUT, "
+               f"the median of {len(put_pairs)} pairs of runs",
+               aput and f'{aput["req_per_s"]:,.0f} req/s (main)',
+               nput and f'{nput["req_per_s"]:,.0f} req/s (main)',
+               put_median, ">= 2", cmp(put_median, 2.0, ">="),
+               pairs_note(put_pairs) + (f"; main not counted: {slowed_note}" if fs_slowed else ""))
+    else:
+        target("put64", f"4 KiB PUT at {top} connections (signed): awslab / nginx WebDAV PUT",
+               aput and f'{aput["req_per_s"]:,.0f} req/s', nput and f'{nput["req_per_s"]:,.0f} req/s',
+               r, ">= 2", cmp(r, 2.0, ">="),
+               f"inconclusive: {slowed_note}; run again a few minutes later" if fs_slowed else "")
+        if fs_slowed and targets[-1]["result"] == "pass":
+            targets[-1]["result"] = "inconclusive"
 
     abg, nbg = bg("awslab", "GET"), bg("nginx", "GET")
     r = ratio(abg and abg["mb_per_s"], nbg and nbg["mb_per_s"])
@@ -286,9 +327,19 @@ def main():
     acpu = aget and aget["server_cpu_s_per_10k"]
     ncpu = nget and nget["server_cpu_s_per_10k"]
     r = ratio(acpu, ncpu)
-    target("cpu_get", f"server CPU per 10,000 small GETs ({top} connections): awslab / nginx",
-           acpu is not None and f"{acpu:.3f} s", ncpu is not None and f"{ncpu:.3f} s",
-           r, "<= 1.5", cmp(r, 1.5, "<="), "nginx: master + workers from /proc/PID/stat")
+    cpu_pairs, cpu_median = paired(
+        "GET", lambda x: per_10k(x["server_cpu_s"], x["requests"]), (acpu, ncpu))
+    if rounds:
+        target("cpu_get", f"server CPU per 10,000 small GETs ({top} connections): awslab / nginx, "
+               f"the median of {len(cpu_pairs)} pairs of runs",
+               acpu is not None and f"{acpu:.3f} s (main)",
+               ncpu is not None and f"{ncpu:.3f} s (main)",
+               cpu_median, "<= 1.5", cmp(cpu_median, 1.5, "<="),
+               pairs_note(cpu_pairs) + "; nginx: master + workers from /proc/PID/stat")
+    else:
+        target("cpu_get", f"server CPU per 10,000 small GETs ({top} connections): awslab / nginx",
+               acpu is not None and f"{acpu:.3f} s", ncpu is not None and f"{ncpu:.3f} s",
+               r, "<= 1.5", cmp(r, 1.5, "<="), "nginx: master + workers from /proc/PID/stat")
     acw, ncw = aw and aw["server_cpu_s_per_10k"], nw and nw["server_cpu_s_per_10k"]
     r = ratio(acw, ncw)
     target("cpu_get_wrk", "the same, measured during the wrk runs",
@@ -388,6 +439,7 @@ def main():
         "seed": seed_text,
         "generator_check": gen,
         "targets": targets,
+        "pairs": {"put64": put_pairs, "cpu_get": cpu_pairs},
         "peers": peers,
         "awslab_seeded": seeded,
         "disturbed_runs": disturbed,
@@ -459,6 +511,20 @@ def main():
     ra = ratio(aw and aw["req_per_s"], nw and nw["req_per_s"])
     L.append(f"| GET (wrk) | {top} | " + " | ".join(cells) + f" | {fmt(ra, 2)} |")
     L.append("")
+    if rounds:
+        L.append(f"Pairs of runs at {top} connections (the main runs above, then the rounds: "
+                 "nginx and awslab again, each on a fresh server); the PUT and CPU targets "
+                 "take the median ratio:")
+        L.append("")
+        L.append("| run | PUT req/s: awslab / nginx | ratio | GET server CPU per 10k: "
+                 "awslab / nginx | ratio |")
+        L.append("|---|---|---|---|---|")
+        for pp, cp in zip(put_pairs, cpu_pairs):
+            L.append(f'| {pp["run"]} | {fmt(pp["awslab"], 0)} / {fmt(pp["nginx"], 0)} | '
+                     f'{fmt(pp["ratio"], 2)}{"" if pp["counted"] else " (not counted)"} | '
+                     f'{fmt(cp["awslab"], 3)} / {fmt(cp["nginx"], 3)} s | {fmt(cp["ratio"], 2)} |')
+        L.append(f"| median | | {fmt(put_median, 2)} | | {fmt(cpu_median, 2)} |")
+        L.append("")
     L.append("CPU during the small runs (s3bench / server / other processes, 100% = one core):")
     L.append("")
     L.append("| op | conns | " + " | ".join(shown) + " |")

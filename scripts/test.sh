@@ -37,6 +37,7 @@ run_ctest() {
   rm -rf "$reports"
   mkdir -p "$reports"
   local rc=0
+  rm -f "$dir/Testing/Temporary/LastTestsFailed.log"
   # exitcode: a leak or a report at exit fails the process too.
   (cd "$dir" &&
     ASAN_OPTIONS="log_path=$reports/asan:detect_leaks=1:exitcode=86" \
@@ -60,8 +61,26 @@ run_ctest() {
     done
     rc=1
   fi
+  if [ $rc != 0 ]; then summarize_failures "$dir" >>"$SUMMARY"; fi
   return $rc
 }
+
+# What failed in build dir $1, for the summary at the end (CI shows only the
+# end of a long log): each failed test's name and the last lines it printed.
+summarize_failures() {
+  local dir="$1" log="$1/Testing/Temporary/LastTest.log" t
+  echo "!! $dir: failed"
+  [ -f "$dir/Testing/Temporary/LastTestsFailed.log" ] || return 0
+  while IFS=: read -r _ t; do
+    echo "== $dir: $t failed; the end of its output:"
+    awk -v t="$t" '
+      index($0, " Test: " t) && substr($0, length($0) - length(t) + 1) == t { on = 1; next }
+      on && $0 == "<end of output>" { exit }
+      on' "$log" 2>/dev/null | tail -40
+  done <"$dir/Testing/Temporary/LastTestsFailed.log"
+}
+SUMMARY=$(mktemp)
+trap 'rm -f "$SUMMARY"' EXIT
 
 status=0
 
@@ -69,6 +88,7 @@ status=0
 if [ $# -gt 0 ]; then
   scripts/build.sh
   run_ctest build "$@" || status=1
+  cat "$SUMMARY"
   exit $status
 fi
 
@@ -95,6 +115,10 @@ fi
 
 # 4. The fuzzers.
 if [ "${FUZZ_SECONDS:-15}" != 0 ]; then
-  FUZZ_SECONDS="${FUZZ_SECONDS:-15}" scripts/fuzz.sh || status=1
+  FUZZ_SECONDS="${FUZZ_SECONDS:-15}" scripts/fuzz.sh || { status=1; echo "!! fuzzers: failed" >>"$SUMMARY"; }
+fi
+if [ -s "$SUMMARY" ]; then
+  echo "================ what failed"
+  cat "$SUMMARY"
 fi
 exit $status
