@@ -299,14 +299,18 @@ for p in $(peers_here); do
   bench_peer "$p-big" "$p" --phases big
 done
 
-# 4. Rounds: nginx and awslab again, one after the other, each on a fresh
-#    server, 4 KiB PUTs and GETs at the top concurrency only. With the main
+# 4. Rounds: nginx and awslab again, one after the other (nginx first in odd
+#    rounds, awslab in even ones), each on a fresh server, 4 KiB PUTs and
+#    GETs at the top concurrency only. With the main
 #    runs they give ROUNDS + 1 pairs taken minutes apart, and the report
 #    decides the PUT and CPU targets on the median pair: this machine's rates
 #    drift 10-15% over minutes, and a single pair once missed by that much.
 if [ -n "${ARGS[nginx]+x}" ] && [ -n "${ARGS[awslab]+x}" ]; then
   for r in $(seq 1 "$ROUNDS"); do
-    for p in nginx awslab; do
+    # Alternate which goes first, so that neither always follows the other.
+    order="nginx awslab"
+    if [ $((r % 2)) = 0 ]; then order="awslab nginx"; fi
+    for p in $order; do
       wait_quiet "$p-round$r"
       bench_peer "$p-round$r" "$p" --phases small --concurrency "$TOP_CONC"
     done
