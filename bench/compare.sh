@@ -3,7 +3,7 @@
 # the same machine and the same workload, with the figures and the ratios the
 # performance targets ask for. See bench/README.md ("Comparison with peers").
 #
-#   bench/compare.sh            full run (about 10 minutes on 2 cores)
+#   bench/compare.sh            full run (about 8 minutes on 2 cores)
 #   bench/compare.sh --quick    short run (about 2 minutes): 1 s runs, 64
 #                               connections only, 256 MiB big objects
 #
@@ -19,8 +19,8 @@
 # still cached, and skipping hundreds of thousands of them makes every file
 # creation slow: 20,000 creations took 11.2 s after 150,000 files were
 # deleted and synced, 2.9 s 65 s later, 1.6 s after drop_caches; nginx's PUT
-# (a file each) fell to a sixth. For the same reason, leave a few minutes
-# between two runs when not root (the last one deletes its work dir on exit).
+# (a file each) fell to a sixth. A run stopped by a signal deletes its work
+# dir on exit without this: leave a few minutes before the next.
 # Targets are only reported: a missed target does not fail the script (it
 # fails on a broken set-up or a failed run).
 #
@@ -109,11 +109,9 @@ cleanup() {
     kill -TERM "$CHILD" 2>/dev/null || true  # s3bench stops its server by PID
     wait "$CHILD" 2>/dev/null || true
   fi
-  if [ "$KEEP_WORK" = 0 ]; then
-    rm -rf "$WORK"
-    sync
-    { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null || true
-  fi
+  # Each finished run's dir went with remove_settled: what is left is the
+  # reports (and, after a signal, the run that was stopped).
+  if [ "$KEEP_WORK" = 0 ]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -288,8 +286,8 @@ fi
 #    every big object on a fresh server.
 for p in $(peers_here); do
   wait_quiet "$p"
-  # Each server's data dir is deleted after its runs, and the deletion waited
-  # out (remove_settled). Keeping every dir until the end was tried instead,
+  # Each server's data dir is deleted after its runs, and the deletion
+  # settled (remove_settled). Keeping every dir until the end was tried instead,
   # and was worse for awslab in both runs (bench/README.md, "Results of the
   # comparison").
   case $p in
@@ -301,10 +299,10 @@ done
 
 # 4. Rounds: nginx and awslab again, one after the other (nginx first in odd
 #    rounds, awslab in even ones), each on a fresh server, 4 KiB PUTs and
-#    GETs at the top concurrency only. With the main
-#    runs they give ROUNDS + 1 pairs taken minutes apart, and the report
-#    decides the PUT and CPU targets on the median pair: this machine's rates
-#    drift 10-15% over minutes, and a single pair once missed by that much.
+#    GETs at the top concurrency only. With the main runs they give
+#    ROUNDS + 1 pairs taken minutes apart, and the report decides the PUT and
+#    CPU targets on the median pair: this machine's rates drift 10-15% over
+#    minutes, and a single pair once missed by that much.
 if [ -n "${ARGS[nginx]+x}" ] && [ -n "${ARGS[awslab]+x}" ]; then
   for r in $(seq 1 "$ROUNDS"); do
     # Alternate which goes first, so that neither always follows the other.
